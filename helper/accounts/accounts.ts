@@ -1,0 +1,82 @@
+/**
+ * Accounts and their devices' keys: the credential flow of the original app. An account
+ * maps to one Headscale user; a device of that account gets one pre-auth key, handed out
+ * again while it can still register the device.
+ */
+import type { MintResult } from "../protocol/schema.js";
+import type { AdminClient } from "../headscale/admin-client.js";
+import { durationMs } from "../config/duration.js";
+import { canReuse } from "./device-keys.js";
+import type { DeviceKeyStore } from "./device-key-store.js";
+import { accountUserName } from "./user-name.js";
+
+export interface MintRequest {
+  deviceId: string;
+  deviceName?: string;
+  account?: string;
+}
+
+export class Accounts {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly admin: AdminClient,
+    private readonly store: DeviceKeyStore,
+    private readonly options: {
+      coordinationUrl: () => string;
+      keyExpiration: () => string;
+      defaultAccount: string;
+      now?: () => Date;
+    },
+  ) {}
+
+  /** The account's Headscale user, created on first use. */
+  async ensureUser(account: string): Promise<{ id: string; name: string }> {
+    const name = accountUserName(account);
+    const [existing] = await this.admin.listUsers(name);
+    if (existing) return existing;
+    try {
+      return await this.admin.createUser(name);
+    } catch (error) {
+      // Someone else created it between our look and our create.
+      const [created] = await this.admin.listUsers(name);
+      if (created) return created;
+      throw error;
+    }
+  }
+
+  /** Mints are serialized so two logins of one device at once still get one key. */
+  mint(request: MintRequest): Promise<MintResult> {
+    const run = () => this.doMint(request);
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async doMint({ deviceId, deviceName, account = this.options.defaultAccount }: MintRequest): Promise<MintResult> {
+    const now = this.options.now?.() ?? new Date();
+    const user = await this.ensureUser(account);
+    const base = { coordinationUrl: this.options.coordinationUrl(), user: user.name, account, deviceId };
+    const record = this.store.get(account, deviceId);
+    if (record) {
+      const state = (await this.admin.listPreAuthKeys()).find((key) => key.id === record.keyId);
+      if (canReuse(record, state, now)) {
+        return { ...base, preAuthKey: record.preAuthKey, expiresAt: state?.expiration ?? record.expiresAt, reused: true };
+      }
+    }
+    const expiration = new Date(now.getTime() + durationMs(this.options.keyExpiration()));
+    const created = await this.admin.createPreAuthKey({ userId: user.id, expiration, reusable: false, ephemeral: false });
+    const expiresAt = created.expiration ?? expiration.toISOString();
+    await this.store.put({
+      account,
+      deviceId,
+      deviceName,
+      user: user.name,
+      keyId: created.id,
+      preAuthKey: created.key,
+      expiresAt,
+      createdAt: now.toISOString(),
+    });
+    return { ...base, preAuthKey: created.key, expiresAt, reused: false };
+  }
+}

@@ -1,0 +1,58 @@
+/** How the CLI prints things for people. Pure, so it is tested without a terminal. */
+import type { LogLine, Node, Status } from "../protocol/schema.js";
+
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+export function relativeTime(iso: string | null, now = new Date()): string {
+  if (!iso) return "never";
+  const seconds = Math.round((now.getTime() - Date.parse(iso)) / 1000);
+  if (seconds < 5) return "just now";
+  return `${formatDuration(Math.abs(seconds))} ${seconds >= 0 ? "ago" : "from now"}`;
+}
+
+export function formatStatus(status: Status): string {
+  const hs = status.headscale;
+  const lines = [`Headscale   ${hs.state}${hs.pid ? ` (pid ${hs.pid}${hs.uptimeSeconds !== null ? `, up ${formatDuration(hs.uptimeSeconds)}` : ""})` : ""}`];
+  lines.push(`Server URL  ${hs.serverUrl}`);
+  if (hs.version) lines.push(`Version     ${hs.version}`);
+  if (hs.nodes) lines.push(`Nodes       ${hs.nodes.online} online of ${hs.nodes.total}`);
+  lines.push(`Auto-start  ${hs.autoStart ? "on" : "off"}`);
+  if (hs.lastError) {
+    lines.push(`Last error  ${hs.lastError}`);
+    for (const line of hs.lastErrorLog.slice(-5)) lines.push(`            ${line}`);
+  }
+  lines.push(`Helper      ${status.helper.version} (pid ${status.helper.pid}), home ${status.helper.home}`);
+  return lines.join("\n");
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  return [line(header), ...rows.map(line)].join("\n");
+}
+
+export function formatNodes(nodes: Node[], now = new Date()): string {
+  if (nodes.length === 0) return "No nodes yet. Mint a key with `headscale-remote keys mint --device-id ID`.";
+  return formatTable(
+    ["ID", "NAME", "USER", "IP ADDRESSES", "STATUS", "LAST SEEN"],
+    nodes.map((node) => [
+      node.id,
+      node.givenName,
+      node.user,
+      node.ipAddresses.join(", "),
+      node.online ? "online" : "offline",
+      relativeTime(node.lastSeen, now),
+    ]),
+  );
+}
+
+export function formatLogLine(line: LogLine): string {
+  return line.stream === "helper" ? `[helper] ${line.text}` : line.text;
+}

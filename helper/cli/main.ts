@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+/**
+ * headscale-remote: the command line over the helper. `helper` runs the helper itself;
+ * every other command is a short call over its socket (starting a helper first when
+ * none is running). --json prints one JSON document; errors are one line on stderr.
+ */
+import { fileURLToPath } from "node:url";
+import { Command } from "commander";
+import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
+import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
+import { startHelper } from "../daemon/helper.js";
+import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
+import { installService, uninstallService } from "../service/install.js";
+import { HELPER_VERSION } from "../version.js";
+import { formatLogLine, formatNodes, formatStatus, formatTable, relativeTime } from "./format.js";
+
+/** Starting or restarting Headscale may take a while on a slow disk: allow more than the usual 15 s. */
+const LIFECYCLE_TIMEOUT_MS = 90_000;
+
+const program = new Command("headscale-remote")
+  .description("Run your own Headscale from your computer and drive it from Raycast or the terminal.")
+  .version(HELPER_VERSION)
+  .option("--home <dir>", "the helper's home folder (default: $HEADSCALE_REMOTE_HOME or the app data folder)")
+  .option("--json", "print one JSON document instead of text")
+  .showHelpAfterError();
+
+const globals = () => program.opts<{ home?: string; json?: boolean }>();
+
+function print<T>(value: T, human: (value: T) => string): void {
+  console.log(globals().json ? JSON.stringify(value, null, 2) : human(value));
+}
+
+async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
+  const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
+  try {
+    return await client.call(method, params, { timeoutMs });
+  } finally {
+    client.close();
+  }
+}
+
+program
+  .command("helper")
+  .description("run the helper in the foreground (Ctrl-C stops Headscale and the helper)")
+  .option("--no-start", "do not start Headscale now, whatever the autoStart setting says")
+  .action(async (options: { start: boolean }) => {
+    const home = resolveHome(globals().home);
+    const helper = await startHelper({ home, autoStart: options.start ? undefined : false, onShutdown: () => process.exit(0) });
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      console.error(`${signal}: stopping Headscale and the helper…`);
+      helper.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.on("SIGTERM", () => stop("SIGTERM"));
+    process.on("SIGINT", () => stop("SIGINT"));
+    console.log(`Headscale Remote helper ${HELPER_VERSION} (pid ${process.pid})`);
+    console.log(`home    ${home}`);
+    console.log(`socket  ${helper.paths.helperSocket}`);
+    await helper.autoStarted;
+    const hs = helper.supervisor;
+    if (hs.state === "running") {
+      console.log(`Headscale ${hs.state} (pid ${hs.pid})`);
+    } else {
+      console.log(`Headscale ${hs.state}${hs.lastError ? `: ${hs.lastError}` : ""}`);
+    }
+    console.log(`\nNext, in another terminal (use ${fileURLToPath(import.meta.url).includes("/dist/") ? "npx headscale-remote" : "headscale-remote"}):`);
+    console.log("  headscale-remote status                     what is running, and where");
+    console.log("  headscale-remote keys mint --device-id ID   a key for a new device (tailscale up --auth-key …)");
+    console.log("  headscale-remote nodes                      the tailnet's devices");
+    console.log("  headscale-remote logs -f                    follow Headscale's log");
+    console.log("Ctrl-C stops Headscale and the helper.");
+  });
+
+for (const [name, method, verb] of [
+  ["start", "headscale.start", "start Headscale and wait until it is ready"],
+  ["restart", "headscale.restart", "stop, then start Headscale"],
+] as const) {
+  program
+    .command(name)
+    .description(verb)
+    .action(async () => print(await call(method, undefined, LIFECYCLE_TIMEOUT_MS), formatStatus));
+}
+
+program
+  .command("stop")
+  .description("stop Headscale (SIGTERM, then SIGKILL after 5 s)")
+  .action(async () => {
+    // Without a helper nothing runs, and starting one just to stop it could auto-start Headscale.
+    const client = await HelperClient.connect(helperSocketPath(globals().home)).catch((error) => {
+      if (error instanceof HelperUnavailableError) return undefined;
+      throw error;
+    });
+    if (!client) return print({ headscale: { state: "stopped" }, helper: null }, () => "Headscale is stopped (no helper is running).");
+    try {
+      print(await client.call("headscale.stop", undefined, { timeoutMs: LIFECYCLE_TIMEOUT_MS }), formatStatus);
+    } finally {
+      client.close();
+    }
+  });
+
+program
+  .command("status")
+  .description("show Headscale's state, server URL, version and node counts")
+  .action(async () => print(await call("status"), formatStatus));
+
+const nodes = program.command("nodes").description("list and manage the tailnet's nodes");
+nodes
+  .command("list", { isDefault: true })
+  .description("list every node")
+  .option("--user <name>", "only this user's nodes")
+  .action(async (options: { user?: string }) => print(await call("nodes.list", options.user ? { user: options.user } : undefined), (list) => formatNodes(list)));
+nodes
+  .command("rename <id> <name>")
+  .description("give a node a new name")
+  .action(async (id: string, name: string) => print(await call("nodes.rename", { id, name }), (node) => `Node ${node.id} is now ${node.givenName}.`));
+nodes
+  .command("expire <id>")
+  .description("log a node out; it must authenticate again")
+  .action(async (id: string) => print(await call("nodes.expire", { id }), (node) => `Node ${node.id} (${node.givenName}) expired.`));
+nodes
+  .command("delete <id>")
+  .description("remove a node from the tailnet")
+  .action(async (id: string) => print(await call("nodes.delete", { id }), () => `Node ${id} deleted.`));
+
+const users = program.command("users").description("list and create Headscale users");
+users
+  .command("list", { isDefault: true })
+  .action(async () => print(await call("users.list"), (list) => formatTable(["ID", "NAME", "CREATED"], list.map((u) => [u.id, u.name, relativeTime(u.createdAt)]))));
+users
+  .command("create <name>")
+  .action(async (name: string) => print(await call("users.create", { name }), (user) => `User ${user.name} (id ${user.id}) created.`));
+
+program
+  .command("logs")
+  .description("print Headscale's recent log lines")
+  .option("-n, --lines <n>", "how many lines", (value) => Number.parseInt(value, 10), 100)
+  .option("-f, --follow", "keep printing new lines")
+  .action(async (options: { lines: number; follow?: boolean }) => {
+    const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
+    const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : formatLogLine(line));
+    const lines = await client.call("logs.tail", { lines: options.lines });
+    if (!options.follow) {
+      client.close();
+      return print(lines, (list) => list.map(formatLogLine).join("\n"));
+    }
+    // Follow prints JSON lines (one document per line) in --json mode.
+    let last = 0;
+    for (const line of lines) {
+      show(line);
+      last = line.seq;
+    }
+    await client.followLogs((line) => {
+      if (line.seq > last) show(line);
+    });
+    await new Promise<void>((resolve) => {
+      process.once("SIGINT", resolve);
+      client.onClose(resolve);
+    });
+    client.close();
+  });
+
+const keys = program.command("keys").description("API keys and pre-auth keys");
+keys
+  .command("api")
+  .description("create an API key for Headscale's REST API (shown once)")
+  .option("--expiration <duration>", "how long it lives, e.g. 90d", "90d")
+  .action(async (options: { expiration: string }) =>
+    print(await call("apiKeys.create", { expiration: options.expiration }), (r) => `${r.apiKey}\nexpires ${r.expiresAt}; it is not shown again`),
+  );
+keys
+  .command("mint")
+  .description("a pre-auth key for one device of an account (the same device gets the same key while it is valid)")
+  .requiredOption("--device-id <id>", "a stable identifier of the device")
+  .option("--device-name <name>", "a name for people")
+  .option("--account <account>", "the account the device belongs to (default: your user name)")
+  .action(async (options: { deviceId: string; deviceName?: string; account?: string }) =>
+    print(await call("preAuthKeys.mint", options), (r) =>
+      [
+        `${r.reused ? "Reused" : "New"} key for ${r.deviceId} (user ${r.user}), expires ${r.expiresAt}:`,
+        `  tailscale up --login-server=${r.coordinationUrl} --auth-key=${r.preAuthKey}`,
+      ].join("\n"),
+    ),
+  );
+keys
+  .command("list")
+  .description("list pre-auth keys (without their secrets)")
+  .action(async () =>
+    print(await call("preAuthKeys.list"), (list) =>
+      formatTable(
+        ["ID", "USER", "REUSABLE", "USED", "EXPIRES"],
+        list.map((k) => [k.id, k.user ?? "", String(k.reusable), String(k.used), k.expiration ?? "never"]),
+      ),
+    ),
+  );
+keys
+  .command("expire <id>")
+  .description("expire a pre-auth key")
+  .action(async (id: string) => print(await call("preAuthKeys.expire", { id }), () => `Pre-auth key ${id} expired.`));
+
+const config = program.command("config").description("the helper's settings (Headscale's config is generated from them)");
+config
+  .command("get", { isDefault: true })
+  .action(async () => print(await call("config.get"), (c) => `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`));
+config
+  .command("set <key=value...>")
+  .description("change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text")
+  .action(async (pairs: string[]) => {
+    const patch: Record<string, unknown> = {};
+    for (const pair of pairs) {
+      const at = pair.indexOf("=");
+      if (at < 1) throw new Error(`expected key=value, got ${JSON.stringify(pair)}`);
+      const raw = pair.slice(at + 1);
+      try {
+        patch[pair.slice(0, at)] = JSON.parse(raw);
+      } catch {
+        patch[pair.slice(0, at)] = raw;
+      }
+    }
+    print(await call("config.set", { patch: patch as SettingsPatch }, LIFECYCLE_TIMEOUT_MS), () => "Settings saved.");
+  });
+
+const service = program.command("service").description("keep the helper running with launchd (macOS) or systemd (Linux)");
+service.command("install").action(async () => {
+  const result = await installService({ nodePath: process.execPath, cliPath: fileURLToPath(import.meta.url), home: resolveHome(globals().home) });
+  print(result, (r) => `${r.file}: ${r.note}`);
+});
+service.command("uninstall").action(async () => print(await uninstallService(), (r) => `${r.file}: ${r.note}`));
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`headscale-remote: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,157 @@
+/**
+ * The typed client for the helper's socket: what the CLI, the Raycast commands and any
+ * local service use. Every call has a timeout; every result is checked against the
+ * protocol's schema.
+ */
+import { createConnection, type Socket } from "node:net";
+import { JSONRPCClient, type JSONRPCResponse } from "json-rpc-2.0";
+import { encodeFrame, readFrames } from "../protocol/framing.js";
+import { LogLine, methods, type MethodName, type ParamsOf, type ResultOf } from "../protocol/schema.js";
+
+/** No helper answers on the socket: not started, or it died. */
+export class HelperUnavailableError extends Error {
+  constructor(
+    readonly socketPath: string,
+    readonly reason: string,
+  ) {
+    super(`the Headscale Remote helper is not running (${reason} on ${socketPath}); start it with \`headscale-remote helper\``);
+    this.name = "HelperUnavailableError";
+  }
+}
+
+/** The helper answered with an error: `code` is one of the protocol's ErrorCode values. */
+export class HelperError extends Error {
+  constructor(
+    message: string,
+    readonly code: number,
+    readonly data?: unknown,
+  ) {
+    super(message);
+    this.name = "HelperError";
+  }
+}
+
+export class HelperTimeoutError extends Error {
+  constructor(method: string, timeoutMs: number) {
+    super(`the helper did not answer ${method} within ${timeoutMs / 1000} s`);
+    this.name = "HelperTimeoutError";
+  }
+}
+
+export interface CallOptions {
+  /** Default 15 s; starting Headscale can take longer, so those calls pass more. */
+  timeoutMs?: number;
+}
+
+export class HelperClient {
+  private readonly rpc: JSONRPCClient;
+  private readonly logListeners = new Set<(line: LogLine) => void>();
+  private closed = false;
+  private lastId = 0;
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly socketPath: string,
+  ) {
+    this.rpc = new JSONRPCClient((request) => {
+      socket.write(encodeFrame(request));
+    });
+    readFrames(socket, {
+      onFrame: (text) => this.receive(text),
+      onOversize: () => socket.destroy(new Error("the helper sent a frame over 1 MiB")),
+    });
+    socket.on("close", () => {
+      this.closed = true;
+      this.rpc.rejectAllPendingRequests("the helper closed the connection");
+    });
+  }
+
+  static connect(socketPath: string, connectTimeoutMs = 2000): Promise<HelperClient> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection(socketPath);
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new HelperUnavailableError(socketPath, "no answer"));
+      }, connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.removeAllListeners("error");
+        socket.on("error", () => {}); // surfaced through 'close' and rejected calls
+        resolve(new HelperClient(socket, socketPath));
+      });
+      socket.once("error", (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new HelperUnavailableError(socketPath, error.code ?? error.message));
+      });
+    });
+  }
+
+  private receive(text: string): void {
+    let message: { id?: unknown; method?: string; params?: unknown };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (message.method === "logs.line" && message.id === undefined) {
+      const line = LogLine.safeParse(message.params);
+      if (line.success) for (const listener of this.logListeners) listener(line.data);
+      return;
+    }
+    this.rpc.receive(message as JSONRPCResponse);
+  }
+
+  async call<M extends MethodName>(method: M, params?: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
+    if (this.closed) throw new HelperUnavailableError(this.socketPath, "connection closed");
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HelperTimeoutError(method, timeoutMs)), timeoutMs);
+    });
+    try {
+      const response = await Promise.race([this.rpc.requestAdvanced({ jsonrpc: "2.0", id: ++this.lastId, method, params }), timeout]);
+      if (response.error) throw new HelperError(response.error.message, response.error.code, response.error.data);
+      const parsed = methods[method].result.safeParse(response.result);
+      if (!parsed.success) throw new HelperError(`unexpected result from ${method}: ${parsed.error.message}`, -32603);
+      return parsed.data as ResultOf<M>;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Streams new log lines to `listener` until the returned function is called or the client closes. */
+  async followLogs(listener: (line: LogLine) => void): Promise<() => Promise<void>> {
+    this.logListeners.add(listener);
+    await this.call("logs.follow");
+    return async () => {
+      this.logListeners.delete(listener);
+      if (!this.closed) await this.call("logs.unfollow");
+    };
+  }
+
+  /** Runs `listener` once the connection is gone, whoever closed it. */
+  onClose(listener: () => void): void {
+    if (this.socket.destroyed) listener();
+    else this.socket.once("close", listener);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.end();
+  }
+}
+
+/** Connects, makes one call, disconnects: the shape of almost every Raycast command. */
+export async function callHelper<M extends MethodName>(
+  socketPath: string,
+  method: M,
+  params?: ParamsOf<M>,
+  options?: CallOptions,
+): Promise<ResultOf<M>> {
+  const client = await HelperClient.connect(socketPath);
+  try {
+    return await client.call(method, params, options);
+  } finally {
+    client.close();
+  }
+}

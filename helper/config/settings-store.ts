@@ -1,0 +1,110 @@
+/**
+ * settings.json (ours) and config.yaml (Headscale's, generated from it). First run picks
+ * free loopback ports. A config.yaml whose text is not what we last generated was edited
+ * by hand: we start Headscale with it as it is and never write over it.
+ */
+import { createHash } from "node:crypto";
+import { copyFile, rm } from "node:fs/promises";
+import { z } from "zod";
+import { Settings, SettingsPatch } from "../protocol/schema.js";
+import type { HomePaths } from "../home/paths.js";
+import { freeTcpPort, freeUdpPort } from "../home/ports.js";
+import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
+import { renderHeadscaleConfig } from "./generate.js";
+import { renderPublicDerpMap } from "./public-derp.js";
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+export async function defaultSettings(): Promise<Settings> {
+  const [listen, grpc, stun] = await Promise.all([freeTcpPort(), freeTcpPort(), freeUdpPort()]);
+  return Settings.parse({
+    listenAddr: `127.0.0.1:${listen}`,
+    grpcListenAddr: `127.0.0.1:${grpc}`,
+    stunListenAddr: `127.0.0.1:${stun}`,
+  });
+}
+
+export async function saveSettings(paths: HomePaths, settings: Settings): Promise<void> {
+  await copyFile(paths.settings, paths.settings + ".prev").catch(() => {});
+  await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");
+}
+
+export async function loadSettings(paths: HomePaths): Promise<Settings> {
+  const text = await readIfExists(paths.settings);
+  if (text === undefined) {
+    const settings = await defaultSettings();
+    await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");
+    return settings;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${paths.settings} is not valid JSON (${(error as Error).message}); fix it or move it away`);
+  }
+  const parsed = Settings.safeParse(json);
+  if (!parsed.success) throw new ConfigError(`${paths.settings} is invalid: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function mergeSettings(current: Settings, patch: unknown): Settings {
+  const parsedPatch = SettingsPatch.safeParse(patch);
+  if (!parsedPatch.success) throw new ConfigError(`invalid settings: ${z.prettifyError(parsedPatch.error)}`);
+  const merged = Settings.safeParse({ ...current, ...parsedPatch.data });
+  if (!merged.success) throw new ConfigError(`invalid settings: ${z.prettifyError(merged.error)}`);
+  return merged.data;
+}
+
+export async function editedByHand(paths: HomePaths): Promise<boolean> {
+  const config = await readIfExists(paths.headscaleConfig);
+  if (config === undefined) return false;
+  return (await readIfExists(paths.generatedConfigHash))?.trim() !== sha256(config);
+}
+
+/** Writes config.yaml (and the DERP map it may name) from the settings, unless edited by hand. */
+export async function writeHeadscaleConfig(paths: HomePaths, settings: Settings, target = paths.headscaleConfig): Promise<string> {
+  const text = renderHeadscaleConfig(settings, paths);
+  if (settings.derp === "public") await writeFileAtomic(paths.derpMap, renderPublicDerpMap());
+  await writeFileAtomic(target, text);
+  return text;
+}
+
+export async function ensureHeadscaleConfig(paths: HomePaths, settings: Settings): Promise<void> {
+  if ((await readIfExists(paths.headscaleConfig)) !== undefined) return;
+  const text = await writeHeadscaleConfig(paths, settings);
+  await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
+}
+
+export interface StagedChange {
+  /** Puts back the settings and config that were there before. */
+  rollback(): Promise<void>;
+}
+
+/**
+ * Swaps in new settings and their config, keeping the previous files as *.prev. The
+ * caller has already checked the candidate; it restarts Headscale and rolls back on failure.
+ */
+export async function commitSettings(paths: HomePaths, settings: Settings, candidate: string): Promise<StagedChange> {
+  const backups = [paths.settings, paths.headscaleConfig, paths.generatedConfigHash];
+  for (const file of backups) await copyFile(file, file + ".prev").catch(() => {});
+  const text = (await readIfExists(candidate)) ?? "";
+  await writeFileAtomic(paths.headscaleConfig, text);
+  await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
+  await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");
+  await rm(candidate, { force: true });
+  return {
+    async rollback() {
+      for (const file of backups) {
+        const previous = await readIfExists(file + ".prev");
+        if (previous !== undefined) await writeFileAtomic(file, previous);
+      }
+    },
+  };
+}

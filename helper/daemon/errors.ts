@@ -1,0 +1,28 @@
+/** How the helper's failures reach clients: a JSON-RPC code that says what kind, and one clear line. */
+import { HeadscaleNotFoundError } from "../headscale/binary.js";
+import { HeadscaleApiError } from "../headscale/admin-client.js";
+import { HeadscaleStartError } from "../headscale/supervisor.js";
+import { ConfigError } from "../config/settings-store.js";
+import { redact } from "../logs/redact.js";
+import { ErrorCode } from "../protocol/schema.js";
+
+export class NotRunningError extends Error {
+  constructor(state: string) {
+    super(`Headscale is not running (${state}); start it with \`headscale-remote start\``);
+    this.name = "NotRunningError";
+  }
+}
+
+export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
+  const message = redact(error instanceof Error ? error.message : String(error));
+  if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message };
+  if (error instanceof HeadscaleStartError) return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
+  if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
+  if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
+  if (error instanceof HeadscaleApiError) {
+    if (error.status === 404) return { code: ErrorCode.NotFound, message };
+    if (error.status === 0) return { code: ErrorCode.HeadscaleNotRunning, message };
+    return { code: ErrorCode.HeadscaleFailed, message };
+  }
+  return { code: ErrorCode.Internal, message };
+}

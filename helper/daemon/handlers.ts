@@ -1,0 +1,207 @@
+/** What each RPC method does, in terms of the helper's parts. */
+import { rm } from "node:fs/promises";
+import type { Accounts } from "../accounts/accounts.js";
+import { durationMs } from "../config/duration.js";
+import { serverUrl } from "../config/generate.js";
+import {
+  commitSettings,
+  ConfigError,
+  editedByHand,
+  mergeSettings,
+  saveSettings,
+  writeHeadscaleConfig,
+} from "../config/settings-store.js";
+import type { AdminClient } from "../headscale/admin-client.js";
+import { configTest } from "../headscale/configtest.js";
+import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/rest-schemas.js";
+import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
+import type { HomePaths } from "../home/paths.js";
+import type { LogStore } from "../logs/log-store.js";
+import type { Settings, SettingsPatch, Status } from "../protocol/schema.js";
+import { HELPER_VERSION } from "../version.js";
+import { NotRunningError } from "./errors.js";
+import type { NodeCounts } from "./node-counts.js";
+import type { Handlers } from "./rpc-server.js";
+
+export interface HelperParts {
+  paths: HomePaths;
+  settings: () => Settings;
+  setSettings: (settings: Settings) => void;
+  supervisor: HeadscaleSupervisor;
+  admin: AdminClient;
+  accounts: Accounts;
+  logs: LogStore;
+  counts: NodeCounts;
+  headscaleVersion: () => string | null;
+  resolveBinary: (settings: Settings) => Promise<string>;
+  headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
+  shutdown: () => void;
+}
+
+/** Settings that only the helper reads: changing them never touches Headscale's config. */
+const HELPER_ONLY: (keyof Settings)[] = ["autoStart", "headscalePath", "logLines", "apiKeyExpiration", "clientKeyExpiration"];
+
+export function createHandlers(parts: HelperParts): Handlers {
+  const { supervisor, admin, logs, paths } = parts;
+
+  const status = (): Status => {
+    const startedAt = supervisor.startedAt;
+    return {
+      helper: { version: HELPER_VERSION, pid: process.pid, home: paths.home, socket: paths.helperSocket },
+      headscale: {
+        state: supervisor.state,
+        pid: supervisor.pid,
+        startedAt: startedAt?.toISOString() ?? null,
+        uptimeSeconds: startedAt ? Math.round((Date.now() - startedAt.getTime()) / 1000) : null,
+        serverUrl: serverUrl(parts.settings()),
+        version: parts.headscaleVersion(),
+        binary: supervisor.binary,
+        autoStart: parts.settings().autoStart,
+        restarts: supervisor.restarts,
+        lastError: supervisor.lastError,
+        lastErrorLog: supervisor.lastErrorLog,
+        nodes: supervisor.state === "running" ? parts.counts.current : null,
+      },
+    };
+  };
+
+  /** Calls that need Headscale fail fast with a clear reason instead of a connection error. */
+  const running = () => {
+    if (supervisor.state !== "running") throw new NotRunningError(supervisor.state);
+  };
+
+  const afterNodeChange = <T>(value: T): T => {
+    void parts.counts.refresh();
+    return value;
+  };
+
+  const configView = async () => ({
+    settings: parts.settings(),
+    configPath: paths.headscaleConfig,
+    editedByHand: await editedByHand(paths),
+  });
+
+  const setConfig = async (patch: SettingsPatch) => {
+    const previous = parts.settings();
+    const next = mergeSettings(previous, patch);
+    const binary = await parts.resolveBinary(next); // refuses a headscalePath that is not there
+    if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
+      await saveSettings(paths, next);
+      parts.setSettings(next);
+      return configView();
+    }
+    if (await editedByHand(paths)) {
+      throw new ConfigError(
+        `${paths.headscaleConfig} was edited by hand, so the helper will not rewrite it; ` +
+          "edit it directly, or move it away to go back to a generated config",
+      );
+    }
+    const candidate = paths.headscaleConfig + ".candidate";
+    await writeHeadscaleConfig(paths, next, candidate);
+    const problem = await configTest(binary, candidate, await parts.headscaleEnv(next));
+    if (problem) {
+      await rm(candidate, { force: true });
+      throw new ConfigError(`Headscale rejects these settings: ${problem}`);
+    }
+    const change = await commitSettings(paths, next, candidate);
+    parts.setSettings(next);
+    if (supervisor.state === "running" || supervisor.state === "crashed") {
+      try {
+        await supervisor.restart();
+      } catch (error) {
+        await change.rollback();
+        parts.setSettings(previous);
+        await supervisor.start().catch(() => {});
+        throw new ConfigError(
+          `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,
+        );
+      }
+    }
+    return configView();
+  };
+
+  return {
+    status,
+    "headscale.start": async () => {
+      await supervisor.start();
+      parts.counts.start();
+      await parts.counts.refresh();
+      return status();
+    },
+    "headscale.stop": async () => {
+      parts.counts.stop();
+      await supervisor.stop();
+      return status();
+    },
+    "headscale.restart": async () => {
+      await supervisor.restart();
+      parts.counts.start();
+      await parts.counts.refresh();
+      return status();
+    },
+
+    "nodes.list": async (params) => {
+      running();
+      return (await admin.listNodes(params?.user)).map(toNode);
+    },
+    "nodes.rename": async ({ id, name }) => (running(), afterNodeChange(toNode(await admin.renameNode(id, name)))),
+    "nodes.expire": async ({ id }) => (running(), afterNodeChange(toNode(await admin.expireNode(id)))),
+    "nodes.delete": async ({ id }) => {
+      running();
+      await admin.deleteNode(id);
+      return afterNodeChange({ ok: true as const });
+    },
+
+    "users.list": async () => (running(), (await admin.listUsers()).map(toUser)),
+    "users.create": async ({ name }) => (running(), toUser(await admin.createUser(name))),
+
+    "apiKeys.create": async (params) => {
+      running();
+      const expiration = params?.expiration ?? "90d";
+      const expiresAt = new Date(Date.now() + durationMs(expiration));
+      const apiKey = await admin.createApiKey(expiresAt);
+      logs.append("helper", `created an API key expiring ${expiresAt.toISOString()}`);
+      return { apiKey, expiresAt: expiresAt.toISOString() };
+    },
+    "apiKeys.list": async () => (running(), (await admin.listApiKeys()).map(toApiKey)),
+    "apiKeys.expire": async ({ prefix }) => {
+      running();
+      await admin.expireApiKey(prefix);
+      return { ok: true as const };
+    },
+
+    "preAuthKeys.mint": async (params) => {
+      running();
+      const result = await parts.accounts.mint(params);
+      logs.append("helper", `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`);
+      return result;
+    },
+    "preAuthKeys.list": async () => (running(), (await admin.listPreAuthKeys()).map(toPreAuthKey)),
+    "preAuthKeys.expire": async ({ id }) => {
+      running();
+      await admin.expirePreAuthKey(id);
+      return { ok: true as const };
+    },
+
+    "logs.tail": (params) => logs.tail(params?.lines ?? 100),
+    "logs.follow": (_params, connection) => {
+      connection.follow?.();
+      connection.follow = logs.follow((line) => connection.notify("logs.line", line));
+      connection.onClose(() => connection.follow?.());
+      return { ok: true as const };
+    },
+    "logs.unfollow": (_params, connection) => {
+      connection.follow?.();
+      connection.follow = undefined;
+      return { ok: true as const };
+    },
+
+    "config.get": configView,
+    "config.set": ({ patch }) => setConfig(patch),
+
+    "helper.shutdown": () => {
+      setImmediate(parts.shutdown);
+      return { ok: true as const };
+    },
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * The helper: assembles its parts for one home and serves them on the socket.
+ * Everything long-lived in the product is owned here.
+ */
+import { readFile } from "node:fs/promises";
+import { tmpdir, userInfo } from "node:os";
+import { execa } from "execa";
+import { Accounts } from "../accounts/accounts.js";
+import { DeviceKeyStore } from "../accounts/device-key-store.js";
+import { serverUrl } from "../config/generate.js";
+import { ensureHeadscaleConfig, loadSettings } from "../config/settings-store.js";
+import { AdminClient } from "../headscale/admin-client.js";
+import { ApiKeyManager } from "../headscale/api-key.js";
+import { findHeadscale } from "../headscale/binary.js";
+import { headscaleEnv } from "../headscale/child-env.js";
+import { endOrphan } from "../headscale/pid-file.js";
+import { HeadscaleSupervisor } from "../headscale/supervisor.js";
+import { acquireHomeLock } from "../home/lock.js";
+import { homePaths, type HomePaths } from "../home/paths.js";
+import { ensurePrivateDir } from "../home/secure-fs.js";
+import { LogStore } from "../logs/log-store.js";
+import type { Settings } from "../protocol/schema.js";
+import { toRpcError } from "./errors.js";
+import { createHandlers } from "./handlers.js";
+import { NodeCounts } from "./node-counts.js";
+import { startRpcServer } from "./rpc-server.js";
+
+export interface HelperOptions {
+  home: string;
+  /** Overrides the autoStart setting (tests, `helper --no-start`). */
+  autoStart?: boolean;
+  /** Called after a client asked the helper to shut down and it has. */
+  onShutdown?: () => void;
+}
+
+export interface RunningHelper {
+  paths: HomePaths;
+  supervisor: HeadscaleSupervisor;
+  logs: LogStore;
+  /** Settles when the auto-start (if any) has finished, well or badly. */
+  autoStarted: Promise<void>;
+  /** Stops Headscale (SIGTERM, grace, SIGKILL), closes the socket, releases the home. */
+  close(): Promise<void>;
+}
+
+async function postgresEnv(settings: Settings): Promise<Record<string, string>> {
+  const db = settings.database;
+  if (db.type !== "postgres" || !db.passwordFile) return {};
+  const password = (await readFile(db.passwordFile, "utf8")).trim();
+  return { HEADSCALE_DATABASE_POSTGRES_PASS: password };
+}
+
+async function binaryVersion(binary: string): Promise<string | null> {
+  const result = await execa(binary, ["version"], { env: headscaleEnv(process.env), extendEnv: false, reject: false, timeout: 10_000 });
+  return /version (v\S+)/.exec(result.stdout)?.[1] ?? null;
+}
+
+export async function startHelper(options: HelperOptions): Promise<RunningHelper> {
+  const paths = homePaths(options.home, tmpdir());
+  await ensurePrivateDir(paths.home);
+  for (const dir of ["state", "secrets", "logs"]) await ensurePrivateDir(`${paths.home}/${dir}`);
+  const lock = await acquireHomeLock(paths.helperLock, paths.home);
+  try {
+    return await assemble(paths, options, lock.release);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: () => Promise<void>): Promise<RunningHelper> {
+  let settings = await loadSettings(paths);
+  await ensureHeadscaleConfig(paths, settings);
+  const logs = await LogStore.open(paths.logFile, settings.logLines);
+  logs.append("helper", `helper ${process.pid} starting for ${paths.home}`);
+
+  const orphan = await endOrphan(paths.headscalePid, paths.headscaleConfig);
+  if (orphan) logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
+
+  const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
+  let version: string | null = null;
+  const supervisor = new HeadscaleSupervisor({
+    binary: async () => {
+      const binary = await resolveBinary(settings);
+      version = await binaryVersion(binary);
+      return binary;
+    },
+    configPath: paths.headscaleConfig,
+    pidFile: paths.headscalePid,
+    healthUrl: () => new URL("/health", `http://${settings.listenAddr}`).toString(),
+    extraEnv: () => postgresEnv(settings),
+    onLog: (stream, text) => logs.append(stream, text),
+    recentLog: (n) => logs.tail(n).filter((line) => line.stream !== "helper").map((line) => line.text),
+  });
+
+  const apiKeys: ApiKeyManager = new ApiKeyManager({
+    file: paths.apiKey,
+    binary: () => resolveBinary(settings),
+    configPath: paths.headscaleConfig,
+    expiration: () => settings.apiKeyExpiration,
+    onReplaced: (prefix): Promise<void> => admin.expireApiKey(prefix),
+  });
+  const admin: AdminClient = new AdminClient(() => `http://${settings.listenAddr}`, apiKeys);
+  const counts = new NodeCounts(admin);
+  const accounts = new Accounts(admin, await DeviceKeyStore.open(paths.deviceKeys), {
+    coordinationUrl: () => serverUrl(settings),
+    keyExpiration: () => settings.clientKeyExpiration,
+    defaultAccount: userInfo().username,
+  });
+
+  // The API key is made as soon as Headscale first runs, and checked twice a day after.
+  supervisor.on("state", (state) => {
+    if (state !== "running") return;
+    apiKeys.get().then(
+      () => counts.start(),
+      (error: Error) => logs.append("helper", `API key: ${error.message}`),
+    );
+  });
+  const renewal = setInterval(() => {
+    if (supervisor.state === "running") apiKeys.get().catch((error: Error) => logs.append("helper", `API key: ${error.message}`));
+  }, 12 * 3_600_000);
+  renewal.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(renewal);
+      counts.stop();
+      await server.close();
+      await supervisor.stop();
+      logs.append("helper", `helper ${process.pid} stopped`);
+      await logs.close();
+      await releaseLock();
+    })());
+
+  const handlers = createHandlers({
+    paths,
+    settings: () => settings,
+    setSettings: (next) => (settings = next),
+    supervisor,
+    admin,
+    accounts,
+    logs,
+    counts,
+    headscaleVersion: () => version,
+    resolveBinary,
+    headscaleEnv: postgresEnv,
+    shutdown: () => void close().then(options.onShutdown),
+  });
+  const server = await startRpcServer(paths.helperSocket, handlers, toRpcError);
+  logs.append("helper", `listening on ${paths.helperSocket}`);
+
+  const autoStarted =
+    (options.autoStart ?? settings.autoStart)
+      ? supervisor.start().catch(() => {}) // the reason is in status.lastError and the log
+      : Promise.resolve();
+
+  return { paths, supervisor, logs, autoStarted, close };
+}

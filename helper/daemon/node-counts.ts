@@ -1,0 +1,49 @@
+/**
+ * Nodes online/total, kept fresh in the background so that `status` (which the menu bar
+ * asks every minute) answers from memory instead of listing every node each time.
+ */
+import type { AdminClient } from "../headscale/admin-client.js";
+
+export interface Counts {
+  total: number;
+  online: number;
+  updatedAt: string;
+}
+
+export class NodeCounts {
+  current: Counts | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(
+    private readonly admin: AdminClient,
+    private readonly intervalMs = 10_000,
+  ) {}
+
+  refresh(): Promise<void> {
+    this.inFlight ??= this.admin
+      .listNodes()
+      .then((nodes) => {
+        this.current = {
+          total: nodes.length,
+          online: nodes.filter((node) => node.online).length,
+          updatedAt: new Date().toISOString(),
+        };
+      })
+      .catch(() => {}) // a failed refresh keeps the last counts; status shows their age
+      .finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  start(): void {
+    this.stop();
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Runs one Headscale child: start to ready, stop with a grace period, restart after a
+ * crash with backoff, give up after too many crashes. One operation at a time.
+ */
+import { EventEmitter } from "node:events";
+import { execa, type ResultPromise } from "execa";
+import split2 from "split2";
+import type { HeadscaleState } from "../protocol/schema.js";
+import { ensureExecutable } from "./binary.js";
+import { headscaleEnv } from "./child-env.js";
+import { removePidFile, writePidFile } from "./pid-file.js";
+
+export interface SupervisorOptions {
+  /** Resolved before each launch, so a new path in the settings takes effect on restart. */
+  binary: () => Promise<string>;
+  configPath: string;
+  pidFile: string;
+  healthUrl: () => string;
+  /** Extra environment, e.g. the PostgreSQL password read from its file. */
+  extraEnv?: () => Promise<Record<string, string>>;
+  onLog: (stream: "stdout" | "stderr" | "helper", text: string) => void;
+  /** The last lines of Headscale's output, for error reports. */
+  recentLog: (lines: number) => string[];
+  stopGraceMs?: number;
+  readyTimeoutMs?: number;
+  crashLimit?: number;
+  crashWindowMs?: number;
+  backoffBaseMs?: number;
+}
+
+export class HeadscaleStartError extends Error {
+  constructor(
+    message: string,
+    readonly logTail: string[],
+  ) {
+    super(message);
+    this.name = "HeadscaleStartError";
+  }
+}
+
+type Child = ResultPromise<{ stdin: "ignore"; buffer: false; reject: false }>;
+
+export class HeadscaleSupervisor extends EventEmitter {
+  state: HeadscaleState = "stopped";
+  pid: number | null = null;
+  binary: string | null = null;
+  startedAt: Date | null = null;
+  lastError: string | null = null;
+  lastErrorLog: string[] = [];
+  restarts = 0;
+
+  private child: Child | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private queue: Promise<unknown> = Promise.resolve();
+  private crashTimes: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv">> & Pick<SupervisorOptions, "extraEnv">;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.opts = {
+      stopGraceMs: 5000,
+      readyTimeoutMs: 60_000,
+      crashLimit: 5,
+      crashWindowMs: 60_000,
+      backoffBaseMs: 500,
+      ...options,
+    };
+  }
+
+  /** Resolves once Headscale answers /health; rejects with the reason and its last log lines. */
+  start(): Promise<void> {
+    return this.serialize(() => this.doStart());
+  }
+
+  /** SIGTERM, then SIGKILL after the grace period; resolves once the process has exited. */
+  stop(): Promise<void> {
+    return this.serialize(() => this.doStop());
+  }
+
+  restart(): Promise<void> {
+    return this.serialize(async () => {
+      await this.doStop();
+      await this.doStart();
+    });
+  }
+
+  private serialize<T>(operation: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(operation, operation);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private setState(state: HeadscaleState): void {
+    this.state = state;
+    this.emit("state", state);
+  }
+
+  private async doStart(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    if (this.state === "running" && this.child) return;
+    this.setState("starting");
+    this.lastError = null;
+    this.lastErrorLog = [];
+    try {
+      const binary = await this.opts.binary();
+      await ensureExecutable(binary);
+      this.binary = binary;
+      const extra = (await this.opts.extraEnv?.()) ?? {};
+      const child = execa(binary, ["serve", "-c", this.opts.configPath], {
+        env: headscaleEnv(process.env, extra),
+        extendEnv: false,
+        stdin: "ignore",
+        buffer: false,
+        reject: false,
+        cleanup: true,
+        forceKillAfterDelay: this.opts.stopGraceMs,
+      });
+      this.child = child;
+      this.pid = child.pid ?? null;
+      for (const stream of ["stdout", "stderr"] as const) {
+        child[stream]?.pipe(split2()).on("data", (line: string) => this.opts.onLog(stream, line));
+      }
+      let exitCode: string | undefined;
+      this.exited = child.then((result) => {
+        exitCode = result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`;
+        this.onExit(child, exitCode);
+      });
+      if (this.pid) await writePidFile(this.opts.pidFile, { pid: this.pid, binary, config: this.opts.configPath });
+      await this.waitReady(child, () => exitCode);
+      this.startedAt = new Date();
+      this.setState("running");
+      this.opts.onLog("helper", `Headscale is ready (pid ${this.pid})`);
+    } catch (error) {
+      const logTail = this.opts.recentLog(20);
+      await this.killChild();
+      this.fail(error instanceof Error ? error.message : String(error), logTail);
+      throw new HeadscaleStartError(this.lastError!, logTail);
+    }
+  }
+
+  private async waitReady(child: Child, exitedWith: () => string | undefined): Promise<void> {
+    const deadline = Date.now() + this.opts.readyTimeoutMs;
+    const url = this.opts.healthUrl();
+    while (Date.now() < deadline) {
+      const exit = exitedWith();
+      if (exit || this.child !== child) throw new Error(`Headscale exited (${exit ?? "stopped"}) before it was ready`);
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        if (response.ok) return;
+        await response.body?.cancel();
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
+  }
+
+  private fail(message: string, logTail: string[]): void {
+    this.lastError = message;
+    this.lastErrorLog = logTail;
+    this.opts.onLog("helper", `Headscale failed: ${message}`);
+    this.setState("crashed");
+  }
+
+  private async doStop(): Promise<void> {
+    clearTimeout(this.restartTimer);
+    if (!this.child) {
+      this.setState("stopped");
+      return;
+    }
+    this.setState("stopping");
+    await this.killChild();
+    this.setState("stopped");
+    this.opts.onLog("helper", "Headscale stopped");
+  }
+
+  private async killChild(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.kill("SIGTERM"); // execa sends SIGKILL after forceKillAfterDelay
+    await this.exited;
+    this.pid = null;
+    this.startedAt = null;
+    await removePidFile(this.opts.pidFile);
+  }
+
+  private onExit(child: Child, how: string): void {
+    // An exit we asked for (stop, failed start) has already detached the child.
+    if (this.child !== child) return;
+    this.child = undefined;
+    this.pid = null;
+    this.startedAt = null;
+    void removePidFile(this.opts.pidFile);
+    this.onCrash(`exited unexpectedly (${how})`);
+  }
+
+  /** Restart with exponential backoff; give up after crashLimit crashes within crashWindowMs. */
+  private onCrash(what: string): void {
+    const now = Date.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.opts.crashWindowMs), now];
+    const logTail = this.opts.recentLog(20);
+    if (this.crashTimes.length >= this.opts.crashLimit) {
+      this.fail(
+        `Headscale ${what} ${this.crashTimes.length} times within ${this.opts.crashWindowMs / 1000} s; ` +
+          "not restarting it again. Fix the cause (see the log), then start it.",
+        logTail,
+      );
+      this.crashTimes = [];
+      return;
+    }
+    const delay = Math.min(this.opts.backoffBaseMs * 2 ** (this.crashTimes.length - 1), 30_000);
+    this.fail(`Headscale ${what}; restarting in ${delay} ms`, logTail);
+    this.restartTimer = setTimeout(() => {
+      this.restarts++;
+      this.start().catch(() => this.onCrash("failed to restart"));
+    }, delay);
+    this.restartTimer.unref();
+  }
+}

@@ -1,0 +1,47 @@
+/** One helper per home: a PID file created exclusively, reclaimed when its owner is gone. */
+import { open, readFile, rm } from "node:fs/promises";
+import { commandLine, isAlive } from "./process-info.js";
+import { ensurePrivateDir } from "./secure-fs.js";
+import { dirname } from "node:path";
+
+export class HomeInUseError extends Error {
+  constructor(
+    readonly home: string,
+    readonly pid: number,
+  ) {
+    super(`another helper (pid ${pid}) is already running for ${home}`);
+    this.name = "HomeInUseError";
+  }
+}
+
+export interface HomeLock {
+  release(): Promise<void>;
+}
+
+export async function acquireHomeLock(lockPath: string, home: string): Promise<HomeLock> {
+  await ensurePrivateDir(dirname(lockPath));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockPath, "wx", 0o600);
+      await handle.writeFile(String(process.pid));
+      await handle.close();
+      return { release: () => rm(lockPath, { force: true }) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const holder = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
+    if (Number.isInteger(holder) && holder !== process.pid && (await heldByNode(holder))) {
+      throw new HomeInUseError(home, holder);
+    }
+    // The holder died without cleaning up (SIGKILL, power loss): the lock is ours to take.
+    await rm(lockPath, { force: true });
+  }
+  throw new Error(`could not take the helper lock ${lockPath}`);
+}
+
+/** A recycled PID that now belongs to some other program does not hold our lock. */
+async function heldByNode(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return false;
+  const argv = await commandLine(pid);
+  return argv === undefined || argv.some((part) => /node|headscale-remote/.test(part));
+}

@@ -1,0 +1,71 @@
+/**
+ * Where everything lives. One home folder per helper; the per-OS application data folder
+ * by default, HEADSCALE_REMOTE_HOME to choose another (tests, several instances).
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+
+export const APP_NAME = "Headscale Remote";
+
+export function defaultHome(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, userHome: string): string {
+  if (env.HEADSCALE_REMOTE_HOME) return env.HEADSCALE_REMOTE_HOME;
+  if (platform === "darwin") return join(userHome, "Library", "Application Support", APP_NAME);
+  if (platform === "win32") return join(env.APPDATA ?? join(userHome, "AppData", "Roaming"), APP_NAME);
+  return join(env.XDG_DATA_HOME || join(userHome, ".local", "share"), "headscale-remote");
+}
+
+/** macOS allows 104 bytes for a socket path (Linux 108); leave room for the terminator. */
+export const MAX_SOCKET_PATH = 100;
+
+/**
+ * A socket path that fits: inside the home when short enough, otherwise in a private
+ * folder under the temp dir named after the home, so the same home always maps to it.
+ */
+export function socketPath(home: string, name: string, tmpDir: string): string {
+  const inHome = join(home, name);
+  if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH) return inHome;
+  const tag = createHash("sha256").update(home).digest("hex").slice(0, 12);
+  return join(tmpDir, `hsr-${tag}`, name);
+}
+
+export interface HomePaths {
+  home: string;
+  settings: string;
+  headscaleConfig: string;
+  /** Hash of the config we last generated: tells a hand edit from our own writing. */
+  generatedConfigHash: string;
+  derpMap: string;
+  database: string;
+  noiseKey: string;
+  derpKey: string;
+  apiKey: string;
+  deviceKeys: string;
+  headscalePid: string;
+  helperLock: string;
+  logDir: string;
+  logFile: string;
+  helperSocket: string;
+  headscaleSocket: string;
+}
+
+export function homePaths(home: string, tmpDir: string): HomePaths {
+  const at = (...parts: string[]) => join(home, ...parts);
+  return {
+    home,
+    settings: at("settings.json"),
+    headscaleConfig: at("config.yaml"),
+    generatedConfigHash: at("state", "config.sha256"),
+    derpMap: at("derp-public.yaml"),
+    database: at("headscale.db"),
+    noiseKey: at("noise_private.key"),
+    derpKey: at("derp_server_private.key"),
+    apiKey: at("secrets", "api-key.json"),
+    deviceKeys: at("secrets", "device-keys.json"),
+    headscalePid: at("state", "headscale.pid"),
+    helperLock: at("state", "helper.pid"),
+    logDir: at("logs"),
+    logFile: at("logs", "headscale.log"),
+    helperSocket: socketPath(home, "helper.sock", tmpDir),
+    headscaleSocket: socketPath(home, "headscale.sock", tmpDir),
+  };
+}

@@ -1,0 +1,36 @@
+/** What the OS says about another process: alive? which command line? */
+import { readFile } from "node:fs/promises";
+import { execa } from "execa";
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, but someone else's, which is as good as alive for "is the PID taken".
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The process's argv, or undefined when it is gone or cannot be read. */
+export async function commandLine(pid: number): Promise<string[] | undefined> {
+  if (process.platform === "linux") {
+    try {
+      const raw = await readFile(`/proc/${pid}/cmdline`, "utf8");
+      return raw.split("\0").filter((part) => part !== "");
+    } catch {
+      return undefined;
+    }
+  }
+  const result = await execa("ps", ["-p", String(pid), "-o", "command="], { reject: false });
+  return result.exitCode === 0 && result.stdout.trim() ? result.stdout.trim().split(/\s+/) : undefined;
+}
+
+export async function waitForExit(pid: number, timeoutMs: number, pollMs = 50): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  return !isAlive(pid);
+}

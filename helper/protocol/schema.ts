@@ -1,0 +1,210 @@
+/**
+ * The helper's wire contract: every JSON-RPC method's params and result, declared once.
+ * The helper validates params with these schemas; clients validate results with them.
+ */
+import { z } from "zod";
+
+export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
+export type HeadscaleState = z.infer<typeof HeadscaleState>;
+
+export const LogLine = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  stream: z.enum(["stdout", "stderr", "helper"]),
+  text: z.string(),
+});
+export type LogLine = z.infer<typeof LogLine>;
+
+export const Node = z.object({
+  id: z.string(),
+  name: z.string(),
+  givenName: z.string(),
+  user: z.string(),
+  ipAddresses: z.array(z.string()),
+  online: z.boolean(),
+  lastSeen: z.string().nullable(),
+  expiry: z.string().nullable(),
+  createdAt: z.string().nullable(),
+});
+export type Node = z.infer<typeof Node>;
+
+export const User = z.object({ id: z.string(), name: z.string(), createdAt: z.string().nullable() });
+export type User = z.infer<typeof User>;
+
+export const ApiKey = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  expiration: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  lastSeen: z.string().nullable(),
+});
+export type ApiKey = z.infer<typeof ApiKey>;
+
+/** A pre-auth key as listed: the secret itself is never part of a listing. */
+export const PreAuthKey = z.object({
+  id: z.string(),
+  user: z.string().nullable(),
+  reusable: z.boolean(),
+  ephemeral: z.boolean(),
+  used: z.boolean(),
+  expiration: z.string().nullable(),
+  createdAt: z.string().nullable(),
+  aclTags: z.array(z.string()),
+});
+export type PreAuthKey = z.infer<typeof PreAuthKey>;
+
+export const NodeCounts = z.object({ total: z.number(), online: z.number(), updatedAt: z.string() });
+
+export const Status = z.object({
+  helper: z.object({ version: z.string(), pid: z.number(), home: z.string(), socket: z.string() }),
+  headscale: z.object({
+    state: HeadscaleState,
+    pid: z.number().nullable(),
+    startedAt: z.string().nullable(),
+    uptimeSeconds: z.number().nullable(),
+    serverUrl: z.string(),
+    version: z.string().nullable(),
+    binary: z.string().nullable(),
+    autoStart: z.boolean(),
+    restarts: z.number(),
+    lastError: z.string().nullable(),
+    lastErrorLog: z.array(z.string()),
+    nodes: NodeCounts.nullable(),
+  }),
+});
+export type Status = z.infer<typeof Status>;
+
+/** "90d", "12h", "30m", "45s": Headscale's own duration words. */
+export const Duration = z.string().regex(/^\d+(s|m|h|d|w)$/, 'a duration such as "90d", "12h" or "30m"');
+
+const DatabaseSettings = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("sqlite") }),
+  z.object({
+    type: z.literal("postgres"),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(5432),
+    name: z.string().min(1),
+    user: z.string().min(1),
+    /** A file holding the password (kept out of the config and argv); optional for peer/trust auth. */
+    passwordFile: z.string().optional(),
+    sslMode: z.enum(["disable", "require", "verify-full"]).default("disable"),
+  }),
+]);
+
+/** What a person can set through the helper; Headscale's YAML is generated from it. */
+export const Settings = z.object({
+  listenAddr: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, "host:port"),
+  /** Defaults to http://<listenAddr>; set it to the address remote devices use. */
+  serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  grpcListenAddr: z.string(),
+  stunListenAddr: z.string(),
+  database: DatabaseSettings.default({ type: "sqlite" }),
+  /** embedded: Headscale's own DERP relay, no internet needed. public: Tailscale's relays. */
+  derp: z.enum(["embedded", "public"]).default("embedded"),
+  headscalePath: z.string().optional(),
+  autoStart: z.boolean().default(true),
+  logLines: z.number().int().min(10).max(100_000).default(1000),
+  logLevel: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
+  apiKeyExpiration: Duration.default("90d"),
+  clientKeyExpiration: Duration.default("30d"),
+  prefixV4: z.string().default("100.64.0.0/10"),
+  prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
+});
+export type Settings = z.infer<typeof Settings>;
+export const SettingsPatch = Settings.partial();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+const NoParams = z.object({}).strict().optional();
+const NodeId = z.string().regex(/^\d+$/, "a numeric node ID");
+const Ok = z.object({ ok: z.literal(true) });
+
+export const MintResult = z.object({
+  preAuthKey: z.string(),
+  coordinationUrl: z.string(),
+  expiresAt: z.string(),
+  user: z.string(),
+  account: z.string(),
+  deviceId: z.string(),
+  reused: z.boolean(),
+});
+export type MintResult = z.infer<typeof MintResult>;
+
+export const methods = {
+  status: { params: NoParams, result: Status },
+  "headscale.start": { params: NoParams, result: Status },
+  "headscale.stop": { params: NoParams, result: Status },
+  "headscale.restart": { params: NoParams, result: Status },
+
+  "nodes.list": { params: z.object({ user: z.string().optional() }).strict().optional(), result: z.array(Node) },
+  "nodes.rename": { params: z.object({ id: NodeId, name: z.string().min(1).max(63) }).strict(), result: Node },
+  "nodes.expire": { params: z.object({ id: NodeId }).strict(), result: Node },
+  "nodes.delete": { params: z.object({ id: NodeId }).strict(), result: Ok },
+
+  "users.list": { params: NoParams, result: z.array(User) },
+  "users.create": { params: z.object({ name: z.string().min(1) }).strict(), result: User },
+
+  "apiKeys.create": {
+    params: z.object({ expiration: Duration.default("90d") }).strict().optional(),
+    result: z.object({ apiKey: z.string(), expiresAt: z.string() }),
+  },
+  "apiKeys.list": { params: NoParams, result: z.array(ApiKey) },
+  "apiKeys.expire": { params: z.object({ prefix: z.string().min(1) }).strict(), result: Ok },
+
+  "preAuthKeys.mint": {
+    params: z
+      .object({
+        deviceId: z.string().min(1).max(256),
+        deviceName: z.string().max(256).optional(),
+        account: z.string().min(1).max(256).optional(),
+      })
+      .strict(),
+    result: MintResult,
+  },
+  "preAuthKeys.list": { params: NoParams, result: z.array(PreAuthKey) },
+  "preAuthKeys.expire": { params: z.object({ id: z.string().min(1) }).strict(), result: Ok },
+
+  "logs.tail": {
+    params: z.object({ lines: z.number().int().min(0).max(100_000).default(100) }).strict().optional(),
+    result: z.array(LogLine),
+  },
+  /** Pushes `logs.line` notifications on this connection until it closes or unfollows. */
+  "logs.follow": { params: NoParams, result: Ok },
+  "logs.unfollow": { params: NoParams, result: Ok },
+
+  "config.get": {
+    params: NoParams,
+    result: z.object({ settings: Settings, configPath: z.string(), editedByHand: z.boolean() }),
+  },
+  "config.set": {
+    params: z.object({ patch: SettingsPatch }).strict(),
+    result: z.object({ settings: Settings, configPath: z.string(), editedByHand: z.boolean() }),
+  },
+
+  "helper.shutdown": { params: NoParams, result: Ok },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]["params"]>;
+export type ParsedParamsOf<M extends MethodName> = z.output<Methods[M]["params"]>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]["result"]>;
+
+export const notifications = {
+  "logs.line": LogLine,
+} as const;
+
+/** JSON-RPC error codes: the standard ones plus ours (-32000…-32099 is the server range). */
+export const ErrorCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  Internal: -32603,
+  HeadscaleNotRunning: -32000,
+  HeadscaleFailed: -32001,
+  ConfigRejected: -32002,
+  NotFound: -32003,
+} as const;
+
+/** The largest frame either side accepts. */
+export const MAX_FRAME_BYTES = 1024 * 1024;

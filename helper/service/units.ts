@@ -1,0 +1,59 @@
+/**
+ * The service definitions that keep the helper running: a launchd agent on macOS, a
+ * systemd user unit on Linux. Pure text; install.ts puts them in place.
+ */
+export interface ServiceSpec {
+  nodePath: string;
+  cliPath: string;
+  home: string;
+}
+
+export const LAUNCHD_LABEL = "com.headscale-remote.helper";
+export const SYSTEMD_UNIT = "headscale-remote.service";
+
+const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+export function launchdPlist({ nodePath, cliPath, home }: ServiceSpec): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>${LAUNCHD_LABEL}</string>
+  <key>ProgramArguments</key>
+  <array>
+    <string>${xml(nodePath)}</string>
+    <string>${xml(cliPath)}</string>
+    <string>helper</string>
+  </array>
+  <key>EnvironmentVariables</key>
+  <dict><key>HEADSCALE_REMOTE_HOME</key><string>${xml(home)}</string></dict>
+  <key>RunAtLoad</key><true/>
+  <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+  <key>ProcessType</key><string>Background</string>
+  <key>StandardErrorPath</key><string>${xml(home)}/logs/helper.err</string>
+</dict>
+</plist>
+`;
+}
+
+/** systemd quotes arguments with C-style escapes inside double quotes. */
+const quote = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+
+export function systemdUnit({ nodePath, cliPath, home }: ServiceSpec): string {
+  return `[Unit]
+Description=Headscale Remote helper (supervises Headscale)
+After=network.target
+
+[Service]
+Type=simple
+Environment=${quote(`HEADSCALE_REMOTE_HOME=${home}`)}
+ExecStart=${quote(nodePath)} ${quote(cliPath)} helper
+Restart=on-failure
+RestartSec=2
+KillMode=mixed
+TimeoutStopSec=15
+
+[Install]
+WantedBy=default.target
+`;
+}
