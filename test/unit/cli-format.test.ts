@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { formatDuration, formatNodes, formatStatus, relativeTime } from "../../helper/cli/format.js";
+import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
+
+const now = new Date("2026-11-24T12:00:00Z");
+
+describe("CLI formatting", () => {
+  it("formats durations and relative times", () => {
+    expect(formatDuration(42)).toBe("42s");
+    expect(formatDuration(3 * 3600 + 120)).toBe("3h 2m");
+    expect(formatDuration(3 * 86400 + 3600)).toBe("3d 1h");
+    expect(relativeTime("2026-11-24T11:55:00Z", now)).toBe("5m ago");
+    expect(relativeTime(null, now)).toBe("never");
+  });
+
+  it("prints a node table", () => {
+    const text = formatNodes(
+      [{ id: "1", name: "n1", givenName: "laptop", user: "alice", ipAddresses: ["100.64.0.1", "fd7a::1"], online: true, lastSeen: "2026-11-24T11:59:00Z", expiry: null, createdAt: null }],
+      now,
+    );
+    expect(text.split("\n")[1]).toMatch(/^1\s+laptop\s+alice\s+100\.64\.0\.1, fd7a::1\s+online\s+1m ago$/);
+  });
+
+  it("shows the last error with its log lines", () => {
+    const text = formatStatus({
+      helper: { version: "0.1.0", pid: 1, home: "/h", socket: "/h/s" },
+      headscale: {
+        state: "crashed", pid: null, startedAt: null, uptimeSeconds: null, serverUrl: "http://127.0.0.1:1", version: null,
+        binary: null, autoStart: true, restarts: 5, lastError: "it broke", lastErrorLog: ["FTL bad config"], nodes: null,
+      },
+    });
+    expect(text).toContain("Headscale   crashed");
+    expect(text).toContain("Last error  it broke");
+    expect(text).toContain("FTL bad config");
+  });
+});
+
+describe("service definitions", () => {
+  const spec = { nodePath: "/usr/bin/node", cliPath: "/opt/hr/dist/helper/cli/main.js", home: "/Users/me/Library/Application Support/Headscale Remote" };
+  it("launchd agent runs the helper at load and keeps it alive", () => {
+    const plist = launchdPlist(spec);
+    expect(plist).toContain("<string>/opt/hr/dist/helper/cli/main.js</string>\n    <string>helper</string>");
+    expect(plist).toContain("<key>RunAtLoad</key><true/>");
+    expect(plist).toContain("Application Support/Headscale Remote</string>");
+  });
+  it("systemd unit quotes paths with spaces and restarts on failure", () => {
+    const unit = systemdUnit(spec);
+    expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/hr/dist/helper/cli/main.js" helper');
+    expect(unit).toContain('Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"');
+    expect(unit).toContain("Restart=on-failure");
+  });
+});
