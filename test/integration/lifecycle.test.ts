@@ -1,0 +1,210 @@
+/** Start, stop, restart, crash and orphan handling against the real Headscale. */
+import { readFile, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { execa } from "execa";
+import { homePaths } from "../../helper/home/paths.js";
+import { isAlive, waitForExit } from "../../helper/home/process-info.js";
+import { startHelper } from "../../helper/daemon/helper.js";
+import { HeadscaleSupervisor } from "../../helper/headscale/supervisor.js";
+import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
+import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
+import { cliPath, headscaleBinary, removeHome, runCli, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+import { tmpdir } from "node:os";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+
+async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
+  const t = await startTestHelper(options);
+  cleanups.push(() => removeHome(t.home), () => t.close());
+  return t;
+}
+
+describe("Headscale lifecycle through the helper", () => {
+  it("starts to ready, reports it, and stops within the grace period", async () => {
+    const t = await helperFor({ start: false });
+    const before = await t.client.call("status");
+    expect(before.headscale.state).toBe("stopped");
+
+    const started = await t.client.call("headscale.start", undefined, { timeoutMs: 90_000 });
+    expect(started.headscale.state).toBe("running");
+    expect(started.headscale.version).toMatch(/^v0\.29\./);
+    const health = await fetch(new URL("/health", started.headscale.serverUrl));
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "pass" });
+    const pid = started.headscale.pid!;
+    expect(isAlive(pid)).toBe(true);
+    expect(JSON.parse(await readFile(t.helper.paths.headscalePid, "utf8")).pid).toBe(pid);
+
+    const stopped = await t.client.call("headscale.stop");
+    expect(stopped.headscale.state).toBe("stopped");
+    expect(isAlive(pid)).toBe(false); // stop resolves only after the exit
+    await expect(readFile(t.helper.paths.headscalePid)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("restart gives a new process on the same URL", async () => {
+    const t = await helperFor();
+    const first = await t.client.call("status");
+    const restarted = await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
+    expect(restarted.headscale.state).toBe("running");
+    expect(restarted.headscale.pid).not.toBe(first.headscale.pid);
+    expect(restarted.headscale.serverUrl).toBe(first.headscale.serverUrl);
+    expect(isAlive(first.headscale.pid!)).toBe(false);
+  });
+
+  it("ignores HEADSCALE_* variables in the helper's environment", async () => {
+    process.env.HEADSCALE_LISTEN_ADDR = "127.0.0.1:1";
+    process.env.HEADSCALE_DATABASE_TYPE = "nonsense";
+    try {
+      const t = await helperFor();
+      const status = await t.client.call("status");
+      expect(status.headscale.state).toBe("running");
+      const environ = await readFile(`/proc/${status.headscale.pid}/environ`, "utf8");
+      expect(environ).not.toContain("HEADSCALE_");
+    } finally {
+      delete process.env.HEADSCALE_LISTEN_ADDR;
+      delete process.env.HEADSCALE_DATABASE_TYPE;
+    }
+  });
+
+  it("restarts Headscale after it is killed from outside", async () => {
+    const t = await helperFor();
+    const { headscale } = await t.client.call("status");
+    process.kill(headscale.pid!, "SIGKILL");
+    let status = await t.client.call("status");
+    for (let i = 0; i < 200 && !(status.headscale.state === "running" && status.headscale.pid !== headscale.pid); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await t.client.call("status");
+    }
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.pid).not.toBe(headscale.pid);
+    expect(status.headscale.restarts).toBe(1);
+  });
+
+  it("a second helper for the same home says who holds it and exits non-zero", async () => {
+    const t = await helperFor({ start: false });
+    const second = await runCli(t.home, ["helper"]);
+    expect(second.exitCode).not.toBe(0);
+    expect(second.stderr.trim()).toBe(`headscale-remote: another helper (pid ${process.pid}) is already running for ${t.home}`);
+  });
+});
+
+describe("crash loop", () => {
+  it("gives up after 5 crashes within the window and says so", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const paths = homePaths(home, tmpdir());
+    await ensurePrivateDir(home);
+    const settings = await loadSettings(paths);
+    await ensureHeadscaleConfig(paths, settings);
+    const binary = await headscaleBinary();
+    const log: string[] = [];
+    const supervisor = new HeadscaleSupervisor({
+      binary: async () => binary,
+      configPath: paths.headscaleConfig,
+      pidFile: paths.headscalePid,
+      healthUrl: () => `http://${settings.listenAddr}/health`,
+      onLog: (_stream, text) => log.push(text),
+      recentLog: (n) => log.slice(-n),
+      backoffBaseMs: 50,
+    });
+    cleanups.push(() => supervisor.stop());
+    await supervisor.start();
+    const pids = new Set<number>();
+    for (let crash = 1; crash <= 5; crash++) {
+      while (supervisor.state !== "running") await new Promise((resolve) => setTimeout(resolve, 20));
+      const pid = supervisor.pid!;
+      pids.add(pid);
+      process.kill(pid, "SIGKILL");
+      await waitForExit(pid, 5000);
+      while (supervisor.pid === pid) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(pids.size).toBe(5);
+    expect(supervisor.state).toBe("crashed");
+    expect(supervisor.pid).toBeNull();
+    expect(supervisor.lastError).toMatch(/5 times within 60 s; not restarting/);
+    expect(supervisor.restarts).toBe(4);
+  });
+});
+
+describe("orphans", () => {
+  it("a helper killed with SIGKILL leaves Headscale behind; the next helper ends it", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    while (!/Headscale running \(pid (\d+)\)/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const orphan = Number(/Headscale running \(pid (\d+)\)/.exec(out)![1]);
+    child.kill("SIGKILL");
+    await waitForExit(child.pid!, 5000);
+    expect(isAlive(orphan)).toBe(true);
+
+    const t = await helperFor({ home });
+    expect(isAlive(orphan)).toBe(false);
+    const status = await t.client.call("status");
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.pid).not.toBe(orphan);
+    const logs = await t.client.call("logs.tail", { lines: 1000 });
+    expect(logs.map((l) => l.text)).toContain(`ended Headscale pid ${orphan}, left running by a previous helper`);
+  });
+
+  it("never kills a process whose PID was recycled by another program", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const stranger = execa("sleep", ["60"], { reject: false });
+    cleanups.push(async () => void stranger.kill("SIGKILL"));
+    const paths = homePaths(home, tmpdir());
+    await ensurePrivateDir(`${home}/state`);
+    await writeFile(paths.headscalePid, JSON.stringify({ pid: stranger.pid, binary: "/x/headscale", config: paths.headscaleConfig }));
+    const t = await helperFor({ home, start: false });
+    expect(t.helper.supervisor.state).toBe("stopped");
+    expect(isAlive(stranger.pid!)).toBe(true);
+  });
+
+  it("SIGTERM to the helper stops Headscale first", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    while (!/Headscale running \(pid (\d+)\)/.test(out)) {
+      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const headscale = Number(/Headscale running \(pid (\d+)\)/.exec(out)![1]);
+    child.kill("SIGTERM");
+    const code = await new Promise((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    expect(isAlive(headscale)).toBe(false);
+  });
+});
+
+describe("start failures", () => {
+  it("returns the reason and Headscale's last lines when it will not start", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const t0 = await helperFor({ home, start: false });
+    await t0.close();
+    // A hand edit that Headscale rejects: the helper must start it as is, and report why it failed.
+    const paths = homePaths(home, tmpdir());
+    const config = await readFile(paths.headscaleConfig, "utf8");
+    await writeFile(paths.headscaleConfig, config.replace(/v4: .*/, "v4: not-a-prefix"));
+    const t = await helperFor({ home, start: false });
+    const error = await t.client.call("headscale.start", undefined, { timeoutMs: 90_000 }).catch((e) => e);
+    expect(error.message).toMatch(/exited \(code 1\) before it was ready/);
+    expect(error.data.logTail.join("\n")).toMatch(/not-a-prefix/);
+    const status = await t.client.call("status");
+    expect(status.headscale.state).toBe("crashed");
+    expect(status.headscale.lastError).toMatch(/before it was ready/);
+    // The hand-edited file is left exactly as the user wrote it.
+    expect(await readFile(paths.headscaleConfig, "utf8")).toContain("v4: not-a-prefix");
+  });
+});
