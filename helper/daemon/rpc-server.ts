@@ -83,7 +83,8 @@ export async function startRpcServer(socketPath: string, handlers: Handlers, map
     readFrames(socket, {
       onFrame: (text) => {
         rpc.receiveJSON(text, connection).then(
-          (response) => response && send(response),
+          // json-rpc-2.0 unwraps a batch with one answer; JSON-RPC 2.0 wants it in an array.
+          (response) => response && send(!Array.isArray(response) && isNonEmptyBatch(text) ? [response] : response),
           () => send(createJSONRPCErrorResponse(null, ErrorCode.Internal, "internal error")),
         );
       },
@@ -112,6 +113,16 @@ export async function startRpcServer(socketPath: string, handlers: Handlers, map
       await rm(socketPath, { force: true });
     },
   };
+}
+
+function isNonEmptyBatch(text: string): boolean {
+  if (!text.trimStart().startsWith("[")) return false;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) && parsed.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** A socket file nobody answers on is left from a helper that died; a live one is an error. */
