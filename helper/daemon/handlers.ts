@@ -33,6 +33,8 @@ export interface HelperParts {
   logs: LogStore;
   counts: NodeCounts;
   headscaleVersion: () => string | null;
+  /** Finishes bringing Headscale into service: API key, node counts. Never throws. */
+  whenRunning: () => Promise<void>;
   resolveBinary: (settings: Settings) => Promise<string>;
   headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
   shutdown: () => void;
@@ -124,19 +126,16 @@ export function createHandlers(parts: HelperParts): Handlers {
     status,
     "headscale.start": async () => {
       await supervisor.start();
-      parts.counts.start();
-      await parts.counts.refresh();
+      await parts.whenRunning();
       return status();
     },
     "headscale.stop": async () => {
-      parts.counts.stop();
       await supervisor.stop();
       return status();
     },
     "headscale.restart": async () => {
       await supervisor.restart();
-      parts.counts.start();
-      await parts.counts.refresh();
+      await parts.whenRunning();
       return status();
     },
 

@@ -108,13 +108,20 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
     defaultAccount: userInfo().username,
   });
 
-  // The API key is made as soon as Headscale first runs, and checked twice a day after.
+  // Each time Headscale comes up (asked for, or after a crash) the API key is made or
+  // checked before node counts start; start requests wait for this too.
+  const whenRunning = async () => {
+    try {
+      await apiKeys.get();
+      counts.start();
+      await counts.refresh();
+    } catch (error) {
+      logs.append("helper", `API key: ${(error as Error).message}`);
+    }
+  };
   supervisor.on("state", (state) => {
-    if (state !== "running") return;
-    apiKeys.get().then(
-      () => counts.start(),
-      (error: Error) => logs.append("helper", `API key: ${error.message}`),
-    );
+    if (state === "running") void whenRunning();
+    else counts.stop();
   });
   const renewal = setInterval(() => {
     if (supervisor.state === "running") apiKeys.get().catch((error: Error) => logs.append("helper", `API key: ${error.message}`));
@@ -143,6 +150,7 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
     logs,
     counts,
     headscaleVersion: () => version,
+    whenRunning,
     resolveBinary,
     headscaleEnv: postgresEnv,
     shutdown: () => void close().then(options.onShutdown),
@@ -152,7 +160,7 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
 
   const autoStarted =
     (options.autoStart ?? settings.autoStart)
-      ? supervisor.start().catch(() => {}) // the reason is in status.lastError and the log
+      ? supervisor.start().then(whenRunning, () => {}) // a failure's reason is in status.lastError
       : Promise.resolve();
 
   return { paths, supervisor, logs, autoStarted, close };

@@ -1,0 +1,144 @@
+/** Nodes, users, API keys and per-device client keys through the helper, on a real Headscale. */
+import { readFile, readdir, stat } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accountUserName } from "../../helper/accounts/user-name.js";
+import { ErrorCode } from "../../helper/protocol/schema.js";
+import { createFakeNodes, removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+
+let t: TestHelper;
+let apiKey: string;
+beforeAll(async () => {
+  t = await startTestHelper();
+  apiKey = JSON.parse(await readFile(t.helper.paths.apiKey, "utf8")).key;
+});
+afterAll(async () => {
+  await t.close();
+  await removeHome(t.home);
+});
+
+describe("admin access", () => {
+  it("created its API key through the CLI and keeps it 0600", async () => {
+    expect(apiKey).toMatch(/^hskey-api-/);
+    expect((await stat(t.helper.paths.apiKey)).mode & 0o777).toBe(0o600);
+    const keys = await t.client.call("apiKeys.list");
+    expect(keys.some((k) => apiKey.startsWith(`hskey-api-${k.prefix}-`))).toBe(true);
+  });
+
+  it("creates, lists and expires API keys for the user", async () => {
+    const created = await t.client.call("apiKeys.create", { expiration: "1d" });
+    expect(created.apiKey).toMatch(/^hskey-api-/);
+    expect(Date.parse(created.expiresAt) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+    const prefix = created.apiKey.slice("hskey-api-".length, "hskey-api-".length + 12);
+    const response = await fetch(new URL("/api/v1/user", (await t.client.call("status")).headscale.serverUrl), {
+      headers: { authorization: `Bearer ${created.apiKey}` },
+    });
+    expect(response.status).toBe(200);
+    await t.client.call("apiKeys.expire", { prefix });
+    const listed = (await t.client.call("apiKeys.list")).find((k) => k.prefix === prefix);
+    expect(Date.parse(listed!.expiration!)).toBeLessThanOrEqual(Date.now());
+  });
+});
+
+describe("nodes", () => {
+  it("lists, renames, expires and deletes registered nodes", async () => {
+    const { headscale } = await t.client.call("status");
+    await t.client.call("users.create", { name: "alice" });
+    await createFakeNodes(headscale.serverUrl, apiKey, "alice", 3);
+    const nodes = await t.client.call("nodes.list");
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) {
+      expect(node.user).toBe("alice");
+      expect(node.ipAddresses.some((ip) => ip.startsWith("100.64."))).toBe(true);
+      expect(node.online).toBe(false);
+    }
+    const [first, second, third] = nodes;
+
+    const renamed = await t.client.call("nodes.rename", { id: first!.id, name: "living-room" });
+    expect(renamed.givenName).toBe("living-room");
+
+    const expired = await t.client.call("nodes.expire", { id: second!.id });
+    expect(Date.parse(expired.expiry!)).toBeLessThanOrEqual(Date.now());
+
+    await t.client.call("nodes.delete", { id: third!.id });
+    const after = await t.client.call("nodes.list");
+    expect(after.map((n) => n.id).sort()).toEqual([first!.id, second!.id].sort());
+    expect(after.find((n) => n.id === first!.id)?.givenName).toBe("living-room");
+
+    const missing = await t.client.call("nodes.delete", { id: "99999" }).catch((e) => e);
+    expect(missing.code).toBeOneOf([ErrorCode.NotFound, ErrorCode.HeadscaleFailed]);
+
+    // Status counts come from a background refresh that node changes trigger.
+    let status = await t.client.call("status");
+    for (let i = 0; i < 50 && status.headscale.nodes?.total !== 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await t.client.call("status");
+    }
+    expect(status.headscale.nodes).toMatchObject({ total: 2, online: 0 });
+  });
+});
+
+describe("client keys per device", () => {
+  it("maps an account to one deterministic user and dedups keys per device", async () => {
+    const first = await t.client.call("preAuthKeys.mint", { deviceId: "phone-1", deviceName: "Phone", account: "ann@example.com" });
+    expect(first.preAuthKey).toMatch(/^hskey-auth-/);
+    expect(first.user).toBe(accountUserName("ann@example.com"));
+    expect(first.coordinationUrl).toBe((await t.client.call("status")).headscale.serverUrl);
+    expect(first.reused).toBe(false);
+    expect(Date.parse(first.expiresAt) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+
+    const again = await t.client.call("preAuthKeys.mint", { deviceId: "phone-1", account: "ann@example.com" });
+    expect(again).toMatchObject({ preAuthKey: first.preAuthKey, reused: true, user: first.user });
+
+    const other = await t.client.call("preAuthKeys.mint", { deviceId: "tablet", account: "ann@example.com" });
+    expect(other.preAuthKey).not.toBe(first.preAuthKey);
+    expect(other.user).toBe(first.user);
+
+    const otherAccount = await t.client.call("preAuthKeys.mint", { deviceId: "phone-1", account: "bob@example.com" });
+    expect(otherAccount.user).not.toBe(first.user);
+
+    const users = await t.client.call("users.list");
+    expect(users.filter((u) => u.name === first.user)).toHaveLength(1);
+  });
+
+  it("gives the same device the same key even when it asks many times at once", async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.client.call("preAuthKeys.mint", { deviceId: "burst" })));
+    expect(new Set(results.map((r) => r.preAuthKey)).size).toBe(1);
+  });
+
+  it("mints a new key once the old one was expired", async () => {
+    const first = await t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
+    const listed = await t.client.call("preAuthKeys.list");
+    const id = listed.find((k) => k.user === first.user && !k.used && Date.parse(k.expiration!) === Date.parse(first.expiresAt))!.id;
+    await t.client.call("preAuthKeys.expire", { id });
+    const second = await t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
+    expect(second.reused).toBe(false);
+    expect(second.preAuthKey).not.toBe(first.preAuthKey);
+  });
+
+  it("never lists a key's secret, logs it or leaves it outside 0600 files", async () => {
+    const minted = await t.client.call("preAuthKeys.mint", { deviceId: "secret-check" });
+    const listing = JSON.stringify(await t.client.call("preAuthKeys.list"));
+    expect(listing).not.toContain(minted.preAuthKey);
+    const logs = JSON.stringify(await t.client.call("logs.tail", { lines: 100_000 }));
+    expect(logs).not.toContain(minted.preAuthKey);
+    expect(logs).not.toContain(apiKey);
+    for (const dir of [t.home, `${t.home}/logs`, `${t.home}/state`]) {
+      for (const name of await readdir(dir)) {
+        const path = `${dir}/${name}`;
+        if (!(await stat(path)).isFile()) continue;
+        const text = await readFile(path, "latin1");
+        if (text.includes(minted.preAuthKey) || text.includes(apiKey)) {
+          // Headscale's own database holds keys by design; every other file that does must be private.
+          if (!name.startsWith("headscale.db")) expect.fail(`${path} holds a key`);
+        }
+      }
+    }
+    expect((await stat(t.helper.paths.deviceKeys)).mode & 0o777).toBe(0o600);
+    // Nothing we run gets a key on its command line.
+    for (const pid of await readdir("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+      expect(argv).not.toMatch(/hskey-(api|auth)-/);
+    }
+  });
+});
