@@ -98,7 +98,7 @@ export function createHandlers(parts: HelperParts): Handlers {
           "edit it directly, or move it away to go back to a generated config",
       );
     }
-    const candidate = paths.headscaleConfig + ".candidate";
+    const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
     await writeHeadscaleConfig(paths, next, candidate);
     const problem = await configTest(binary, candidate, await parts.headscaleEnv(next));
     if (problem) {

@@ -111,8 +111,15 @@ export const Settings = z.object({
   prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
 });
 export type Settings = z.infer<typeof Settings>;
-export const SettingsPatch = Settings.partial();
-export type SettingsPatch = z.infer<typeof SettingsPatch>;
+/** Only the keys a caller names: Settings' defaults must not fill in the rest of a patch. */
+export const SettingsPatch = z
+  .object(
+    Object.fromEntries(
+      Object.entries(Settings.shape).map(([key, schema]) => [key, (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional()]),
+    ),
+  )
+  .strict() as unknown as z.ZodType<Partial<Settings>>;
+export type SettingsPatch = Partial<Settings>;
 
 const NoParams = z.object({}).strict().optional();
 const NodeId = z.string().regex(/^\d+$/, "a numeric node ID");

@@ -1,0 +1,134 @@
+/** Settings changes (validated, rolled back, never over a hand edit) and the log store. */
+import { readFile, writeFile } from "node:fs/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { startHelper } from "../../helper/daemon/helper.js";
+import { ErrorCode } from "../../helper/protocol/schema.js";
+import type { LogLine } from "../../helper/protocol/schema.js";
+import { removeHome, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+});
+async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
+  const t = await startTestHelper(options);
+  cleanups.push(() => removeHome(t.home), () => t.close());
+  return t;
+}
+
+describe("config.set", () => {
+  it("applies a valid change, restarts Headscale and keeps the previous files", async () => {
+    const t = await helperFor();
+    const before = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const pid = (await t.client.call("status")).headscale.pid;
+    const result = await t.client.call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 90_000 });
+    expect(result.settings.logLevel).toBe("debug");
+    expect(result.editedByHand).toBe(false);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toMatch(/level: debug/);
+    expect(await readFile(t.helper.paths.headscaleConfig + ".prev", "utf8")).toBe(before);
+    const status = await t.client.call("status");
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.pid).not.toBe(pid);
+  });
+
+  it("rejects what our schema rejects, naming the field, and changes nothing", async () => {
+    const t = await helperFor({ start: false });
+    const before = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const error = await t.client.call("config.set", { patch: { listenAddr: "everywhere" } }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error.message).toMatch(/listenAddr/);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);
+  });
+
+  it("rejects what `headscale configtest` rejects and keeps the old config running", async () => {
+    const t = await helperFor();
+    const before = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const settingsBefore = await readFile(t.helper.paths.settings, "utf8");
+    const pid = (await t.client.call("status")).headscale.pid;
+    const error = await t.client.call("config.set", { patch: { prefixV4: "not-a-prefix" } }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.ConfigRejected);
+    expect(error.message).toMatch(/Headscale rejects these settings/);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);
+    expect(await readFile(t.helper.paths.settings, "utf8")).toBe(settingsBefore);
+    const status = await t.client.call("status");
+    expect(status.headscale).toMatchObject({ state: "running", pid });
+  });
+
+  it("rolls back when Headscale passes configtest but will not start", async () => {
+    const t = await helperFor();
+    const before = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    // A port that something else holds: valid config, but serving fails.
+    const { createServer } = await import("node:net");
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((resolve) => blocker.once("listening", resolve));
+    cleanups.push(async () => void blocker.close());
+    const port = (blocker.address() as { port: number }).port;
+    const error = await t.client.call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.ConfigRejected);
+    expect(error.message).toMatch(/previous ones are back/);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);
+    const status = await t.client.call("status");
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.serverUrl).not.toContain(`:${port}`);
+  });
+
+  it("never writes over a config edited by hand, but still changes helper-only settings", async () => {
+    const t = await helperFor({ start: false });
+    const edited = (await readFile(t.helper.paths.headscaleConfig, "utf8")) + "# my own note\n";
+    await writeFile(t.helper.paths.headscaleConfig, edited);
+    expect((await t.client.call("config.get")).editedByHand).toBe(true);
+    const error = await t.client.call("config.set", { patch: { logLevel: "warn" } }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.ConfigRejected);
+    expect(error.message).toMatch(/edited by hand/);
+    const ok = await t.client.call("config.set", { patch: { autoStart: false } });
+    expect(ok.settings.autoStart).toBe(false);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(edited);
+  });
+
+  it("refuses to start on a broken settings file and leaves it as it was", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const first = await startHelper({ home, autoStart: false });
+    await first.close();
+    await writeFile(`${home}/settings.json`, '{"listenAddr": 42');
+    await expect(startHelper({ home, autoStart: false })).rejects.toThrow(/settings\.json is not valid JSON/);
+    expect(await readFile(`${home}/settings.json`, "utf8")).toBe('{"listenAddr": 42');
+    // and the home is not left locked
+    await writeFile(`${home}/settings.json`, '{"listenAddr": "127.0.0.1:1"}');
+    await expect(startHelper({ home, autoStart: false })).rejects.toThrow(/grpcListenAddr/);
+  });
+});
+
+describe("logs", () => {
+  it("tails, follows and survives a helper restart", async () => {
+    const t = await helperFor();
+    const tail = await t.client.call("logs.tail", { lines: 1000 });
+    expect(tail.some((l) => l.stream !== "helper" && /listening and serving HTTP/.test(l.text))).toBe(true);
+    expect(tail.map((l) => l.seq)).toEqual([...tail.map((l) => l.seq)].sort((a, b) => a - b));
+
+    const pushed: LogLine[] = [];
+    const unfollow = await t.client.followLogs((line) => pushed.push(line));
+    await t.client.call("nodes.list"); // Headscale logs each HTTP request
+    for (let i = 0; i < 100 && !pushed.some((l) => /path=\/api\/v1\/node/.test(l.text)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(pushed.some((l) => /path=\/api\/v1\/node/.test(l.text))).toBe(true);
+    await unfollow();
+
+    const lastSeq = (await t.client.call("logs.tail", { lines: 1 }))[0]!.seq;
+    await t.close();
+    cleanups.pop();
+    const again = await helperFor({ home: t.home, start: false });
+    const afterRestart = await again.client.call("logs.tail", { lines: 1000 });
+    expect(afterRestart.some((l) => /listening and serving HTTP/.test(l.text))).toBe(true);
+    expect(afterRestart.at(-1)!.seq).toBeGreaterThan(lastSeq);
+  });
+
+  it("keeps at most the configured number of lines", async () => {
+    const t = await helperFor({ start: false });
+    for (let i = 0; i < 1500; i++) t.helper.logs.append("helper", `line ${i}`);
+    const all = await t.client.call("logs.tail", { lines: 100_000 });
+    expect(all).toHaveLength(1000);
+    expect(all.at(-1)!.text).toBe("line 1499");
+  });
+});
