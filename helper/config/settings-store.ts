@@ -5,8 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
-import { z } from "zod";
-import { Settings, SettingsPatch } from "../protocol/schema.js";
+import { describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../home/ports.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
@@ -50,15 +49,15 @@ export async function loadSettings(paths: HomePaths): Promise<Settings> {
     throw new ConfigError(`${paths.settings} is not valid JSON (${(error as Error).message}); fix it or move it away`);
   }
   const parsed = Settings.safeParse(json);
-  if (!parsed.success) throw new ConfigError(`${paths.settings} is invalid: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success) throw new ConfigError(`${paths.settings} is invalid: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 
 export function mergeSettings(current: Settings, patch: unknown): Settings {
   const parsedPatch = SettingsPatch.safeParse(patch);
-  if (!parsedPatch.success) throw new ConfigError(`invalid settings: ${z.prettifyError(parsedPatch.error)}`);
+  if (!parsedPatch.success) throw new ConfigError(`invalid settings: ${describeIssues(parsedPatch.error)}`);
   const merged = Settings.safeParse({ ...current, ...parsedPatch.data });
-  if (!merged.success) throw new ConfigError(`invalid settings: ${z.prettifyError(merged.error)}`);
+  if (!merged.success) throw new ConfigError(`invalid settings: ${describeIssues(merged.error)}`);
   return merged.data;
 }
 

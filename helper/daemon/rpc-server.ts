@@ -6,7 +6,6 @@
 import { chmod, rm } from "node:fs/promises";
 import { createConnection, createServer, type Socket } from "node:net";
 import { dirname } from "node:path";
-import { z } from "zod";
 import {
   createJSONRPCErrorResponse,
   createJSONRPCNotification,
@@ -15,7 +14,7 @@ import {
   type JSONRPCID,
 } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import { ErrorCode, methods, type MethodName, type ParsedParamsOf, type ResultOf } from "../protocol/schema.js";
+import { describeIssues, ErrorCode, methods, type MethodName, type ParsedParamsOf, type ResultOf } from "../protocol/schema.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 
 /** What a handler knows about the connection that called it. */
@@ -52,7 +51,7 @@ export async function startRpcServer(socketPath: string, handlers: Handlers, map
     rpc.addMethod(name, async (params: unknown, connection: Connection) => {
       const parsed = methods[name].params.safeParse(params ?? undefined);
       if (!parsed.success) {
-        throw new JSONRPCErrorException(`invalid params for ${name}: ${z.prettifyError(parsed.error)}`, ErrorCode.InvalidParams);
+        throw new JSONRPCErrorException(`invalid params for ${name}: ${describeIssues(parsed.error)}`, ErrorCode.InvalidParams);
       }
       const handler = handlers[name] as (p: unknown, c: Connection) => unknown;
       return handler(parsed.data, connection);

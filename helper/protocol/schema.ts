@@ -215,3 +215,8 @@ export const ErrorCode = {
 
 /** The largest frame either side accepts. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/** A validation failure as one line, each problem with the field it concerns. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`).join("; ");
+}

@@ -1,0 +1,97 @@
+/** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import { createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
+
+let home: string;
+beforeAll(async () => {
+  home = await tempHome();
+});
+afterAll(async () => {
+  await runCli(home, ["stop"]);
+  // The detached helper the CLI started: ask it to go.
+  const { HelperClient } = await import("../../helper/client/helper-client.js");
+  const { helperSocketPath } = await import("../../helper/client/launch.js");
+  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
+  await client?.call("helper.shutdown").catch(() => {});
+  client?.close();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await removeHome(home);
+});
+
+const json = async (args: string[]) => {
+  const result = await runCli(home, ["--json", ...args]);
+  if (result.exitCode !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+};
+
+describe("headscale-remote CLI", () => {
+  it("stop without a helper says so and starts nothing", async () => {
+    const result = await runCli(home, ["stop"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/no helper is running/);
+  });
+
+  it("start launches a detached helper, then Headscale", async () => {
+    const status = await json(["start"]);
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(status.helper.pid).not.toBe(process.pid);
+    const again = await json(["status"]);
+    expect(again.helper.pid).toBe(status.helper.pid);
+  });
+
+  it("lists nodes with the documented fields", async () => {
+    const apiKey = JSON.parse(await readFile(`${home}/secrets/api-key.json`, "utf8")).key;
+    const { headscale } = await json(["status"]);
+    await json(["users", "create", "carol"]);
+    await createFakeNodes(headscale.serverUrl, apiKey, "carol", 2);
+    const nodes = await json(["nodes"]);
+    expect(nodes).toHaveLength(2);
+    for (const node of nodes) {
+      expect(Object.keys(node)).toEqual(expect.arrayContaining(["id", "name", "user", "ipAddresses", "online", "lastSeen"]));
+      expect(node.user).toBe("carol");
+    }
+    const renamed = await json(["nodes", "rename", nodes[0].id, "kitchen"]);
+    expect(renamed.givenName).toBe("kitchen");
+    const human = await runCli(home, ["nodes"]);
+    expect(human.stdout).toMatch(/kitchen\s+carol\s+100\.64\./);
+  });
+
+  it("mints client keys with the documented fields", async () => {
+    const minted = await json(["keys", "mint", "--device-id", "tv", "--device-name", "Living room TV", "--account", "family"]);
+    expect(minted.preAuthKey).toMatch(/^hskey-auth-/);
+    expect(minted.coordinationUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Date.parse(minted.expiresAt)).toBeGreaterThan(Date.now());
+    const again = await json(["keys", "mint", "--device-id", "tv", "--account", "family"]);
+    expect(again.preAuthKey).toBe(minted.preAuthKey);
+    const human = await runCli(home, ["keys", "mint", "--device-id", "tv", "--account", "family"]);
+    expect(human.stdout).toContain(`tailscale up --login-server=${minted.coordinationUrl} --auth-key=${minted.preAuthKey}`);
+  });
+
+  it("creates API keys and tails logs", async () => {
+    const key = await json(["keys", "api", "--expiration", "7d"]);
+    expect(key.apiKey).toMatch(/^hskey-api-/);
+    const logs = await json(["logs", "-n", "5"]);
+    expect(logs).toHaveLength(5);
+    expect(JSON.stringify(logs)).not.toContain(key.apiKey);
+  });
+
+  it("fails with one clear line on stderr and a non-zero exit", async () => {
+    const bad = await runCli(home, ["nodes", "rename", "not-a-number", "x"]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^headscale-remote: invalid params for nodes.rename: .*numeric node ID/);
+    const missing = await runCli(home, ["nodes", "delete", "424242"]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("stop stops Headscale but leaves the helper answering", async () => {
+    const status = await json(["stop"]);
+    expect(status.headscale.state).toBe("stopped");
+    const nodes = await runCli(home, ["nodes"]);
+    expect(nodes.exitCode).toBe(1);
+    expect(nodes.stderr.trim()).toBe("headscale-remote: Headscale is not running (stopped); start it with `headscale-remote start`");
+  });
+});
