@@ -78,11 +78,17 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
   if (orphan) logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
 
   const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
+  // The version is asked once per binary, in the background: it must not delay a start.
   let version: string | null = null;
+  let versionOf: string | undefined;
   const supervisor = new HeadscaleSupervisor({
     binary: async () => {
       const binary = await resolveBinary(settings);
-      version = await binaryVersion(binary);
+      if (versionOf !== binary) {
+        versionOf = binary;
+        version = null;
+        void binaryVersion(binary).then((v) => versionOf === binary && (version = v));
+      }
       return binary;
     },
     configPath: paths.headscaleConfig,
@@ -113,8 +119,7 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
   const whenRunning = async () => {
     try {
       await apiKeys.get();
-      counts.start();
-      await counts.refresh();
+      counts.start(); // counts arrive in the background: a REST call costs Headscale a bcrypt check
     } catch (error) {
       logs.append("helper", `API key: ${(error as Error).message}`);
     }

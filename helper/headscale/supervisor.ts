@@ -152,7 +152,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       } catch {
         // Not listening yet.
       }
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
   }

@@ -1,0 +1,165 @@
+/**
+ * npm run bench: the helper against the bare tools it wraps, in one run on this machine.
+ *  - start-to-ready: `headscale.start` through the helper vs `headscale serve` polled on /health
+ *  - status and nodes.list at 1,000 nodes (connect, call, close: what the menu bar does) vs
+ *    `headscale nodes list -o json`
+ * Targets: start overhead within 10%; status at least 20x faster than the CLI call.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { execa } from "execa";
+import { callHelper, HelperClient } from "../helper/client/helper-client.js";
+import { ensureHeadscaleConfig, loadSettings } from "../helper/config/settings-store.js";
+import { findHeadscale, projectRoot } from "../helper/headscale/binary.js";
+import { headscaleEnv } from "../helper/headscale/child-env.js";
+import { homePaths } from "../helper/home/paths.js";
+import { waitForExit } from "../helper/home/process-info.js";
+import { ensurePrivateDir } from "../helper/home/secure-fs.js";
+import { createFakeNodes } from "../test/support/fake-nodes.js";
+import { percentile, printTable, type Row } from "./stats.js";
+
+const NODES = Number(process.env.BENCH_NODES ?? 1000);
+const START_ROUNDS = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (samples: number[]) => percentile(samples, 50);
+
+async function bareStartToReady(binary: string, config: string, healthUrl: string): Promise<number> {
+  const began = performance.now();
+  const child = spawn(binary, ["serve", "-c", config], { env: headscaleEnv(process.env), stdio: "ignore" });
+  for (;;) {
+    try {
+      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) break;
+    } catch {
+      // not yet
+    }
+    if (child.exitCode !== null) throw new Error("bare headscale exited");
+    await sleep(10);
+  }
+  const elapsed = performance.now() - began;
+  child.kill("SIGTERM");
+  await waitForExit(child.pid!, 10_000);
+  return elapsed;
+}
+
+function rssKiB(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, "utf8").then((text) => Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? NaN));
+}
+
+async function main(): Promise<void> {
+  const home = await mkdtemp(join(tmpdir(), "hrb-"));
+  const paths = homePaths(home, tmpdir());
+  await ensurePrivateDir(home);
+  const settings = await loadSettings(paths);
+  await ensureHeadscaleConfig(paths, settings);
+  const binary = await findHeadscale(undefined);
+  const healthUrl = `http://${settings.listenAddr}/health`;
+  const cli = join((await projectRoot())!, "dist", "helper", "cli", "main.js");
+
+  let helper: ChildProcess | undefined;
+  try {
+    helper = spawn(process.execPath, [cli, "--home", home, "helper", "--no-start"], { stdio: "ignore" });
+    let client: HelperClient | undefined;
+    while (!client) client = await HelperClient.connect(paths.helperSocket).catch(() => sleep(50).then(() => undefined));
+    // First start makes the database and the helper's API key: not part of the comparison.
+    await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
+    await client.call("headscale.stop");
+    await bareStartToReady(binary, paths.headscaleConfig, healthUrl);
+
+    const ours: number[] = [];
+    const bare: number[] = [];
+    for (let round = 0; round < START_ROUNDS; round++) {
+      bare.push(await bareStartToReady(binary, paths.headscaleConfig, healthUrl));
+      const began = performance.now();
+      await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
+      ours.push(performance.now() - began);
+      await client.call("headscale.stop");
+    }
+    await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
+
+    const apiKey = JSON.parse(await readFile(paths.apiKey, "utf8")).key as string;
+    const serverUrl = `http://${settings.listenAddr}`;
+    const seeding = performance.now();
+    await client.call("users.create", { name: "bench" });
+    await createFakeNodes(serverUrl, apiKey, "bench", NODES);
+    console.log(`registered ${NODES} fake nodes in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
+    // Let the background node count catch up so status reports the full tailnet.
+    for (let i = 0; i < 200; i++) {
+      if ((await client.call("status")).headscale.nodes?.total === NODES) break;
+      await client.call("headscale.restart", undefined, { timeoutMs: 120_000 }).catch(() => {});
+      await sleep(100);
+    }
+    client.close();
+
+    const timeCalls = async (n: number, call: () => Promise<unknown>) => {
+      const samples: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const began = performance.now();
+        await call();
+        samples.push(performance.now() - began);
+      }
+      return samples;
+    };
+    const status = await timeCalls(500, () => callHelper(paths.helperSocket, "status"));
+    const list = await timeCalls(50, async () => {
+      const nodes = await callHelper(paths.helperSocket, "nodes.list");
+      if (nodes.length !== NODES) throw new Error(`listed ${nodes.length} nodes`);
+    });
+    const headscaleCli = await timeCalls(20, () =>
+      execa(binary, ["nodes", "list", "-o", "json", "-c", paths.headscaleConfig], { env: headscaleEnv(process.env), extendEnv: false }),
+    );
+    const rss = await rssKiB(helper.pid!);
+
+    console.log(`\nHeadscale Remote bench: ${NODES} nodes, ${START_ROUNDS} start rounds, ${new Date().toISOString()}`);
+    const rows: Row[] = [
+      {
+        metric: "start-to-ready, median",
+        ours: median(ours),
+        peer: median(bare),
+        peerName: "bare headscale serve",
+        unit: "ms",
+        better: "lower",
+        target: "ours <= 1.10x peer",
+        met: median(ours) <= 1.1 * median(bare),
+      },
+      ...(["50", "99"] as const).flatMap((p): Row[] => [
+        {
+          metric: `status p${p} @${NODES} nodes`,
+          ours: percentile(status, Number(p)),
+          peer: percentile(headscaleCli, Number(p)),
+          peerName: "headscale nodes list -o json",
+          unit: "ms",
+          better: "lower",
+          target: ">= 20x faster",
+          met: percentile(headscaleCli, Number(p)) >= 20 * percentile(status, Number(p)),
+        },
+        {
+          metric: `nodes.list p${p} @${NODES} nodes`,
+          ours: percentile(list, Number(p)),
+          peer: percentile(headscaleCli, Number(p)),
+          peerName: "headscale nodes list -o json",
+          unit: "ms",
+          better: "lower",
+        },
+      ]),
+    ];
+    printTable(rows);
+    console.log(`\nhelper RSS after the run: ${(rss / 1024).toFixed(1)} MiB`);
+    console.log(`start samples (ms): ours ${ours.map((v) => v.toFixed(0)).join(", ")}; bare ${bare.map((v) => v.toFixed(0)).join(", ")}`);
+  } finally {
+    const last = await HelperClient.connect(paths.helperSocket).catch(() => undefined);
+    await last?.call("helper.shutdown").catch(() => {});
+    last?.close();
+    if (helper?.pid) await waitForExit(helper.pid, 15_000);
+    helper?.kill("SIGKILL");
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
