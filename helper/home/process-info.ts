@@ -1,14 +1,26 @@
 /** What the OS says about another process: alive? which command line? */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: alive, but someone else's, which is as good as alive for "is the PID taken".
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/** An exited process its parent has not reaped yet still answers kill(0); it is dead all the same. */
+function isZombie(pid: number): boolean {
+  if (process.platform !== "linux") return false;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 

@@ -1,66 +1,60 @@
 /**
  * An append-only log file capped in size: past maxBytes it becomes `<file>.1` (replacing
  * the previous one) and a new file starts, so disk use stays under twice the cap.
+ * Writes are synchronous on purpose: log lines are small and few, and a line is on disk
+ * before the helper can be killed, in the order it was written.
  */
-import { createWriteStream, renameSync, statSync, type WriteStream } from "node:fs";
+import { closeSync, fstatSync, openSync, renameSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
 export class RotatingFile {
-  private stream: WriteStream;
+  private fd: number | undefined;
   private bytes: number;
 
   constructor(
     readonly path: string,
     readonly maxBytes = 5 * 1024 * 1024,
   ) {
-    this.bytes = sizeOf(path);
-    this.stream = this.open();
-  }
-
-  private open(): WriteStream {
-    const stream = createWriteStream(this.path, { flags: "a", mode: 0o600 });
-    // A full disk must not take the helper down; the ring buffer still has the lines.
-    stream.on("error", () => {});
-    return stream;
+    this.fd = openSync(path, "a", 0o600);
+    this.bytes = fstatSync(this.fd).size;
   }
 
   write(line: string): void {
-    const data = line + "\n";
-    if (this.bytes + data.length > this.maxBytes && this.bytes > 0) this.rotate();
-    this.stream.write(data);
-    this.bytes += Buffer.byteLength(data);
+    if (this.fd === undefined) return;
+    const data = Buffer.from(line + "\n");
+    if (this.bytes > 0 && this.bytes + data.length > this.maxBytes) this.rotate();
+    try {
+      writeSync(this.fd, data);
+      this.bytes += data.length;
+    } catch {
+      // A full disk must not take the helper down; the ring buffer still has the line.
+    }
   }
 
   private rotate(): void {
-    const old = this.stream;
     try {
       renameSync(this.path, this.path + ".1");
+      const fresh = openSync(this.path, "a", 0o600);
+      closeSync(this.fd!);
+      this.fd = fresh;
+      this.bytes = 0;
     } catch {
-      // Could not rotate (file gone, disk trouble): keep appending to what we have.
-      return;
+      // Could not rotate (disk trouble): keep appending to what we have.
     }
-    this.stream = this.open();
-    this.bytes = 0;
-    old.end();
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(resolve));
+  async close(): Promise<void> {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 
   /** The last `count` lines across the rotated and the current file, oldest first. */
   static async lastLines(path: string, count: number): Promise<string[]> {
     const read = (p: string) => readFile(p, "utf8").catch(() => "");
     const text = (await read(path + ".1")) + (await read(path));
-    const lines = text.split("\n").filter((line) => line !== "");
-    return lines.slice(-count);
-  }
-}
-
-function sizeOf(path: string): number {
-  try {
-    return statSync(path).size;
-  } catch {
-    return 0;
+    return text
+      .split("\n")
+      .filter((line) => line !== "")
+      .slice(-count);
   }
 }

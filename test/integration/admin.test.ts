@@ -142,3 +142,44 @@ describe("client keys per device", () => {
     }
   });
 });
+
+describe("the helper's own API key", () => {
+  it("is replaced before it expires, and the old one is expired in Headscale", async () => {
+    const { copyFile } = await import("node:fs/promises");
+    const { ApiKeyManager } = await import("../../helper/headscale/api-key.js");
+    const { findHeadscale } = await import("../../helper/headscale/binary.js");
+    const file = `${t.home}/secrets/api-key-copy.json`;
+    await copyFile(t.helper.paths.apiKey, file);
+    const replaced: string[] = [];
+    const manager = new ApiKeyManager({
+      file,
+      binary: () => findHeadscale(undefined),
+      configPath: t.helper.paths.headscaleConfig,
+      expiration: () => "90d",
+      onReplaced: async (prefix) => void replaced.push(prefix),
+    });
+    expect(await manager.get()).toBe(apiKey); // plenty of life left: reused as stored
+    const later = new Date(Date.now() + 80 * 86_400_000); // 10 days before the 90-day expiry
+    const renewed = await manager.get(later);
+    expect(renewed).toMatch(/^hskey-api-/);
+    expect(renewed).not.toBe(apiKey);
+    expect(replaced).toEqual([apiKey.slice(10, 22)]);
+    expect(JSON.parse(await readFile(file, "utf8")).key).toBe(renewed);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+  });
+
+  it("is re-created when Headscale refuses it", async () => {
+    const { ApiKeyManager } = await import("../../helper/headscale/api-key.js");
+    const { findHeadscale } = await import("../../helper/headscale/binary.js");
+    const { AdminClient } = await import("../../helper/headscale/admin-client.js");
+    const { writeFile } = await import("node:fs/promises");
+    const file = `${t.home}/secrets/api-key-bogus.json`;
+    const bogus = "hskey-api-AAAAAAAAAAAA-" + "B".repeat(64);
+    await writeFile(file, JSON.stringify({ key: bogus, expiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(), createdAt: new Date().toISOString() }), { mode: 0o600 });
+    const manager = new ApiKeyManager({ file, binary: () => findHeadscale(undefined), configPath: t.helper.paths.headscaleConfig, expiration: () => "90d" });
+    const { headscale } = await t.client.call("status");
+    const admin = new AdminClient(() => headscale.serverUrl, manager);
+    expect((await admin.listUsers()).length).toBeGreaterThan(0);
+    expect(JSON.parse(await readFile(file, "utf8")).key).not.toBe(bogus);
+  });
+});

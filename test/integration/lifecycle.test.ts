@@ -132,7 +132,7 @@ describe("crash loop", () => {
 });
 
 describe("orphans", () => {
-  it("a helper killed with SIGKILL leaves Headscale behind; the next helper ends it", async () => {
+  it("a helper killed with SIGKILL leaves no Headscale behind once the next helper has started", async () => {
     const home = await tempHome();
     cleanups.push(() => removeHome(home));
     const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], { stdio: ["ignore", "pipe", "pipe"] });
@@ -145,15 +145,37 @@ describe("orphans", () => {
     const orphan = Number(/Headscale running \(pid (\d+)\)/.exec(out)![1]);
     child.kill("SIGKILL");
     await waitForExit(child.pid!, 5000);
-    expect(isAlive(orphan)).toBe(true);
-
+    // The orphan may end by itself at its next log line (SIGPIPE on the dead helper's pipe),
+    // or live on until the next helper ends it; either way it must be gone after that start.
     const t = await helperFor({ home });
     expect(isAlive(orphan)).toBe(false);
     const status = await t.client.call("status");
     expect(status.headscale.state).toBe("running");
     expect(status.headscale.pid).not.toBe(orphan);
+  });
+
+  it("ends a Headscale that a previous helper left running", async () => {
+    const home = await tempHome();
+    cleanups.push(() => removeHome(home));
+    const first = await helperFor({ home, start: false });
+    await first.close();
+    const paths = first.helper.paths;
+    // An orphan that nothing will end by accident: its output goes nowhere.
+    const orphan = spawn(await headscaleBinary(), ["serve", "-c", paths.headscaleConfig], { stdio: "ignore", detached: true });
+    orphan.unref();
+    cleanups.push(async () => void (isAlive(orphan.pid!) && process.kill(orphan.pid!, "SIGKILL")));
+    await writeFile(paths.headscalePid, JSON.stringify({ pid: orphan.pid, binary: await headscaleBinary(), config: paths.headscaleConfig }));
+    const settings = JSON.parse(await readFile(paths.settings, "utf8"));
+    for (let i = 0; i < 200 && !(await fetch(`http://${settings.listenAddr}/health`).then((r) => r.ok, () => false)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(isAlive(orphan.pid!)).toBe(true);
+
+    const t = await helperFor({ home });
+    expect(isAlive(orphan.pid!)).toBe(false);
     const logs = await t.client.call("logs.tail", { lines: 1000 });
-    expect(logs.map((l) => l.text)).toContain(`ended Headscale pid ${orphan}, left running by a previous helper`);
+    expect(logs.map((l) => l.text)).toContain(`ended Headscale pid ${orphan.pid}, left running by a previous helper`);
+    expect((await t.client.call("status")).headscale.state).toBe("running");
   });
 
   it("never kills a process whose PID was recycled by another program", async () => {
