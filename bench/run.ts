@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   try {
     helper = spawn(process.execPath, [cli, "--home", home, "helper", "--no-start"], { stdio: "ignore" });
     let client: HelperClient | undefined;
-    while (!client) client = await HelperClient.connect(paths.helperSocket).catch(() => sleep(50).then(() => undefined));
+    while (!client)
+      client = await HelperClient.connect(paths.helperSocket).catch(() => sleep(50).then(() => undefined));
     // First start makes the database and the helper's API key: not part of the comparison.
     await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
     await client.call("headscale.stop");
@@ -109,7 +110,10 @@ async function main(): Promise<void> {
       if (nodes.length !== NODES) throw new Error(`listed ${nodes.length} nodes`);
     });
     const headscaleCli = await timeCalls(20, () =>
-      execa(binary, ["nodes", "list", "-o", "json", "-c", paths.headscaleConfig], { env: headscaleEnv(process.env), extendEnv: false }),
+      execa(binary, ["nodes", "list", "-o", "json", "-c", paths.headscaleConfig], {
+        env: headscaleEnv(process.env),
+        extendEnv: false,
+      }),
     );
     const rss = await rssKiB(helper.pid!);
 
@@ -148,7 +152,9 @@ async function main(): Promise<void> {
     ];
     printTable(rows);
     console.log(`\nhelper RSS after the run: ${(rss / 1024).toFixed(1)} MiB`);
-    console.log(`start samples (ms): ours ${ours.map((v) => v.toFixed(0)).join(", ")}; bare ${bare.map((v) => v.toFixed(0)).join(", ")}`);
+    console.log(
+      `start samples (ms): ours ${ours.map((v) => v.toFixed(0)).join(", ")}; bare ${bare.map((v) => v.toFixed(0)).join(", ")}`,
+    );
   } finally {
     const last = await HelperClient.connect(paths.helperSocket).catch(() => undefined);
     await last?.call("helper.shutdown").catch(() => {});

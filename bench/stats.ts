@@ -18,7 +18,8 @@ export interface Row {
   met?: boolean;
 }
 
-const fmt = (value: number, unit: string) => `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${unit}`;
+const fmt = (value: number, unit: string) =>
+  `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${unit}`;
 
 export function printTable(rows: Row[]): void {
   const lines = rows.map((row) => {
@@ -33,7 +34,13 @@ export function printTable(rows: Row[]): void {
   });
   const header = ["metric", "ours", "peer", "ours vs peer (>1 = ours better)", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const show = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd());
+  const show = (cells: string[]) =>
+    console.log(
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
   show(header);
   show(widths.map((w) => "-".repeat(w)));
   lines.forEach(show);

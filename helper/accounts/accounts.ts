@@ -53,7 +53,11 @@ export class Accounts {
     return next;
   }
 
-  private async doMint({ deviceId, deviceName, account = this.options.defaultAccount }: MintRequest): Promise<MintResult> {
+  private async doMint({
+    deviceId,
+    deviceName,
+    account = this.options.defaultAccount,
+  }: MintRequest): Promise<MintResult> {
     const now = this.options.now?.() ?? new Date();
     const user = await this.ensureUser(account);
     const base = { coordinationUrl: this.options.coordinationUrl(), user: user.name, account, deviceId };
@@ -61,11 +65,21 @@ export class Accounts {
     if (record) {
       const state = (await this.admin.listPreAuthKeys()).find((key) => key.id === record.keyId);
       if (canReuse(record, state, now)) {
-        return { ...base, preAuthKey: record.preAuthKey, expiresAt: state?.expiration ?? record.expiresAt, reused: true };
+        return {
+          ...base,
+          preAuthKey: record.preAuthKey,
+          expiresAt: state?.expiration ?? record.expiresAt,
+          reused: true,
+        };
       }
     }
     const expiration = new Date(now.getTime() + durationMs(this.options.keyExpiration()));
-    const created = await this.admin.createPreAuthKey({ userId: user.id, expiration, reusable: false, ephemeral: false });
+    const created = await this.admin.createPreAuthKey({
+      userId: user.id,
+      expiration,
+      reusable: false,
+      ephemeral: false,
+    });
     const expiresAt = created.expiration ?? expiration.toISOString();
     await this.store.put({
       account,

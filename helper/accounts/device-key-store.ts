@@ -27,7 +27,8 @@ export class DeviceKeyStore {
     if (text !== undefined) {
       // A damaged file is reported, never silently replaced: it holds live keys.
       const parsed = FileShape.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(`${path} is damaged (${parsed.error.issues[0]?.message}); move it away to start afresh`);
+      if (!parsed.success)
+        throw new Error(`${path} is damaged (${parsed.error.issues[0]?.message}); move it away to start afresh`);
       for (const record of parsed.data.devices) records.set(deviceKeyId(record.account, record.deviceId), record);
     }
     return new DeviceKeyStore(path, records);

@@ -19,7 +19,9 @@ export function relativeTime(iso: string | null, now = new Date()): string {
 
 export function formatStatus(status: Status): string {
   const hs = status.headscale;
-  const lines = [`Headscale   ${hs.state}${hs.pid ? ` (pid ${hs.pid}${hs.uptimeSeconds !== null ? `, up ${formatDuration(hs.uptimeSeconds)}` : ""})` : ""}`];
+  const lines = [
+    `Headscale   ${hs.state}${hs.pid ? ` (pid ${hs.pid}${hs.uptimeSeconds !== null ? `, up ${formatDuration(hs.uptimeSeconds)}` : ""})` : ""}`,
+  ];
   lines.push(`Server URL  ${hs.serverUrl}`);
   if (hs.version) lines.push(`Version     ${hs.version}`);
   if (hs.nodes) lines.push(`Nodes       ${hs.nodes.online} online of ${hs.nodes.total}`);
@@ -34,7 +36,11 @@ export function formatStatus(status: Status): string {
 
 export function formatTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 

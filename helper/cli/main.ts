@@ -45,13 +45,20 @@ program
   .option("--no-start", "do not start Headscale now, whatever the autoStart setting says")
   .action(async (options: { start: boolean }) => {
     const home = resolveHome(globals().home);
-    const helper = await startHelper({ home, autoStart: options.start ? undefined : false, onShutdown: () => process.exit(0) });
+    const helper = await startHelper({
+      home,
+      autoStart: options.start ? undefined : false,
+      onShutdown: () => process.exit(0),
+    });
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
       console.error(`${signal}: stopping Headscale and the helper…`);
-      helper.close().then(() => process.exit(0), () => process.exit(1));
+      helper.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     };
     process.on("SIGTERM", () => stop("SIGTERM"));
     process.on("SIGINT", () => stop("SIGINT"));
@@ -65,7 +72,9 @@ program
     } else {
       console.log(`Headscale ${hs.state}${hs.lastError ? `: ${hs.lastError}` : ""}`);
     }
-    console.log(`\nNext, in another terminal (use ${fileURLToPath(import.meta.url).includes("/dist/") ? "npx headscale-remote" : "headscale-remote"}):`);
+    console.log(
+      `\nNext, in another terminal (use ${fileURLToPath(import.meta.url).includes("/dist/") ? "npx headscale-remote" : "headscale-remote"}):`,
+    );
     console.log("  headscale-remote status                     what is running, and where");
     console.log("  headscale-remote keys mint --device-id ID   a key for a new device (tailscale up --auth-key …)");
     console.log("  headscale-remote nodes                      the tailnet's devices");
@@ -92,7 +101,11 @@ program
       if (error instanceof HelperUnavailableError) return undefined;
       throw error;
     });
-    if (!client) return print({ headscale: { state: "stopped" }, helper: null }, () => "Headscale is stopped (no helper is running).");
+    if (!client)
+      return print(
+        { headscale: { state: "stopped" }, helper: null },
+        () => "Headscale is stopped (no helper is running).",
+      );
     try {
       print(await client.call("headscale.stop", undefined, { timeoutMs: LIFECYCLE_TIMEOUT_MS }), formatStatus);
     } finally {
@@ -110,27 +123,40 @@ nodes
   .command("list", { isDefault: true })
   .description("list every node")
   .option("--user <name>", "only this user's nodes")
-  .action(async (options: { user?: string }) => print(await call("nodes.list", options.user ? { user: options.user } : undefined), (list) => formatNodes(list)));
+  .action(async (options: { user?: string }) =>
+    print(await call("nodes.list", options.user ? { user: options.user } : undefined), (list) => formatNodes(list)),
+  );
 nodes
   .command("rename <id> <name>")
   .description("give a node a new name")
-  .action(async (id: string, name: string) => print(await call("nodes.rename", { id, name }), (node) => `Node ${node.id} is now ${node.givenName}.`));
+  .action(async (id: string, name: string) =>
+    print(await call("nodes.rename", { id, name }), (node) => `Node ${node.id} is now ${node.givenName}.`),
+  );
 nodes
   .command("expire <id>")
   .description("log a node out; it must authenticate again")
-  .action(async (id: string) => print(await call("nodes.expire", { id }), (node) => `Node ${node.id} (${node.givenName}) expired.`));
+  .action(async (id: string) =>
+    print(await call("nodes.expire", { id }), (node) => `Node ${node.id} (${node.givenName}) expired.`),
+  );
 nodes
   .command("delete <id>")
   .description("remove a node from the tailnet")
   .action(async (id: string) => print(await call("nodes.delete", { id }), () => `Node ${id} deleted.`));
 
 const users = program.command("users").description("list and create Headscale users");
-users
-  .command("list", { isDefault: true })
-  .action(async () => print(await call("users.list"), (list) => formatTable(["ID", "NAME", "CREATED"], list.map((u) => [u.id, u.name, relativeTime(u.createdAt)]))));
+users.command("list", { isDefault: true }).action(async () =>
+  print(await call("users.list"), (list) =>
+    formatTable(
+      ["ID", "NAME", "CREATED"],
+      list.map((u) => [u.id, u.name, relativeTime(u.createdAt)]),
+    ),
+  ),
+);
 users
   .command("create <name>")
-  .action(async (name: string) => print(await call("users.create", { name }), (user) => `User ${user.name} (id ${user.id}) created.`));
+  .action(async (name: string) =>
+    print(await call("users.create", { name }), (user) => `User ${user.name} (id ${user.id}) created.`),
+  );
 
 program
   .command("logs")
@@ -167,7 +193,10 @@ keys
   .description("create an API key for Headscale's REST API (shown once)")
   .option("--expiration <duration>", "how long it lives, e.g. 90d", "90d")
   .action(async (options: { expiration: string }) =>
-    print(await call("apiKeys.create", { expiration: options.expiration }), (r) => `${r.apiKey}\nexpires ${r.expiresAt}; it is not shown again`),
+    print(
+      await call("apiKeys.create", { expiration: options.expiration }),
+      (r) => `${r.apiKey}\nexpires ${r.expiresAt}; it is not shown again`,
+    ),
   );
 keys
   .command("mint")
@@ -199,13 +228,23 @@ keys
   .description("expire a pre-auth key")
   .action(async (id: string) => print(await call("preAuthKeys.expire", { id }), () => `Pre-auth key ${id} expired.`));
 
-const config = program.command("config").description("the helper's settings (Headscale's config is generated from them)");
+const config = program
+  .command("config")
+  .description("the helper's settings (Headscale's config is generated from them)");
 config
   .command("get", { isDefault: true })
-  .action(async () => print(await call("config.get"), (c) => `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`));
+  .action(async () =>
+    print(
+      await call("config.get"),
+      (c) =>
+        `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`,
+    ),
+  );
 config
   .command("set <key=value...>")
-  .description("change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text")
+  .description(
+    "change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text",
+  )
   .action(async (pairs: string[]) => {
     const patch: Record<string, unknown> = {};
     for (const pair of pairs) {
@@ -221,9 +260,15 @@ config
     print(await call("config.set", { patch: patch as SettingsPatch }, LIFECYCLE_TIMEOUT_MS), () => "Settings saved.");
   });
 
-const service = program.command("service").description("keep the helper running with launchd (macOS) or systemd (Linux)");
+const service = program
+  .command("service")
+  .description("keep the helper running with launchd (macOS) or systemd (Linux)");
 service.command("install").action(async () => {
-  const result = await installService({ nodePath: process.execPath, cliPath: fileURLToPath(import.meta.url), home: resolveHome(globals().home) });
+  const result = await installService({
+    nodePath: process.execPath,
+    cliPath: fileURLToPath(import.meta.url),
+    home: resolveHome(globals().home),
+  });
   print(result, (r) => `${r.file}: ${r.note}`);
 });
 service.command("uninstall").action(async () => print(await uninstallService(), (r) => `${r.file}: ${r.note}`));

@@ -14,7 +14,9 @@ export class HelperUnavailableError extends Error {
     readonly socketPath: string,
     readonly reason: string,
   ) {
-    super(`the Headscale Remote helper is not running (${reason} on ${socketPath}); start it with \`headscale-remote helper\``);
+    super(
+      `the Headscale Remote helper is not running (${reason} on ${socketPath}); start it with \`headscale-remote helper\``,
+    );
     this.name = "HelperUnavailableError";
   }
 }
@@ -109,7 +111,10 @@ export class HelperClient {
       timer = setTimeout(() => reject(new HelperTimeoutError(method, timeoutMs)), timeoutMs);
     });
     try {
-      const response = await Promise.race([this.rpc.requestAdvanced({ jsonrpc: "2.0", id: ++this.lastId, method, params }), timeout]);
+      const response = await Promise.race([
+        this.rpc.requestAdvanced({ jsonrpc: "2.0", id: ++this.lastId, method, params }),
+        timeout,
+      ]);
       if (response.error) throw new HelperError(response.error.message, response.error.code, response.error.data);
       const parsed = methods[method].result.safeParse(response.result);
       if (!parsed.success) throw new HelperError(`unexpected result from ${method}: ${parsed.error.message}`, -32603);

@@ -9,4 +9,13 @@ export { HelperClient, HelperError, HelperTimeoutError, HelperUnavailableError, 
 export type { CallOptions } from "./helper-client.js";
 export { ensureHelper, helperSocketPath, resolveHome } from "./launch.js";
 export { ErrorCode, methods } from "../protocol/schema.js";
-export type { LogLine, MethodName, MintResult, Node, ParamsOf, ResultOf, Settings, Status } from "../protocol/schema.js";
+export type {
+  LogLine,
+  MethodName,
+  MintResult,
+  Node,
+  ParamsOf,
+  ResultOf,
+  Settings,
+  Status,
+} from "../protocol/schema.js";

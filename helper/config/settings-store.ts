@@ -68,7 +68,11 @@ export async function editedByHand(paths: HomePaths): Promise<boolean> {
 }
 
 /** Writes config.yaml (and the DERP map it may name) from the settings, unless edited by hand. */
-export async function writeHeadscaleConfig(paths: HomePaths, settings: Settings, target = paths.headscaleConfig): Promise<string> {
+export async function writeHeadscaleConfig(
+  paths: HomePaths,
+  settings: Settings,
+  target = paths.headscaleConfig,
+): Promise<string> {
   const text = renderHeadscaleConfig(settings, paths);
   if (settings.derp === "public") await writeFileAtomic(paths.derpMap, renderPublicDerpMap());
   await writeFileAtomic(target, text);

@@ -16,7 +16,8 @@ export class NotRunningError extends Error {
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(error instanceof Error ? error.message : String(error));
   if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message };
-  if (error instanceof HeadscaleStartError) return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
+  if (error instanceof HeadscaleStartError)
+    return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
   if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof HeadscaleApiError) {

@@ -41,7 +41,13 @@ export interface HelperParts {
 }
 
 /** Settings that only the helper reads: changing them never touches Headscale's config. */
-const HELPER_ONLY: (keyof Settings)[] = ["autoStart", "headscalePath", "logLines", "apiKeyExpiration", "clientKeyExpiration"];
+const HELPER_ONLY: (keyof Settings)[] = [
+  "autoStart",
+  "headscalePath",
+  "logLines",
+  "apiKeyExpiration",
+  "clientKeyExpiration",
+];
 
 export function createHandlers(parts: HelperParts): Handlers {
   const { supervisor, admin, logs, paths } = parts;
@@ -172,7 +178,10 @@ export function createHandlers(parts: HelperParts): Handlers {
     "preAuthKeys.mint": async (params) => {
       running();
       const result = await parts.accounts.mint(params);
-      logs.append("helper", `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`);
+      logs.append(
+        "helper",
+        `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`,
+      );
       return result;
     },
     "preAuthKeys.list": async () => (running(), (await admin.listPreAuthKeys()).map(toPreAuthKey)),

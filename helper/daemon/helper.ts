@@ -51,7 +51,12 @@ async function postgresEnv(settings: Settings): Promise<Record<string, string>> 
 }
 
 async function binaryVersion(binary: string): Promise<string | null> {
-  const result = await execa(binary, ["version"], { env: headscaleEnv(process.env), extendEnv: false, reject: false, timeout: 10_000 });
+  const result = await execa(binary, ["version"], {
+    env: headscaleEnv(process.env),
+    extendEnv: false,
+    reject: false,
+    timeout: 10_000,
+  });
   return /version (v\S+)/.exec(result.stdout)?.[1] ?? null;
 }
 
@@ -68,7 +73,11 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
   }
 }
 
-async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: () => Promise<void>): Promise<RunningHelper> {
+async function assemble(
+  paths: HomePaths,
+  options: HelperOptions,
+  releaseLock: () => Promise<void>,
+): Promise<RunningHelper> {
   let settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
@@ -96,7 +105,11 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
     healthUrl: () => new URL("/health", `http://${settings.listenAddr}`).toString(),
     extraEnv: () => postgresEnv(settings),
     onLog: (stream, text) => logs.append(stream, text),
-    recentLog: (n) => logs.tail(n).filter((line) => line.stream !== "helper").map((line) => line.text),
+    recentLog: (n) =>
+      logs
+        .tail(n)
+        .filter((line) => line.stream !== "helper")
+        .map((line) => line.text),
   });
 
   const apiKeys: ApiKeyManager = new ApiKeyManager({
@@ -129,7 +142,8 @@ async function assemble(paths: HomePaths, options: HelperOptions, releaseLock: (
     else counts.stop();
   });
   const renewal = setInterval(() => {
-    if (supervisor.state === "running") apiKeys.get().catch((error: Error) => logs.append("helper", `API key: ${error.message}`));
+    if (supervisor.state === "running")
+      apiKeys.get().catch((error: Error) => logs.append("helper", `API key: ${error.message}`));
   }, 12 * 3_600_000);
   renewal.unref();
 

@@ -14,7 +14,14 @@ import {
   type JSONRPCID,
 } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import { describeIssues, ErrorCode, methods, type MethodName, type ParsedParamsOf, type ResultOf } from "../protocol/schema.js";
+import {
+  describeIssues,
+  ErrorCode,
+  methods,
+  type MethodName,
+  type ParsedParamsOf,
+  type ResultOf,
+} from "../protocol/schema.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 
 /** What a handler knows about the connection that called it. */
@@ -40,10 +47,15 @@ export interface RpcServer {
   close(): Promise<void>;
 }
 
-export async function startRpcServer(socketPath: string, handlers: Handlers, mapError: ErrorMapper): Promise<RpcServer> {
+export async function startRpcServer(
+  socketPath: string,
+  handlers: Handlers,
+  mapError: ErrorMapper,
+): Promise<RpcServer> {
   const rpc = new JSONRPCServer<Connection>({ errorListener: () => {} });
   rpc.mapErrorToJSONRPCErrorResponse = (id: JSONRPCID, error: unknown) => {
-    if (error instanceof JSONRPCErrorException) return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
+    if (error instanceof JSONRPCErrorException)
+      return createJSONRPCErrorResponse(id, error.code, error.message, error.data);
     const { code, message, data } = mapError(error);
     return createJSONRPCErrorResponse(id, code, message, data);
   };
@@ -51,7 +63,10 @@ export async function startRpcServer(socketPath: string, handlers: Handlers, map
     rpc.addMethod(name, async (params: unknown, connection: Connection) => {
       const parsed = methods[name].params.safeParse(params ?? undefined);
       if (!parsed.success) {
-        throw new JSONRPCErrorException(`invalid params for ${name}: ${describeIssues(parsed.error)}`, ErrorCode.InvalidParams);
+        throw new JSONRPCErrorException(
+          `invalid params for ${name}: ${describeIssues(parsed.error)}`,
+          ErrorCode.InvalidParams,
+        );
       }
       const handler = handlers[name] as (p: unknown, c: Connection) => unknown;
       return handler(parsed.data, connection);
@@ -87,7 +102,8 @@ export async function startRpcServer(socketPath: string, handlers: Handlers, map
           () => send(createJSONRPCErrorResponse(null, ErrorCode.Internal, "internal error")),
         );
       },
-      onOversize: () => send(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, "frame larger than 1 MiB; dropped")),
+      onOversize: () =>
+        send(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, "frame larger than 1 MiB; dropped")),
     });
   });
   server.maxConnections = 1024;
@@ -137,4 +153,3 @@ async function removeStaleSocket(path: string): Promise<void> {
   if (alive) throw new Error(`another process is serving ${path}`);
   await rm(path, { force: true });
 }
-

@@ -61,11 +61,17 @@ export class AdminClient {
       } catch {
         // Not JSON: keep the text.
       }
-      throw new HeadscaleApiError(response.status, `Headscale ${method} ${url.pathname}: ${response.status} ${message}`);
+      throw new HeadscaleApiError(
+        response.status,
+        `Headscale ${method} ${url.pathname}: ${response.status} ${message}`,
+      );
     }
     const parsed = schema.safeParse(JSON.parse(text));
     if (!parsed.success) {
-      throw new HeadscaleApiError(502, `unexpected answer from Headscale ${method} ${url.pathname}: ${parsed.error.message}`);
+      throw new HeadscaleApiError(
+        502,
+        `unexpected answer from Headscale ${method} ${url.pathname}: ${parsed.error.message}`,
+      );
     }
     return parsed.data;
   }
@@ -96,7 +102,8 @@ export class AdminClient {
   }
 
   async createApiKey(expiration: Date) {
-    return (await this.request("POST", "/api/v1/apikey", Responses.apiKey, { expiration: expiration.toISOString() })).apiKey;
+    return (await this.request("POST", "/api/v1/apikey", Responses.apiKey, { expiration: expiration.toISOString() }))
+      .apiKey;
   }
   async listApiKeys() {
     return (await this.request("GET", "/api/v1/apikey", Responses.apiKeys)).apiKeys;

@@ -72,7 +72,12 @@ export class ApiKeyManager {
   private async createWithCli(expiration: string): Promise<string> {
     const binary = await this.options.binary();
     const args = ["apikeys", "create", "--expiration", expiration, "-c", this.options.configPath];
-    const result = await execa(binary, args, { env: headscaleEnv(process.env), extendEnv: false, reject: false, timeout: 30_000 });
+    const result = await execa(binary, args, {
+      env: headscaleEnv(process.env),
+      extendEnv: false,
+      reject: false,
+      timeout: 30_000,
+    });
     const key = result.stdout.trim().split("\n").pop() ?? "";
     if (result.exitCode !== 0 || !key.startsWith("hskey-api-")) {
       const why = result.stderr.trim() || result.stdout.trim() || result.shortMessage;

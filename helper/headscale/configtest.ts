@@ -3,7 +3,11 @@ import { redact } from "../logs/redact.js";
 import { headscaleEnv } from "./child-env.js";
 
 /** Asks Headscale itself whether it would start with this config; returns its complaint, if any. */
-export async function configTest(binary: string, configPath: string, extraEnv: Record<string, string> = {}): Promise<string | undefined> {
+export async function configTest(
+  binary: string,
+  configPath: string,
+  extraEnv: Record<string, string> = {},
+): Promise<string | undefined> {
   const result = await execa(binary, ["configtest", "-c", configPath], {
     env: headscaleEnv(process.env, extraEnv),
     extendEnv: false,

@@ -115,7 +115,10 @@ export type Settings = z.infer<typeof Settings>;
 export const SettingsPatch = z
   .object(
     Object.fromEntries(
-      Object.entries(Settings.shape).map(([key, schema]) => [key, (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional()]),
+      Object.entries(Settings.shape).map(([key, schema]) => [
+        key,
+        (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional(),
+      ]),
     ),
   )
   .strict() as unknown as z.ZodType<Partial<Settings>>;
@@ -151,7 +154,10 @@ export const methods = {
   "users.create": { params: z.object({ name: z.string().min(1) }).strict(), result: User },
 
   "apiKeys.create": {
-    params: z.object({ expiration: Duration.default("90d") }).strict().optional(),
+    params: z
+      .object({ expiration: Duration.default("90d") })
+      .strict()
+      .optional(),
     result: z.object({ apiKey: z.string(), expiresAt: z.string() }),
   },
   "apiKeys.list": { params: NoParams, result: z.array(ApiKey) },
@@ -171,7 +177,10 @@ export const methods = {
   "preAuthKeys.expire": { params: z.object({ id: z.string().min(1) }).strict(), result: Ok },
 
   "logs.tail": {
-    params: z.object({ lines: z.number().int().min(0).max(100_000).default(100) }).strict().optional(),
+    params: z
+      .object({ lines: z.number().int().min(0).max(100_000).default(100) })
+      .strict()
+      .optional(),
     result: z.array(LogLine),
   },
   /** Pushes `logs.line` notifications on this connection until it closes or unfollows. */

@@ -34,8 +34,14 @@ export async function installService(spec: ServiceSpec): Promise<ServiceResult> 
     return { file, note: `loaded with launchctl bootstrap ${domain}` };
   }
   await writeFile(file, systemdUnit(spec));
-  const failed = (await run("systemctl", ["--user", "daemon-reload"])) ?? (await run("systemctl", ["--user", "enable", "--now", SYSTEMD_UNIT]));
-  if (failed) return { file, note: `wrote the unit, but systemctl --user failed (${failed}); run: systemctl --user enable --now ${SYSTEMD_UNIT}` };
+  const failed =
+    (await run("systemctl", ["--user", "daemon-reload"])) ??
+    (await run("systemctl", ["--user", "enable", "--now", SYSTEMD_UNIT]));
+  if (failed)
+    return {
+      file,
+      note: `wrote the unit, but systemctl --user failed (${failed}); run: systemctl --user enable --now ${SYSTEMD_UNIT}`,
+    };
   return { file, note: `enabled and started with systemctl --user enable --now ${SYSTEMD_UNIT}` };
 }
 

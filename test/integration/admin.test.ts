@@ -79,7 +79,11 @@ describe("nodes", () => {
 
 describe("client keys per device", () => {
   it("maps an account to one deterministic user and dedups keys per device", async () => {
-    const first = await t.client.call("preAuthKeys.mint", { deviceId: "phone-1", deviceName: "Phone", account: "ann@example.com" });
+    const first = await t.client.call("preAuthKeys.mint", {
+      deviceId: "phone-1",
+      deviceName: "Phone",
+      account: "ann@example.com",
+    });
     expect(first.preAuthKey).toMatch(/^hskey-auth-/);
     expect(first.user).toBe(accountUserName("ann@example.com"));
     expect(first.coordinationUrl).toBe((await t.client.call("status")).headscale.serverUrl);
@@ -101,14 +105,18 @@ describe("client keys per device", () => {
   });
 
   it("gives the same device the same key even when it asks many times at once", async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.client.call("preAuthKeys.mint", { deviceId: "burst" })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => t.client.call("preAuthKeys.mint", { deviceId: "burst" })),
+    );
     expect(new Set(results.map((r) => r.preAuthKey)).size).toBe(1);
   });
 
   it("mints a new key once the old one was expired", async () => {
     const first = await t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
     const listed = await t.client.call("preAuthKeys.list");
-    const id = listed.find((k) => k.user === first.user && !k.used && Date.parse(k.expiration!) === Date.parse(first.expiresAt))!.id;
+    const id = listed.find(
+      (k) => k.user === first.user && !k.used && Date.parse(k.expiration!) === Date.parse(first.expiresAt),
+    )!.id;
     await t.client.call("preAuthKeys.expire", { id });
     const second = await t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
     expect(second.reused).toBe(false);
@@ -175,8 +183,21 @@ describe("the helper's own API key", () => {
     const { writeFile } = await import("node:fs/promises");
     const file = `${t.home}/secrets/api-key-bogus.json`;
     const bogus = "hskey-api-AAAAAAAAAAAA-" + "B".repeat(64);
-    await writeFile(file, JSON.stringify({ key: bogus, expiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(), createdAt: new Date().toISOString() }), { mode: 0o600 });
-    const manager = new ApiKeyManager({ file, binary: () => findHeadscale(undefined), configPath: t.helper.paths.headscaleConfig, expiration: () => "90d" });
+    await writeFile(
+      file,
+      JSON.stringify({
+        key: bogus,
+        expiresAt: new Date(Date.now() + 60 * 86_400_000).toISOString(),
+        createdAt: new Date().toISOString(),
+      }),
+      { mode: 0o600 },
+    );
+    const manager = new ApiKeyManager({
+      file,
+      binary: () => findHeadscale(undefined),
+      configPath: t.helper.paths.headscaleConfig,
+      expiration: () => "90d",
+    });
     const { headscale } = await t.client.call("status");
     const admin = new AdminClient(() => headscale.serverUrl, manager);
     expect((await admin.listUsers()).length).toBeGreaterThan(0);

@@ -49,7 +49,9 @@ describe("headscale-remote CLI", () => {
     const nodes = await json(["nodes"]);
     expect(nodes).toHaveLength(2);
     for (const node of nodes) {
-      expect(Object.keys(node)).toEqual(expect.arrayContaining(["id", "name", "user", "ipAddresses", "online", "lastSeen"]));
+      expect(Object.keys(node)).toEqual(
+        expect.arrayContaining(["id", "name", "user", "ipAddresses", "online", "lastSeen"]),
+      );
       expect(node.user).toBe("carol");
     }
     const renamed = await json(["nodes", "rename", nodes[0].id, "kitchen"]);
@@ -59,14 +61,25 @@ describe("headscale-remote CLI", () => {
   });
 
   it("mints client keys with the documented fields", async () => {
-    const minted = await json(["keys", "mint", "--device-id", "tv", "--device-name", "Living room TV", "--account", "family"]);
+    const minted = await json([
+      "keys",
+      "mint",
+      "--device-id",
+      "tv",
+      "--device-name",
+      "Living room TV",
+      "--account",
+      "family",
+    ]);
     expect(minted.preAuthKey).toMatch(/^hskey-auth-/);
     expect(minted.coordinationUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(Date.parse(minted.expiresAt)).toBeGreaterThan(Date.now());
     const again = await json(["keys", "mint", "--device-id", "tv", "--account", "family"]);
     expect(again.preAuthKey).toBe(minted.preAuthKey);
     const human = await runCli(home, ["keys", "mint", "--device-id", "tv", "--account", "family"]);
-    expect(human.stdout).toContain(`tailscale up --login-server=${minted.coordinationUrl} --auth-key=${minted.preAuthKey}`);
+    expect(human.stdout).toContain(
+      `tailscale up --login-server=${minted.coordinationUrl} --auth-key=${minted.preAuthKey}`,
+    );
   });
 
   it("creates API keys and tails logs", async () => {
@@ -92,6 +105,8 @@ describe("headscale-remote CLI", () => {
     expect(status.headscale.state).toBe("stopped");
     const nodes = await runCli(home, ["nodes"]);
     expect(nodes.exitCode).toBe(1);
-    expect(nodes.stderr.trim()).toBe("headscale-remote: Headscale is not running (stopped); start it with `headscale-remote start`");
+    expect(nodes.stderr.trim()).toBe(
+      "headscale-remote: Headscale is not running (stopped); start it with `headscale-remote start`",
+    );
   });
 });

@@ -12,7 +12,10 @@ afterEach(async () => {
 });
 async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
   const t = await startTestHelper(options);
-  cleanups.push(() => removeHome(t.home), () => t.close());
+  cleanups.push(
+    () => removeHome(t.home),
+    () => t.close(),
+  );
   return t;
 }
 
@@ -63,7 +66,9 @@ describe("config.set", () => {
     await new Promise((resolve) => blocker.once("listening", resolve));
     cleanups.push(async () => void blocker.close());
     const port = (blocker.address() as { port: number }).port;
-    const error = await t.client.call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 }).catch((e) => e);
+    const error = await t.client
+      .call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 })
+      .catch((e) => e);
     expect(error.code).toBe(ErrorCode.ConfigRejected);
     expect(error.message).toMatch(/previous ones are back/);
     expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);

@@ -5,11 +5,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/home/process-info.js";
-import { startHelper } from "../../helper/daemon/helper.js";
 import { HeadscaleSupervisor } from "../../helper/headscale/supervisor.js";
 import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
-import { cliPath, headscaleBinary, removeHome, runCli, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+import {
+  cliPath,
+  headscaleBinary,
+  removeHome,
+  runCli,
+  startTestHelper,
+  tempHome,
+  type TestHelper,
+} from "../support/fixtures.js";
 import { tmpdir } from "node:os";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,7 +26,10 @@ afterEach(async () => {
 
 async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
   const t = await startTestHelper(options);
-  cleanups.push(() => removeHome(t.home), () => t.close());
+  cleanups.push(
+    () => removeHome(t.home),
+    () => t.close(),
+  );
   return t;
 }
 
@@ -88,7 +98,9 @@ describe("Headscale lifecycle through the helper", () => {
     const t = await helperFor({ start: false });
     const second = await runCli(t.home, ["helper"]);
     expect(second.exitCode).not.toBe(0);
-    expect(second.stderr.trim()).toBe(`headscale-remote: another helper (pid ${process.pid}) is already running for ${t.home}`);
+    expect(second.stderr.trim()).toBe(
+      `headscale-remote: another helper (pid ${process.pid}) is already running for ${t.home}`,
+    );
   });
 });
 
@@ -135,7 +147,9 @@ describe("orphans", () => {
   it("a helper killed with SIGKILL leaves no Headscale behind once the next helper has started", async () => {
     const home = await tempHome();
     cleanups.push(() => removeHome(home));
-    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     while (!/Headscale running \(pid (\d+)\)/.test(out)) {
@@ -161,12 +175,26 @@ describe("orphans", () => {
     await first.close();
     const paths = first.helper.paths;
     // An orphan that nothing will end by accident: its output goes nowhere.
-    const orphan = spawn(await headscaleBinary(), ["serve", "-c", paths.headscaleConfig], { stdio: "ignore", detached: true });
+    const orphan = spawn(await headscaleBinary(), ["serve", "-c", paths.headscaleConfig], {
+      stdio: "ignore",
+      detached: true,
+    });
     orphan.unref();
     cleanups.push(async () => void (isAlive(orphan.pid!) && process.kill(orphan.pid!, "SIGKILL")));
-    await writeFile(paths.headscalePid, JSON.stringify({ pid: orphan.pid, binary: await headscaleBinary(), config: paths.headscaleConfig }));
+    await writeFile(
+      paths.headscalePid,
+      JSON.stringify({ pid: orphan.pid, binary: await headscaleBinary(), config: paths.headscaleConfig }),
+    );
     const settings = JSON.parse(await readFile(paths.settings, "utf8"));
-    for (let i = 0; i < 200 && !(await fetch(`http://${settings.listenAddr}/health`).then((r) => r.ok, () => false)); i++) {
+    for (
+      let i = 0;
+      i < 200 &&
+      !(await fetch(`http://${settings.listenAddr}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(isAlive(orphan.pid!)).toBe(true);
@@ -185,7 +213,10 @@ describe("orphans", () => {
     cleanups.push(async () => void stranger.kill("SIGKILL"));
     const paths = homePaths(home, tmpdir());
     await ensurePrivateDir(`${home}/state`);
-    await writeFile(paths.headscalePid, JSON.stringify({ pid: stranger.pid, binary: "/x/headscale", config: paths.headscaleConfig }));
+    await writeFile(
+      paths.headscalePid,
+      JSON.stringify({ pid: stranger.pid, binary: "/x/headscale", config: paths.headscaleConfig }),
+    );
     const t = await helperFor({ home, start: false });
     expect(t.helper.supervisor.state).toBe("stopped");
     expect(isAlive(stranger.pid!)).toBe(true);
@@ -194,7 +225,9 @@ describe("orphans", () => {
   it("SIGTERM to the helper stops Headscale first", async () => {
     const home = await tempHome();
     cleanups.push(() => removeHome(home));
-    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     while (!/Headscale running \(pid (\d+)\)/.test(out)) {

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw protocol frames are untyped on purpose */
 /** The socket protocol under bad input: errors come back, the connection and the helper survive. */
 import { createConnection, type Socket } from "node:net";
 import { stat } from "node:fs/promises";
@@ -57,7 +58,9 @@ describe("JSON-RPC over the socket", () => {
     socket.write(JSON.stringify({ jsonrpc: "2.0", id: 2, method: "no.such.method" }) + "\n");
     expect(await next()).toMatchObject({ id: 2, error: { code: ErrorCode.MethodNotFound } });
 
-    socket.write(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "nodes.rename", params: { id: "abc", name: 7 } }) + "\n");
+    socket.write(
+      JSON.stringify({ jsonrpc: "2.0", id: 3, method: "nodes.rename", params: { id: "abc", name: 7 } }) + "\n",
+    );
     const wrong = await next();
     expect(wrong).toMatchObject({ id: 3, error: { code: ErrorCode.InvalidParams } });
     expect(wrong.error.message).toMatch(/id/);
@@ -65,7 +68,10 @@ describe("JSON-RPC over the socket", () => {
     socket.write(JSON.stringify({ jsonrpc: "2.0", id: 4, method: "logs.tail", params: { lines: "many" } }) + "\n");
     expect(await next()).toMatchObject({ id: 4, error: { code: ErrorCode.InvalidParams } });
 
-    socket.write(JSON.stringify({ jsonrpc: "2.0", id: 5, method: "status", params: { x: "y".repeat(MAX_FRAME_BYTES + 10) } }) + "\n");
+    socket.write(
+      JSON.stringify({ jsonrpc: "2.0", id: 5, method: "status", params: { x: "y".repeat(MAX_FRAME_BYTES + 10) } }) +
+        "\n",
+    );
     expect(await next()).toMatchObject({ id: null, error: { code: ErrorCode.InvalidRequest } });
 
     socket.write(JSON.stringify({ jsonrpc: "1.0", id: 6 }) + "\n");
@@ -78,7 +84,12 @@ describe("JSON-RPC over the socket", () => {
 
   it("answers batches and stays silent on notifications", async () => {
     const { socket, next } = await raw();
-    socket.write(JSON.stringify([{ jsonrpc: "2.0", method: "status" }, { jsonrpc: "2.0", id: "b", method: "logs.tail", params: { lines: 1 } }]) + "\n");
+    socket.write(
+      JSON.stringify([
+        { jsonrpc: "2.0", method: "status" },
+        { jsonrpc: "2.0", id: "b", method: "logs.tail", params: { lines: 1 } },
+      ]) + "\n",
+    );
     const batch = await next();
     expect(batch).toHaveLength(1);
     expect(batch[0].id).toBe("b");

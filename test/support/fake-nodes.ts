@@ -8,7 +8,13 @@ function authId(): string {
  * Registers `count` fake nodes for `user` through Headscale's debug API, as
  * `headscale debug create-node` + `headscale auth register` do, but without a process each.
  */
-export async function createFakeNodes(baseUrl: string, apiKey: string, user: string, count: number, concurrency = 32): Promise<void> {
+export async function createFakeNodes(
+  baseUrl: string,
+  apiKey: string,
+  user: string,
+  count: number,
+  concurrency = 32,
+): Promise<void> {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(new URL(path, baseUrl), {
       method: "POST",

@@ -15,7 +15,19 @@ describe("CLI formatting", () => {
 
   it("prints a node table", () => {
     const text = formatNodes(
-      [{ id: "1", name: "n1", givenName: "laptop", user: "alice", ipAddresses: ["100.64.0.1", "fd7a::1"], online: true, lastSeen: "2026-11-24T11:59:00Z", expiry: null, createdAt: null }],
+      [
+        {
+          id: "1",
+          name: "n1",
+          givenName: "laptop",
+          user: "alice",
+          ipAddresses: ["100.64.0.1", "fd7a::1"],
+          online: true,
+          lastSeen: "2026-11-24T11:59:00Z",
+          expiry: null,
+          createdAt: null,
+        },
+      ],
       now,
     );
     expect(text.split("\n")[1]).toMatch(/^1\s+laptop\s+alice\s+100\.64\.0\.1, fd7a::1\s+online\s+1m ago$/);
@@ -25,8 +37,18 @@ describe("CLI formatting", () => {
     const text = formatStatus({
       helper: { version: "0.1.0", pid: 1, home: "/h", socket: "/h/s" },
       headscale: {
-        state: "crashed", pid: null, startedAt: null, uptimeSeconds: null, serverUrl: "http://127.0.0.1:1", version: null,
-        binary: null, autoStart: true, restarts: 5, lastError: "it broke", lastErrorLog: ["FTL bad config"], nodes: null,
+        state: "crashed",
+        pid: null,
+        startedAt: null,
+        uptimeSeconds: null,
+        serverUrl: "http://127.0.0.1:1",
+        version: null,
+        binary: null,
+        autoStart: true,
+        restarts: 5,
+        lastError: "it broke",
+        lastErrorLog: ["FTL bad config"],
+        nodes: null,
       },
     });
     expect(text).toContain("Headscale   crashed");
@@ -36,7 +58,11 @@ describe("CLI formatting", () => {
 });
 
 describe("service definitions", () => {
-  const spec = { nodePath: "/usr/bin/node", cliPath: "/opt/hr/dist/helper/cli/main.js", home: "/Users/me/Library/Application Support/Headscale Remote" };
+  const spec = {
+    nodePath: "/usr/bin/node",
+    cliPath: "/opt/hr/dist/helper/cli/main.js",
+    home: "/Users/me/Library/Application Support/Headscale Remote",
+  };
   it("launchd agent runs the helper at load and keeps it alive", () => {
     const plist = launchdPlist(spec);
     expect(plist).toContain("<string>/opt/hr/dist/helper/cli/main.js</string>\n    <string>helper</string>");
@@ -46,7 +72,9 @@ describe("service definitions", () => {
   it("systemd unit quotes paths with spaces and restarts on failure", () => {
     const unit = systemdUnit(spec);
     expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/hr/dist/helper/cli/main.js" helper');
-    expect(unit).toContain('Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"');
+    expect(unit).toContain(
+      'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
+    );
     expect(unit).toContain("Restart=on-failure");
   });
 });

@@ -44,7 +44,9 @@ describe("headscaleConfig", () => {
   });
 
   it("switches to the static public DERP map on request", () => {
-    const pub = headscaleConfig({ ...settings, derp: "public" }, paths) as { derp: { paths: string[]; urls: string[]; server: { enabled: boolean } } };
+    const pub = headscaleConfig({ ...settings, derp: "public" }, paths) as {
+      derp: { paths: string[]; urls: string[]; server: { enabled: boolean } };
+    };
     expect(pub.derp.server.enabled).toBe(false);
     expect(pub.derp.urls).toEqual([]);
     expect(pub.derp.paths).toEqual([paths.derpMap]);
@@ -55,7 +57,18 @@ describe("headscaleConfig", () => {
 
   it("writes PostgreSQL settings without the password", () => {
     const pg = headscaleConfig(
-      { ...settings, database: { type: "postgres", host: "127.0.0.1", port: 5432, name: "hs", user: "hs", passwordFile: "/secret", sslMode: "disable" } },
+      {
+        ...settings,
+        database: {
+          type: "postgres",
+          host: "127.0.0.1",
+          port: 5432,
+          name: "hs",
+          user: "hs",
+          passwordFile: "/secret",
+          sslMode: "disable",
+        },
+      },
       paths,
     ) as { database: Record<string, unknown> };
     expect(pg.database).toEqual({
@@ -74,7 +87,10 @@ describe("headscaleConfig", () => {
 
 describe("mergeSettings", () => {
   it("applies a valid patch", () => {
-    expect(mergeSettings(settings, { logLevel: "debug", autoStart: false })).toMatchObject({ logLevel: "debug", autoStart: false });
+    expect(mergeSettings(settings, { logLevel: "debug", autoStart: false })).toMatchObject({
+      logLevel: "debug",
+      autoStart: false,
+    });
   });
   it("rejects bad values with the field named", () => {
     expect(() => mergeSettings(settings, { listenAddr: "nonsense" })).toThrow(/listenAddr/);

@@ -1,0 +1,61 @@
+/// <reference types="@raycast/api">
+
+/* 🚧 🚧 🚧
+ * This file is auto-generated from the extension's manifest.
+ * Do not modify manually. Instead, update the `package.json` file.
+ * 🚧 🚧 🚧 */
+
+/* eslint-disable @typescript-eslint/ban-types */
+
+type ExtensionPreferences = {
+  /** Helper Home Folder - Where the helper keeps Headscale's config, database and logs. Empty means the default. */
+  "home": string,
+  /** Headscale Binary - Path to the headscale executable. Empty means the one the helper finds (project build, then PATH). */
+  "headscalePath": string
+}
+
+/** Preferences accessible in all the extension's commands */
+declare type Preferences = ExtensionPreferences
+
+declare namespace Preferences {
+  /** Preferences accessible in the `start-headscale` command */
+  export type StartHeadscale = ExtensionPreferences & {}
+  /** Preferences accessible in the `stop-headscale` command */
+  export type StopHeadscale = ExtensionPreferences & {}
+  /** Preferences accessible in the `restart-headscale` command */
+  export type RestartHeadscale = ExtensionPreferences & {}
+  /** Preferences accessible in the `headscale-status` command */
+  export type HeadscaleStatus = ExtensionPreferences & {}
+  /** Preferences accessible in the `list-nodes` command */
+  export type ListNodes = ExtensionPreferences & {}
+  /** Preferences accessible in the `headscale-logs` command */
+  export type HeadscaleLogs = ExtensionPreferences & {}
+  /** Preferences accessible in the `mint-client-key` command */
+  export type MintClientKey = ExtensionPreferences & {}
+  /** Preferences accessible in the `generate-api-key` command */
+  export type GenerateApiKey = ExtensionPreferences & {}
+  /** Preferences accessible in the `menu-bar` command */
+  export type MenuBar = ExtensionPreferences & {}
+}
+
+declare namespace Arguments {
+  /** Arguments passed to the `start-headscale` command */
+  export type StartHeadscale = {}
+  /** Arguments passed to the `stop-headscale` command */
+  export type StopHeadscale = {}
+  /** Arguments passed to the `restart-headscale` command */
+  export type RestartHeadscale = {}
+  /** Arguments passed to the `headscale-status` command */
+  export type HeadscaleStatus = {}
+  /** Arguments passed to the `list-nodes` command */
+  export type ListNodes = {}
+  /** Arguments passed to the `headscale-logs` command */
+  export type HeadscaleLogs = {}
+  /** Arguments passed to the `mint-client-key` command */
+  export type MintClientKey = {}
+  /** Arguments passed to the `generate-api-key` command */
+  export type GenerateApiKey = {}
+  /** Arguments passed to the `menu-bar` command */
+  export type MenuBar = {}
+}
+

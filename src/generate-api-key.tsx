@@ -1,0 +1,58 @@
+import { Action, ActionPanel, Detail, Form, Icon, useNavigation } from "@raycast/api";
+import { showFailureToast } from "@raycast/utils";
+import { call } from "./lib/helper.js";
+
+const EXPIRATIONS = [
+  ["7 Days", "7d"],
+  ["30 Days", "30d"],
+  ["90 Days", "90d"],
+  ["1 Year", "365d"],
+] as const;
+
+export default function GenerateApiKey() {
+  const { push } = useNavigation();
+  return (
+    <Form
+      actions={
+        <ActionPanel>
+          <Action.SubmitForm
+            title="Generate API Key"
+            icon={Icon.Key}
+            onSubmit={async (values: { expiration: string }) => {
+              try {
+                const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
+                push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
+              } catch (error) {
+                await showFailureToast(error, { title: "Could not create an API key" });
+              }
+            }}
+          />
+        </ActionPanel>
+      }
+    >
+      <Form.Dropdown id="expiration" title="Expires In" defaultValue="90d">
+        {EXPIRATIONS.map(([title, value]) => (
+          <Form.Dropdown.Item key={value} title={title} value={value} />
+        ))}
+      </Form.Dropdown>
+    </Form>
+  );
+}
+
+export function GeneratedApiKey({ apiKey, expiresAt }: { apiKey: string; expiresAt: string }) {
+  return (
+    <Detail
+      markdown={[
+        "# API key created",
+        "> **This key is shown once.** Copy it now and keep it somewhere safe: anyone holding it can administer your tailnet.",
+        "```\n" + apiKey + "\n```",
+        `Expires ${new Date(expiresAt).toLocaleString()}.`,
+      ].join("\n\n")}
+      actions={
+        <ActionPanel>
+          <Action.CopyToClipboard title="Copy API Key" content={apiKey} concealed />
+        </ActionPanel>
+      }
+    />
+  );
+}

@@ -1,0 +1,117 @@
+import {
+  Action,
+  ActionPanel,
+  Clipboard,
+  Color,
+  getPreferenceValues,
+  Icon,
+  Keyboard,
+  List,
+  showHUD,
+} from "@raycast/api";
+import { showFailureToast } from "@raycast/utils";
+import { useEffect, useState } from "react";
+import { HelperClient, helperSocketPath } from "../helper/client/index.js";
+import type { LogLine } from "../helper/protocol/schema.js";
+import { HelperUnavailable } from "./components/helper-unavailable.js";
+import { useHelper } from "./hooks/use-helper.js";
+import { call } from "./lib/helper.js";
+import { appendCapped, filterLogs, logLevel, logsAsText, LOG_LEVELS, type LogLevel } from "./lib/view-model.js";
+
+const LEVEL_COLOR: Record<LogLevel, Color> = {
+  trace: Color.SecondaryText,
+  debug: Color.SecondaryText,
+  info: Color.Blue,
+  warn: Color.Orange,
+  error: Color.Red,
+};
+
+/** Copies the helper's whole log buffer: shared by this view, the status view and the menu bar. */
+export async function copyAllLogs(): Promise<void> {
+  try {
+    const lines = await call("logs.tail", { lines: 100_000 });
+    await Clipboard.copy(logsAsText(lines));
+    await showHUD(`Copied ${lines.length} log lines`);
+  } catch (error) {
+    await showFailureToast(error, { title: "Could not copy the logs" });
+  }
+}
+
+export function LogsActions() {
+  return (
+    <Action
+      title="Copy Logs"
+      icon={Icon.CopyClipboard}
+      shortcut={Keyboard.Shortcut.Common.Copy}
+      onAction={copyAllLogs}
+    />
+  );
+}
+
+export default function HeadscaleLogs() {
+  const [minimum, setMinimum] = useState<LogLevel>("info");
+  const initial = useHelper("logs.tail", { lines: 1000 });
+  const [lines, setLines] = useState<LogLine[]>([]);
+
+  useEffect(() => {
+    if (initial.data) setLines((current) => appendCapped(current, initial.data!));
+  }, [initial.data]);
+
+  // Follow new lines while the view is open; the connection closes with the view.
+  useEffect(() => {
+    if (!initial.data) return;
+    let client: HelperClient | undefined;
+    let cancelled = false;
+    const home = getPreferenceValues<{ home?: string }>().home?.trim() || undefined;
+    HelperClient.connect(helperSocketPath(home))
+      .then(async (connected) => {
+        client = connected;
+        if (cancelled) return connected.close();
+        await connected.followLogs((line) => setLines((current) => appendCapped(current, [line])));
+      })
+      .catch(() => {}); // the tail above already shows what there is; following is a bonus
+    return () => {
+      cancelled = true;
+      client?.close();
+    };
+  }, [initial.data !== undefined]);
+
+  if (initial.helperDown) {
+    return (
+      <List>
+        <HelperUnavailable onStarted={initial.revalidate} />
+      </List>
+    );
+  }
+  const shown = filterLogs(lines, minimum).reverse(); // newest first
+  return (
+    <List
+      isLoading={initial.isLoading}
+      isShowingDetail={shown.length > 0}
+      searchBarPlaceholder="Filter log lines"
+      searchBarAccessory={
+        <List.Dropdown tooltip="Minimum Level" value={minimum} onChange={(value) => setMinimum(value as LogLevel)}>
+          {LOG_LEVELS.map((level) => (
+            <List.Dropdown.Item key={level} title={level[0]!.toUpperCase() + level.slice(1)} value={level} />
+          ))}
+        </List.Dropdown>
+      }
+    >
+      <List.EmptyView icon={Icon.Document} title="No log lines at this level" />
+      {shown.map((line) => (
+        <List.Item
+          key={line.seq}
+          title={line.text}
+          icon={{ source: Icon.Dot, tintColor: LEVEL_COLOR[logLevel(line)] }}
+          detail={<List.Item.Detail markdown={"```\n" + line.text + "\n```"} />}
+          actions={
+            <ActionPanel>
+              <Action.CopyToClipboard title="Copy Line" content={line.text} />
+              <LogsActions />
+            </ActionPanel>
+          }
+        />
+      ))}
+    </List>
+  );
+}

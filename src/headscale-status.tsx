@@ -1,0 +1,102 @@
+import { Action, ActionPanel, Color, Icon, Keyboard, List } from "@raycast/api";
+import { formatDuration } from "../helper/cli/format.js";
+import { HelperUnavailable } from "./components/helper-unavailable.js";
+import { useHelper } from "./hooks/use-helper.js";
+import { call } from "./lib/helper.js";
+import { runLifecycle } from "./lib/lifecycle.js";
+import { health } from "./lib/view-model.js";
+import { LogsActions } from "./headscale-logs.js";
+
+const STATE_COLOR = {
+  running: Color.Green,
+  busy: Color.Yellow,
+  stopped: Color.SecondaryText,
+  error: Color.Red,
+} as const;
+
+export default function HeadscaleStatus() {
+  const { data: status, isLoading, revalidate, helperDown, error } = useHelper("status");
+  if (helperDown) {
+    return (
+      <List>
+        <HelperUnavailable onStarted={revalidate} />
+      </List>
+    );
+  }
+  const hs = status?.headscale;
+  const lifecycle = (action: "start" | "stop" | "restart") => async () => {
+    await runLifecycle(action, "toast");
+    revalidate();
+  };
+  const actions = (
+    <ActionPanel>
+      {hs?.state === "running" ? (
+        <>
+          <Action title="Restart Headscale" icon={Icon.RotateClockwise} onAction={lifecycle("restart")} />
+          <Action title="Stop Headscale" icon={Icon.Stop} onAction={lifecycle("stop")} />
+        </>
+      ) : (
+        <Action title="Start Headscale" icon={Icon.Play} onAction={lifecycle("start")} />
+      )}
+      {hs && <Action.CopyToClipboard title="Copy Server URL" content={hs.serverUrl} />}
+      <LogsActions />
+      <Action
+        title={hs?.autoStart ? "Disable Auto-Start" : "Enable Auto-Start"}
+        icon={Icon.Power}
+        onAction={async () => {
+          await call("config.set", { patch: { autoStart: !hs?.autoStart } });
+          revalidate();
+        }}
+      />
+      <Action
+        title="Refresh"
+        icon={Icon.ArrowClockwise}
+        shortcut={Keyboard.Shortcut.Common.Refresh}
+        onAction={revalidate}
+      />
+    </ActionPanel>
+  );
+  const item = (title: string, value: string | undefined, icon: Icon = Icon.Dot, color?: Color) =>
+    value === undefined ? null : (
+      <List.Item
+        title={title}
+        icon={{ source: icon, tintColor: color }}
+        accessories={[{ text: value }]}
+        actions={actions}
+      />
+    );
+  return (
+    <List isLoading={isLoading}>
+      {error && !status && (
+        <List.EmptyView
+          icon={Icon.Warning}
+          title="Could not read the status"
+          description={error.message}
+          actions={actions}
+        />
+      )}
+      {hs && (
+        <>
+          <List.Section title="Headscale">
+            {item("State", hs.state, Icon.CircleFilled, STATE_COLOR[health(status)])}
+            {item("Server URL", hs.serverUrl, Icon.Globe)}
+            {item("Uptime", hs.uptimeSeconds !== null ? formatDuration(hs.uptimeSeconds) : undefined, Icon.Clock)}
+            {item("Version", hs.version ?? undefined, Icon.Tag)}
+            {item("Nodes Online", hs.nodes ? `${hs.nodes.online} of ${hs.nodes.total}` : undefined, Icon.Network)}
+            {item("Auto-Start", hs.autoStart ? "On" : "Off", Icon.Power)}
+          </List.Section>
+          {hs.lastError && (
+            <List.Section title="Last Error">
+              <List.Item
+                title={hs.lastError}
+                icon={{ source: Icon.Warning, tintColor: Color.Red }}
+                detail={<List.Item.Detail markdown={"```\n" + hs.lastErrorLog.join("\n") + "\n```"} />}
+                actions={actions}
+              />
+            </List.Section>
+          )}
+        </>
+      )}
+    </List>
+  );
+}

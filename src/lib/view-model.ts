@@ -1,0 +1,81 @@
+/** What the Raycast commands show, computed from the helper's answers. Pure: no Raycast, no I/O. */
+import type { LogLine, MintResult, Node, Status } from "../../helper/protocol/schema.js";
+
+export type Health = "running" | "busy" | "stopped" | "error";
+
+export function health(status: Status | undefined): Health {
+  const state = status?.headscale.state;
+  if (state === "running") return "running";
+  if (state === "starting" || state === "stopping") return "busy";
+  if (state === "crashed") return "error";
+  return "stopped";
+}
+
+/** The menu bar title: "online/total" while Headscale runs, nothing otherwise (the icon says it). */
+export function menuBarTitle(status: Status | undefined): string | undefined {
+  const nodes = status?.headscale.nodes;
+  return status?.headscale.state === "running" && nodes ? `${nodes.online}/${nodes.total}` : undefined;
+}
+
+/** Online nodes first, then by name, so the ones you can reach now are at the top. */
+export function sortNodes(nodes: Node[]): Node[] {
+  return [...nodes].sort((a, b) => Number(b.online) - Number(a.online) || a.givenName.localeCompare(b.givenName));
+}
+
+export function ipv4(node: Node): string | undefined {
+  return node.ipAddresses.find((ip) => ip.includes("."));
+}
+
+export function ipv6(node: Node): string | undefined {
+  return node.ipAddresses.find((ip) => ip.includes(":"));
+}
+
+export type NodeFilter = "all" | "online" | "offline";
+
+export function filterNodes(nodes: Node[], filter: NodeFilter): Node[] {
+  if (filter === "all") return nodes;
+  return nodes.filter((node) => node.online === (filter === "online"));
+}
+
+export function tailscaleUpCommand(mint: Pick<MintResult, "coordinationUrl" | "preAuthKey">): string {
+  return `tailscale up --login-server=${mint.coordinationUrl} --auth-key=${mint.preAuthKey}`;
+}
+
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+const LEVEL_TAGS: Record<string, LogLevel> = {
+  TRC: "trace",
+  DBG: "debug",
+  INF: "info",
+  WRN: "warn",
+  ERR: "error",
+  FTL: "error",
+  PNC: "error",
+};
+
+/** Headscale's text log tags each line with a three-letter level after the timestamp. */
+export function logLevel(line: LogLine): LogLevel {
+  const tag = /^\S+\s+(TRC|DBG|INF|WRN|ERR|FTL|PNC)\b/.exec(line.text)?.[1];
+  if (tag) return LEVEL_TAGS[tag]!;
+  return line.stream === "stderr" ? "warn" : "info";
+}
+
+export function filterLogs(lines: LogLine[], minimum: LogLevel): LogLine[] {
+  const floor = LOG_LEVELS.indexOf(minimum);
+  return lines.filter((line) => LOG_LEVELS.indexOf(logLevel(line)) >= floor);
+}
+
+export function logsAsText(lines: LogLine[]): string {
+  return lines.map((line) => (line.stream === "helper" ? `[helper] ${line.text}` : line.text)).join("\n");
+}
+
+/** How many newest lines a view keeps while following, so a long session stays light. */
+export const MAX_FOLLOWED_LINES = 1000;
+
+export function appendCapped(lines: LogLine[], added: LogLine[], cap = MAX_FOLLOWED_LINES): LogLine[] {
+  const seen = lines.at(-1)?.seq ?? 0;
+  const fresh = added.filter((line) => line.seq > seen);
+  if (fresh.length === 0) return lines;
+  const next = [...lines, ...fresh];
+  return next.length > cap ? next.slice(next.length - cap) : next;
+}

@@ -1,0 +1,111 @@
+import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showHUD } from "@raycast/api";
+import { useHelper } from "./hooks/use-helper.js";
+import { copyAllLogs } from "./headscale-logs.js";
+import { health, ipv4, menuBarTitle, sortNodes } from "./lib/view-model.js";
+
+const ICON = {
+  running: { source: Icon.Network, tintColor: Color.Green },
+  busy: { source: Icon.Network, tintColor: Color.Yellow },
+  stopped: { source: Icon.Network, tintColor: Color.SecondaryText },
+  error: { source: Icon.Warning, tintColor: Color.Red },
+} as const;
+
+/** Only a view: it reads the helper and launches the other commands; it never starts a process. */
+const open_ = (name: string) => () => launchCommand({ name, type: LaunchType.UserInitiated });
+
+export default function MenuBar() {
+  const status = useHelper("status");
+  const running = status.data?.headscale.state === "running";
+  const nodes = useHelper("nodes.list", undefined, { execute: running });
+  const state = status.helperDown ? "stopped" : health(status.data);
+  const hs = status.data?.headscale;
+  const problem = status.helperDown
+    ? "The helper is not running"
+    : (hs?.lastError ?? (status.error && !status.data ? status.error.message : undefined));
+
+  return (
+    <MenuBarExtra
+      icon={ICON[state]}
+      title={menuBarTitle(status.data)}
+      tooltip={`Headscale: ${hs?.state ?? "not running"}`}
+      isLoading={status.isLoading || (running && nodes.isLoading)}
+    >
+      {problem && (
+        <MenuBarExtra.Section title="Problem">
+          <MenuBarExtra.Item
+            icon={ICON.error}
+            title={problem}
+            onAction={open_(status.helperDown ? "start-headscale" : "headscale-status")}
+          />
+          <MenuBarExtra.Item
+            title={status.helperDown ? "Start Helper and Headscale" : "Open Headscale Status"}
+            icon={status.helperDown ? Icon.Play : Icon.Info}
+            onAction={open_(status.helperDown ? "start-headscale" : "headscale-status")}
+          />
+        </MenuBarExtra.Section>
+      )}
+      <MenuBarExtra.Section title={hs ? `Headscale ${hs.state}` : "Headscale"}>
+        {running ? (
+          <>
+            <MenuBarExtra.Item
+              title="Restart Headscale"
+              icon={Icon.RotateClockwise}
+              onAction={open_("restart-headscale")}
+            />
+            <MenuBarExtra.Item title="Stop Headscale" icon={Icon.Stop} onAction={open_("stop-headscale")} />
+          </>
+        ) : (
+          !status.helperDown && (
+            <MenuBarExtra.Item title="Start Headscale" icon={Icon.Play} onAction={open_("start-headscale")} />
+          )
+        )}
+        {hs && (
+          <MenuBarExtra.Item
+            title="Copy Server URL"
+            subtitle={hs.serverUrl}
+            icon={Icon.Globe}
+            onAction={async () => {
+              await Clipboard.copy(hs.serverUrl);
+              await showHUD("Copied the server URL");
+            }}
+          />
+        )}
+      </MenuBarExtra.Section>
+      {running && (
+        <MenuBarExtra.Section title={`Nodes${hs?.nodes ? ` · ${hs.nodes.online} of ${hs.nodes.total} online` : ""}`}>
+          {nodes.error && !nodes.data && (
+            <MenuBarExtra.Item icon={ICON.error} title={`Could not list nodes: ${nodes.error.message}`} />
+          )}
+          {sortNodes(nodes.data ?? [])
+            .slice(0, 50)
+            .map((node) => (
+              <MenuBarExtra.Item
+                key={node.id}
+                title={node.givenName}
+                subtitle={ipv4(node)}
+                icon={{ source: Icon.CircleFilled, tintColor: node.online ? Color.Green : Color.SecondaryText }}
+                onAction={async () => {
+                  const ip = ipv4(node) ?? node.ipAddresses[0];
+                  if (!ip) return;
+                  await Clipboard.copy(ip);
+                  await showHUD(`Copied ${ip}`);
+                }}
+              />
+            ))}
+          {(nodes.data?.length ?? 0) > 50 && (
+            <MenuBarExtra.Item title={`All ${nodes.data!.length} Nodes…`} onAction={open_("list-nodes")} />
+          )}
+        </MenuBarExtra.Section>
+      )}
+      <MenuBarExtra.Section>
+        <MenuBarExtra.Item title="Mint Client Key" icon={Icon.Key} onAction={open_("mint-client-key")} />
+        <MenuBarExtra.Item title="List Nodes" icon={Icon.List} onAction={open_("list-nodes")} />
+        <MenuBarExtra.Item title="Copy Logs" icon={Icon.CopyClipboard} onAction={copyAllLogs} />
+        <MenuBarExtra.Item title="Open Headscale Logs" icon={Icon.Document} onAction={open_("headscale-logs")} />
+        {hs && (
+          <MenuBarExtra.Item title="Open Server URL" icon={Icon.Link} onAction={() => open(hs.serverUrl + "/health")} />
+        )}
+      </MenuBarExtra.Section>
+    </MenuBarExtra>
+  );
+}
