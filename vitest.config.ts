@@ -1,8 +1,15 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  resolve: {
+    // @raycast/api has no runtime outside Raycast: the one stand-in the tests use.
+    alias: { "@raycast/api": fileURLToPath(new URL("./test/support/raycast-api.tsx", import.meta.url)) },
+  },
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    // @raycast/utils imports @raycast/api itself; inlining it lets the alias reach it.
+    server: { deps: { inline: ["@raycast/utils"] } },
     // Integration suites each run a real Headscale; two at a time suits a 2-core machine.
     pool: "forks",
     maxWorkers: 2,

@@ -1,9 +1,7 @@
 // Bundles the helper's CLI into assets/helper.mjs (git-ignored), so the Raycast extension,
 // which ships only what is in assets/, can start a detached helper with Raycast's own Node.
 import { build } from "esbuild";
-import { readFileSync } from "node:fs";
 
-const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 await build({
   entryPoints: ["helper/cli/main.ts"],
   outfile: "assets/helper.mjs",
@@ -13,7 +11,6 @@ await build({
   target: "node20",
   // CommonJS dependencies bundled into an ES module still call require().
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  define: { "process.env.HEADSCALE_REMOTE_VERSION": JSON.stringify(version) },
   logLevel: "warning",
 });
 console.log("bundled the helper into assets/helper.mjs");

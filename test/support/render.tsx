@@ -1,0 +1,53 @@
+/** Renders a command with react-test-renderer inside act(), and finds what a person would see. */
+import type { ReactElement } from "react";
+import { act, create, type ReactTestInstance, type ReactTestRenderer } from "react-test-renderer";
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+export async function render(element: ReactElement): Promise<ReactTestRenderer> {
+  let renderer: ReactTestRenderer | undefined;
+  await act(async () => {
+    renderer = create(element);
+  });
+  return renderer!;
+}
+
+/** Waits (re-rendering in act) until `check` finds something, or fails with what was rendered. */
+export async function waitFor<T>(
+  renderer: ReactTestRenderer,
+  check: (root: ReactTestInstance) => T | undefined | false,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = check(renderer.root);
+    if (found) return found;
+    if (Date.now() > deadline) {
+      const types = renderer.root
+        .findAll(() => true)
+        .map((node) => node.type)
+        .filter((type) => typeof type === "string");
+      throw new Error(`not rendered in time; rendered: ${types.join(", ")}`);
+    }
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+  }
+}
+
+export const all = (root: ReactTestInstance, type: string) => root.findAll((node) => node.type === type);
+export const byTitle = (root: ReactTestInstance, type: string, title: string) =>
+  root.findAll((node) => node.type === type && node.props.title === title)[0];
+
+/** Calls an action's handler inside act, as a click would. */
+export async function press(action: ReactTestInstance | undefined, ...args: unknown[]): Promise<void> {
+  if (!action) throw new Error("no such action");
+  await act(async () => {
+    if ((action.type as string) === "Action.CopyToClipboard") {
+      const { Clipboard } = await import("@raycast/api");
+      await Clipboard.copy(action.props.content);
+    } else {
+      await (action.props.onAction ?? action.props.onSubmit)(...args);
+    }
+  });
+}
