@@ -63,13 +63,20 @@ export default function ListNodes() {
 function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
   const v4 = ipv4(node);
   const v6 = ipv6(node);
-  const mutate = async (title: string, work: () => Promise<unknown>) => {
+  /** Asks first, then does it, reports, and refreshes the list. */
+  const destructive = (verb: string, consequence: string, work: () => Promise<unknown>) => async () => {
+    const confirmed = await confirmAlert({
+      title: `${verb} ${node.givenName}?`,
+      message: consequence,
+      primaryAction: { title: verb, style: Alert.ActionStyle.Destructive },
+    });
+    if (!confirmed) return;
     try {
       await work();
-      await showToast({ style: Toast.Style.Success, title });
+      await showToast({ style: Toast.Style.Success, title: `${verb}d ${node.givenName}` });
       onChange();
     } catch (error) {
-      await showFailureToast(error, { title: `Could not ${title.toLowerCase()}` });
+      await showFailureToast(error, { title: `Could not ${verb.toLowerCase()} ${node.givenName}` });
     }
   };
   return (
@@ -99,34 +106,18 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
             title="Expire Node"
             icon={Icon.Clock}
             style={Action.Style.Destructive}
-            onAction={async () => {
-              if (
-                await confirmAlert({
-                  title: `Expire ${node.givenName}?`,
-                  message: "It must log in again to rejoin.",
-                  primaryAction: { title: "Expire", style: Alert.ActionStyle.Destructive },
-                })
-              ) {
-                await mutate("Expire node", () => call("nodes.expire", { id: node.id }));
-              }
-            }}
+            onAction={destructive("Expire", "It must log in again to rejoin.", () =>
+              call("nodes.expire", { id: node.id }),
+            )}
           />
           <Action
             title="Delete Node"
             icon={Icon.Trash}
             style={Action.Style.Destructive}
-            shortcut={{ modifiers: ["ctrl"], key: "x" }}
-            onAction={async () => {
-              if (
-                await confirmAlert({
-                  title: `Delete ${node.givenName}?`,
-                  message: "It is removed from the tailnet.",
-                  primaryAction: { title: "Delete", style: Alert.ActionStyle.Destructive },
-                })
-              ) {
-                await mutate("Delete node", () => call("nodes.delete", { id: node.id }));
-              }
-            }}
+            shortcut={Keyboard.Shortcut.Common.Remove}
+            onAction={destructive("Delete", "It is removed from the tailnet.", () =>
+              call("nodes.delete", { id: node.id }),
+            )}
           />
           <Action
             title="Refresh"

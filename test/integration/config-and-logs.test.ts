@@ -1,23 +1,12 @@
 /** Settings changes (validated, rolled back, never over a hand edit) and the log store. */
 import { readFile, writeFile } from "node:fs/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startHelper } from "../../helper/daemon/helper.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import type { LogLine } from "../../helper/protocol/schema.js";
-import { removeHome, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+import { useHelpers } from "../support/fixtures.js";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
-  const t = await startTestHelper(options);
-  cleanups.push(
-    () => removeHome(t.home),
-    () => t.close(),
-  );
-  return t;
-}
+const { helperFor, later, home: newHome } = useHelpers();
 
 describe("config.set", () => {
   it("applies a valid change, restarts Headscale and keeps the previous files", async () => {
@@ -64,7 +53,7 @@ describe("config.set", () => {
     const { createServer } = await import("node:net");
     const blocker = createServer().listen(0, "127.0.0.1");
     await new Promise((resolve) => blocker.once("listening", resolve));
-    cleanups.push(async () => void blocker.close());
+    later(async () => void blocker.close());
     const port = (blocker.address() as { port: number }).port;
     const error = await t.client
       .call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 })
@@ -91,8 +80,7 @@ describe("config.set", () => {
   });
 
   it("refuses to start on a broken settings file and leaves it as it was", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
+    const home = await newHome();
     const first = await startHelper({ home, autoStart: false });
     await first.close();
     await writeFile(`${home}/settings.json`, '{"listenAddr": 42');
@@ -122,7 +110,6 @@ describe("logs", () => {
 
     const lastSeq = (await t.client.call("logs.tail", { lines: 1 }))[0]!.seq;
     await t.close();
-    cleanups.pop();
     const again = await helperFor({ home: t.home, start: false });
     const afterRestart = await again.client.call("logs.tail", { lines: 1000 });
     expect(afterRestart.some((l) => /listening and serving HTTP/.test(l.text))).toBe(true);

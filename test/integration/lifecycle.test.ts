@@ -1,37 +1,17 @@
 /** Start, stop, restart, crash and orphan handling against the real Headscale. */
 import { readFile, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/home/process-info.js";
 import { HeadscaleSupervisor } from "../../helper/headscale/supervisor.js";
 import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
-import {
-  cliPath,
-  headscaleBinary,
-  removeHome,
-  runCli,
-  startTestHelper,
-  tempHome,
-  type TestHelper,
-} from "../support/fixtures.js";
+import { headscaleBinary, runCli, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { tmpdir } from "node:os";
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-async function helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
-  const t = await startTestHelper(options);
-  cleanups.push(
-    () => removeHome(t.home),
-    () => t.close(),
-  );
-  return t;
-}
+const { helperFor, later, home: newHome } = useHelpers();
 
 describe("Headscale lifecycle through the helper", () => {
   it("starts to ready, reports it, and stops within the grace period", async () => {
@@ -106,8 +86,7 @@ describe("Headscale lifecycle through the helper", () => {
 
 describe("crash loop", () => {
   it("gives up after 5 crashes within the window and says so", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
+    const home = await newHome();
     const paths = homePaths(home, tmpdir());
     await ensurePrivateDir(home);
     const settings = await loadSettings(paths);
@@ -123,7 +102,7 @@ describe("crash loop", () => {
       recentLog: (n) => log.slice(-n),
       backoffBaseMs: 50,
     });
-    cleanups.push(() => supervisor.stop());
+    later(() => supervisor.stop());
     await supervisor.start();
     const pids = new Set<number>();
     for (let crash = 1; crash <= 5; crash++) {
@@ -145,18 +124,8 @@ describe("crash loop", () => {
 
 describe("orphans", () => {
   it("a helper killed with SIGKILL leaves no Headscale behind once the next helper has started", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
-    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    while (!/Headscale running \(pid (\d+)\)/.test(out)) {
-      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const orphan = Number(/Headscale running \(pid (\d+)\)/.exec(out)![1]);
+    const home = await newHome();
+    const { child, headscalePid: orphan } = await spawnHelperProcess(home);
     child.kill("SIGKILL");
     await waitForExit(child.pid!, 5000);
     // The orphan may end by itself at its next log line (SIGPIPE on the dead helper's pipe),
@@ -169,8 +138,7 @@ describe("orphans", () => {
   });
 
   it("ends a Headscale that a previous helper left running", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
+    const home = await newHome();
     const first = await helperFor({ home, start: false });
     await first.close();
     const paths = first.helper.paths;
@@ -180,7 +148,7 @@ describe("orphans", () => {
       detached: true,
     });
     orphan.unref();
-    cleanups.push(async () => void (isAlive(orphan.pid!) && process.kill(orphan.pid!, "SIGKILL")));
+    later(async () => void (isAlive(orphan.pid!) && process.kill(orphan.pid!, "SIGKILL")));
     await writeFile(
       paths.headscalePid,
       JSON.stringify({ pid: orphan.pid, binary: await headscaleBinary(), config: paths.headscaleConfig }),
@@ -207,10 +175,9 @@ describe("orphans", () => {
   });
 
   it("never kills a process whose PID was recycled by another program", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
+    const home = await newHome();
     const stranger = execa("sleep", ["60"], { reject: false });
-    cleanups.push(async () => void stranger.kill("SIGKILL"));
+    later(async () => void stranger.kill("SIGKILL"));
     const paths = homePaths(home, tmpdir());
     await ensurePrivateDir(`${home}/state`);
     await writeFile(
@@ -223,18 +190,8 @@ describe("orphans", () => {
   });
 
   it("SIGTERM to the helper stops Headscale first", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
-    const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    while (!/Headscale running \(pid (\d+)\)/.test(out)) {
-      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const headscale = Number(/Headscale running \(pid (\d+)\)/.exec(out)![1]);
+    const home = await newHome();
+    const { child, headscalePid: headscale } = await spawnHelperProcess(home);
     child.kill("SIGTERM");
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(0);
@@ -244,8 +201,7 @@ describe("orphans", () => {
 
 describe("start failures", () => {
   it("returns the reason and Headscale's last lines when it will not start", async () => {
-    const home = await tempHome();
-    cleanups.push(() => removeHome(home));
+    const home = await newHome();
     const t0 = await helperFor({ home, start: false });
     await t0.close();
     // A hand edit that Headscale rejects: the helper must start it as is, and report why it failed.

@@ -26,6 +26,17 @@ beforeAll(async () => {
   // Node counts refresh in the background (every 10 s, and after changes made through the helper).
   while ((await t.client.call("status")).headscale.nodes?.total !== 3) await new Promise((r) => setTimeout(r, 200));
 });
+/** Runs `check` with the preferences pointing at a home no helper serves. */
+async function withHelperDown(check: () => Promise<void>): Promise<void> {
+  preferences.home = await tempHome();
+  try {
+    await check();
+  } finally {
+    await removeHome(preferences.home);
+    preferences.home = t.home;
+  }
+}
+
 afterAll(async () => {
   await t.close();
   await removeHome(t.home);
@@ -92,8 +103,7 @@ describe("Headscale Status", () => {
   });
 
   it("says plainly when the helper is not running, with an action that starts it", async () => {
-    preferences.home = await tempHome();
-    try {
+    await withHelperDown(async () => {
       const view = await render(<HeadscaleStatus />);
       const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
       expect(empty.props.title).toBe("The Headscale Remote helper is not running");
@@ -101,10 +111,7 @@ describe("Headscale Status", () => {
       expect(texts.join(" ")).not.toMatch(/ECONNREFUSED|ENOENT/);
       expect(byTitle(empty, "Action", "Start Helper and Headscale")).toBeDefined();
       view.unmount();
-    } finally {
-      await removeHome(preferences.home!);
-      preferences.home = t.home;
-    }
+    });
   });
 });
 
@@ -130,18 +137,14 @@ describe("Menu bar", () => {
   });
 
   it("shows a dead helper as an item with a fix-it action, not a toast", async () => {
-    preferences.home = await tempHome();
-    try {
+    await withHelperDown(async () => {
       const view = await render(<MenuBar />);
       const problem = await waitFor(view, (root) => byTitle(root, "MenuBarExtra.Item", "The helper is not running"));
       await press(problem);
       expect(recorded.launches).toEqual([{ name: "start-headscale", type: "userInitiated" }]);
       expect(recorded.toasts).toEqual([]);
       view.unmount();
-    } finally {
-      await removeHome(preferences.home!);
-      preferences.home = t.home;
-    }
+    });
   });
 });
 

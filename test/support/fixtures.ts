@@ -2,7 +2,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
+import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { startHelper, type RunningHelper } from "../../helper/daemon/helper.js";
 import { findHeadscale, projectRoot } from "../../helper/headscale/binary.js";
@@ -52,3 +54,44 @@ export async function runCli(home: string, args: string[]) {
 }
 
 export { createFakeNodes } from "./fake-nodes.js";
+
+/**
+ * Per-test clean-up for suites that start helpers: `helperFor` starts one that is closed
+ * (and its home removed) after the test, and `later` registers anything else to undo.
+ */
+export function useHelpers() {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+  const later = (cleanup: () => Promise<void>) => void cleanups.push(cleanup);
+  return {
+    later,
+    async helperFor(options?: { start?: boolean; home?: string }): Promise<TestHelper> {
+      const t = await startTestHelper(options);
+      later(() => removeHome(t.home));
+      later(() => t.close());
+      return t;
+    },
+    async home(): Promise<string> {
+      const home = await tempHome();
+      later(() => removeHome(home));
+      return home;
+    },
+  };
+}
+
+/** The helper as its own process (`headscale-remote helper`), once it reports Headscale running. */
+export async function spawnHelperProcess(home: string): Promise<{ child: ChildProcess; headscalePid: number }> {
+  const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (chunk) => (out += chunk));
+  const running = /Headscale running \(pid (\d+)\)/;
+  while (!running.test(out)) {
+    if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, headscalePid: Number(running.exec(out)![1]) };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, formatNodes, formatStatus, relativeTime } from "../../helper/cli/format.js";
 import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
+import { sampleStatus } from "../support/samples.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 
@@ -34,23 +35,9 @@ describe("CLI formatting", () => {
   });
 
   it("shows the last error with its log lines", () => {
-    const text = formatStatus({
-      helper: { version: "0.1.0", pid: 1, home: "/h", socket: "/h/s" },
-      headscale: {
-        state: "crashed",
-        pid: null,
-        startedAt: null,
-        uptimeSeconds: null,
-        serverUrl: "http://127.0.0.1:1",
-        version: null,
-        binary: null,
-        autoStart: true,
-        restarts: 5,
-        lastError: "it broke",
-        lastErrorLog: ["FTL bad config"],
-        nodes: null,
-      },
-    });
+    const text = formatStatus(
+      sampleStatus({ state: "crashed", restarts: 5, lastError: "it broke", lastErrorLog: ["FTL bad config"] }),
+    );
     expect(text).toContain("Headscale   crashed");
     expect(text).toContain("Last error  it broke");
     expect(text).toContain("FTL bad config");

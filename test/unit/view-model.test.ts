@@ -12,6 +12,7 @@ import {
   sortNodes,
   tailscaleUpCommand,
 } from "../../src/lib/view-model.js";
+import { sampleStatus } from "../support/samples.js";
 
 const node = (id: string, givenName: string, online: boolean): Node => ({
   id,
@@ -24,23 +25,8 @@ const node = (id: string, givenName: string, online: boolean): Node => ({
   expiry: null,
   createdAt: null,
 });
-const status = (state: Status["headscale"]["state"], nodes: { online: number; total: number } | null): Status => ({
-  helper: { version: "0.1.0", pid: 1, home: "/h", socket: "/h/s" },
-  headscale: {
-    state,
-    pid: null,
-    startedAt: null,
-    uptimeSeconds: null,
-    serverUrl: "http://127.0.0.1:1",
-    version: null,
-    binary: null,
-    autoStart: true,
-    restarts: 0,
-    lastError: null,
-    lastErrorLog: [],
-    nodes: nodes && { ...nodes, updatedAt: "" },
-  },
-});
+const status = (state: Status["headscale"]["state"], nodes: { online: number; total: number } | null): Status =>
+  sampleStatus({ state, nodes: nodes && { ...nodes, updatedAt: "" } });
 const line = (seq: number, text: string, stream: LogLine["stream"] = "stdout"): LogLine => ({
   seq,
   time: "",

@@ -1,0 +1,23 @@
+import type { Status } from "../../helper/protocol/schema.js";
+
+/** A helper status for tests of pure formatting; override only what the test is about. */
+export function sampleStatus(headscale: Partial<Status["headscale"]> = {}): Status {
+  return {
+    helper: { version: "0.1.0", pid: 1, home: "/h", socket: "/h/s" },
+    headscale: {
+      state: "stopped",
+      pid: null,
+      startedAt: null,
+      uptimeSeconds: null,
+      serverUrl: "http://127.0.0.1:1",
+      version: null,
+      binary: null,
+      autoStart: true,
+      restarts: 0,
+      lastError: null,
+      lastErrorLog: [],
+      nodes: null,
+      ...headscale,
+    },
+  };
+}
