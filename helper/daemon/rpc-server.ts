@@ -106,7 +106,8 @@ export async function startRpcServer(
         send(createJSONRPCErrorResponse(null, ErrorCode.InvalidRequest, "frame larger than 1 MiB; dropped")),
     });
   });
-  server.maxConnections = 1024;
+  // With up to 1 MiB buffered per unfinished frame, this bounds what clients can make us hold.
+  server.maxConnections = 256;
 
   await ensurePrivateDir(dirname(socketPath));
   await removeStaleSocket(socketPath);

@@ -13,6 +13,9 @@ export interface FrameHandlers {
   onOversize(): void;
 }
 
+/** A frame left unfinished this long is abandoned and the connection dropped: it holds memory for nothing. */
+export const PARTIAL_FRAME_TIMEOUT_MS = 10_000;
+
 export function readFrames(socket: Socket, handlers: FrameHandlers, maxBytes = MAX_FRAME_BYTES): void {
   // skipOverflow is in split2 4.x but missing from its type definitions.
   const splitter = split2({ maxLength: maxBytes, skipOverflow: true } as split2.Options);
@@ -22,7 +25,10 @@ export function readFrames(socket: Socket, handlers: FrameHandlers, maxBytes = M
     if (Buffer.byteLength(line) > maxBytes) handlers.onOversize();
     else if (line.trim() !== "") handlers.onFrame(line);
   });
-  socket.on("data", (chunk) => {
+  socket.on("timeout", () => socket.destroy());
+  socket.on("data", (chunk: Buffer) => {
+    // Arm the timer only while a frame is unfinished; a quiet connection between frames may idle freely.
+    socket.setTimeout(chunk[chunk.length - 1] === 0x0a ? 0 : PARTIAL_FRAME_TIMEOUT_MS);
     splitter.write(chunk);
     // split2 flags an overflow on the stream itself and drops the line silently; we report it.
     const now = (splitter as unknown as { overflow: boolean }).overflow;
