@@ -1,0 +1,63 @@
+/**
+ * A full disk while the helper writes its config or state: a clear error, the previous
+ * files intact, the helper still answering. The home is a small tmpfs (needs root, as CI has).
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorCode } from "../../helper/protocol/schema.js";
+import { startTestHelper, type TestHelper } from "../support/fixtures.js";
+
+let mountPoint: string;
+let t: TestHelper;
+
+/** Fills what is left of the tmpfs, keeping `spare` bytes free. */
+async function fill(spare = 0): Promise<void> {
+  const { stdout } = await execa("df", ["--output=avail", "-B1", mountPoint]);
+  const free = Number(stdout.trim().split("\n").pop());
+  await writeFile(join(mountPoint, "filler"), Buffer.alloc(Math.max(0, free - spare)));
+}
+
+beforeAll(async () => {
+  mountPoint = await mkdtemp(join(tmpdir(), "hr-full-"));
+  await execa("mount", ["-t", "tmpfs", "-o", "size=24m,mode=0700", "tmpfs", mountPoint]);
+  t = await startTestHelper({ home: join(mountPoint, "home") });
+});
+afterAll(async () => {
+  await t?.close();
+  await execa("umount", [mountPoint]).catch(() => execa("umount", ["-l", mountPoint]));
+  await rm(mountPoint, { recursive: true, force: true });
+});
+
+describe("a full disk", () => {
+  it("refuses a settings change with a clear error and keeps the previous files", async () => {
+    await t.client.call("preAuthKeys.mint", { deviceId: "before-full" });
+    const config = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const settings = await readFile(t.helper.paths.settings, "utf8");
+    const devices = await readFile(t.helper.paths.deviceKeys, "utf8");
+    await fill();
+    try {
+      const error = await t.client.call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 60_000 }).catch((e) => e);
+      expect(error.message).toMatch(/ENOSPC|no space left/i);
+
+      const mint = await t.client.call("preAuthKeys.mint", { deviceId: "while-full" }).catch((e) => e);
+      expect(mint).toBeInstanceOf(Error);
+      expect(mint.code).not.toBe(ErrorCode.InvalidParams);
+
+      expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(config);
+      expect(await readFile(t.helper.paths.settings, "utf8")).toBe(settings);
+      expect(await readFile(t.helper.paths.deviceKeys, "utf8")).toBe(devices);
+      expect(JSON.parse(devices).devices).toHaveLength(1);
+      expect((await t.client.call("status")).helper.pid).toBe(process.pid);
+    } finally {
+      await rm(join(mountPoint, "filler"), { force: true });
+    }
+    // Space again: everything works as before.
+    const reused = await t.client.call("preAuthKeys.mint", { deviceId: "before-full" });
+    expect(reused.reused).toBe(true);
+    const fresh = await t.client.call("preAuthKeys.mint", { deviceId: "after-full" });
+    expect(fresh.reused).toBe(false);
+  });
+});
