@@ -8,6 +8,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    globalSetup: ["test/support/global-setup.ts"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     // @raycast/utils imports @raycast/api itself; inlining it lets the alias reach it.
     server: { deps: { inline: ["@raycast/utils"] } },
     // Integration suites each run a real Headscale; two at a time suits a 2-core machine.

@@ -2,7 +2,6 @@
  * The helper: assembles its parts for one home and serves them on the socket.
  * Everything long-lived in the product is owned here.
  */
-import { readFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { execa } from "execa";
 import { Accounts } from "../accounts/accounts.js";
@@ -12,7 +11,7 @@ import { ensureHeadscaleConfig, loadSettings } from "../config/settings-store.js
 import { AdminClient } from "../headscale/admin-client.js";
 import { ApiKeyManager } from "../headscale/api-key.js";
 import { findHeadscale } from "../headscale/binary.js";
-import { headscaleEnv } from "../headscale/child-env.js";
+import { headscaleEnv, secretEnv } from "../headscale/child-env.js";
 import { endOrphan } from "../headscale/pid-file.js";
 import { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import { acquireHomeLock } from "../home/lock.js";
@@ -41,13 +40,6 @@ export interface RunningHelper {
   autoStarted: Promise<void>;
   /** Stops Headscale (SIGTERM, grace, SIGKILL), closes the socket, releases the home. */
   close(): Promise<void>;
-}
-
-async function postgresEnv(settings: Settings): Promise<Record<string, string>> {
-  const db = settings.database;
-  if (db.type !== "postgres" || !db.passwordFile) return {};
-  const password = (await readFile(db.passwordFile, "utf8")).trim();
-  return { HEADSCALE_DATABASE_POSTGRES_PASS: password };
 }
 
 async function binaryVersion(binary: string): Promise<string | null> {
@@ -103,7 +95,7 @@ async function assemble(
     configPath: paths.headscaleConfig,
     pidFile: paths.headscalePid,
     healthUrl: () => new URL("/health", `http://${settings.listenAddr}`).toString(),
-    extraEnv: () => postgresEnv(settings),
+    extraEnv: () => secretEnv(settings),
     onLog: (stream, text) => logs.append(stream, text),
     recentLog: (n) =>
       logs
@@ -171,7 +163,7 @@ async function assemble(
     headscaleVersion: () => version,
     whenRunning,
     resolveBinary,
-    headscaleEnv: postgresEnv,
+    headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),
   });
   const server = await startRpcServer(paths.helperSocket, handlers, toRpcError);

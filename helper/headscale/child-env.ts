@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import type { Settings } from "../protocol/schema.js";
+
 /**
  * The environment Headscale runs with. Every HEADSCALE_* variable is removed: Headscale
  * lets any of them override its config file, so a stray one in the user's shell would
@@ -9,4 +12,11 @@ export function headscaleEnv(parent: NodeJS.ProcessEnv, extra: Record<string, st
     if (value !== undefined && !key.toUpperCase().startsWith("HEADSCALE_")) env[key] = value;
   }
   return { ...env, ...extra };
+}
+
+/** Secrets Headscale needs that never go into its config file: the PostgreSQL password, read from its file. */
+export async function secretEnv(settings: Settings): Promise<Record<string, string>> {
+  const db = settings.database;
+  if (db.type !== "postgres" || !db.passwordFile) return {};
+  return { HEADSCALE_DATABASE_POSTGRES_PASS: (await readFile(db.passwordFile, "utf8")).trim() };
 }

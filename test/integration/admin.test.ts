@@ -204,3 +204,20 @@ describe("the helper's own API key", () => {
     expect(JSON.parse(await readFile(file, "utf8")).key).not.toBe(bogus);
   });
 });
+
+describe("database", () => {
+  it("is the one this pass is about (SQLite, or PostgreSQL with HSR_TEST_DATABASE=postgres)", async () => {
+    const { settings } = await t.client.call("config.get");
+    const config = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const sqliteFile = await stat(t.helper.paths.database).then(() => true, () => false);
+    if (process.env.HSR_TEST_PG) {
+      expect(settings.database.type).toBe("postgres");
+      expect(config).toMatch(/type: postgres/);
+      expect(config).not.toMatch(/pw-\d+/); // the password stays in its file
+      expect(sqliteFile).toBe(false);
+    } else {
+      expect(settings.database.type).toBe("sqlite");
+      expect(sqliteFile).toBe(true);
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/home/process-info.js";
 import { HeadscaleSupervisor } from "../../helper/headscale/supervisor.js";
+import { secretEnv } from "../../helper/headscale/child-env.js";
 import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { headscaleBinary, runCli, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
@@ -53,7 +54,7 @@ describe("Headscale lifecycle through the helper", () => {
       const status = await t.client.call("status");
       expect(status.headscale.state).toBe("running");
       const environ = await readFile(`/proc/${status.headscale.pid}/environ`, "utf8");
-      expect(environ).not.toContain("HEADSCALE_");
+      expect(environ).not.toMatch(/HEADSCALE_LISTEN_ADDR|HEADSCALE_DATABASE_TYPE/);
     } finally {
       delete process.env.HEADSCALE_LISTEN_ADDR;
       delete process.env.HEADSCALE_DATABASE_TYPE;
@@ -100,6 +101,7 @@ describe("crash loop", () => {
       healthUrl: () => `http://${settings.listenAddr}/health`,
       onLog: (_stream, text) => log.push(text),
       recentLog: (n) => log.slice(-n),
+      extraEnv: () => secretEnv(settings),
       backoffBaseMs: 50,
     });
     later(() => supervisor.stop());
@@ -143,7 +145,9 @@ describe("orphans", () => {
     await first.close();
     const paths = first.helper.paths;
     // An orphan that nothing will end by accident: its output goes nowhere.
+    const env = { ...process.env, ...(await secretEnv(await loadSettings(paths))) };
     const orphan = spawn(await headscaleBinary(), ["serve", "-c", paths.headscaleConfig], {
+      env,
       stdio: "ignore",
       detached: true,
     });

@@ -1,17 +1,32 @@
 /** Shared set-up for suites that run the real helper and the real Headscale. */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
 import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { startHelper, type RunningHelper } from "../../helper/daemon/helper.js";
 import { findHeadscale, projectRoot } from "../../helper/headscale/binary.js";
+import { defaultSettings } from "../../helper/config/settings-store.js";
+import { createDatabase, type TestPostgres } from "./postgres.js";
 
+/**
+ * A fresh home. In the PostgreSQL pass (HSR_TEST_DATABASE=postgres) it comes with settings
+ * that point Headscale at its own new database on the test server.
+ */
 export async function tempHome(): Promise<string> {
   // Short names: socket paths must fit in 104 bytes.
-  return mkdtemp(join(tmpdir(), "hr-"));
+  const home = await mkdtemp(join(tmpdir(), "hr-"));
+  if (process.env.HSR_TEST_PG) {
+    const server = JSON.parse(process.env.HSR_TEST_PG) as TestPostgres;
+    const name = `hr_${basename(home).slice(3).toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
+    await createDatabase(server, name);
+    const settings = await defaultSettings();
+    settings.database = { type: "postgres", host: server.host, port: server.port, name, user: server.user, passwordFile: server.passwordFile, sslMode: "disable" };
+    await writeFile(join(home, "settings.json"), JSON.stringify(settings), { mode: 0o600 });
+  }
+  return home;
 }
 
 export async function removeHome(home: string): Promise<void> {

@@ -1,0 +1,48 @@
+/**
+ * A throwaway PostgreSQL server on loopback for the integration suite's second pass
+ * (HSR_TEST_DATABASE=postgres). Debian's server, run as the `postgres` user from a temp dir,
+ * with password authentication so the helper's password-file path is exercised too.
+ */
+import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { freeTcpPort } from "../../helper/home/ports.js";
+
+export interface TestPostgres {
+  host: string;
+  port: number;
+  user: string;
+  passwordFile: string;
+}
+
+const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+export const PG_USER = "headscale";
+
+export async function startPostgres(): Promise<{ server: TestPostgres; stop: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "hr-pg-"));
+  const { stdout: uid } = await execa("id", ["-u", "postgres"]);
+  await chown(dir, Number(uid), Number(uid));
+  const passwordFile = join(dir, "password");
+  await writeFile(passwordFile, `pw-${process.pid}-${Date.now()}\n`, { mode: 0o644 });
+  const port = await freeTcpPort();
+  const as = (cmd: string, args: string[]) => execa("runuser", ["-u", "postgres", "--", join(PG_BIN, cmd), ...args]);
+  await as("initdb", ["-D", join(dir, "data"), "-U", PG_USER, "--auth=scram-sha-256", `--pwfile=${passwordFile}`]);
+  await as("pg_ctl", ["-D", join(dir, "data"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, "-l", join(dir, "log"), "-w", "start"]);
+  return {
+    server: { host: "127.0.0.1", port, user: PG_USER, passwordFile },
+    async stop() {
+      await as("pg_ctl", ["-D", join(dir, "data"), "-m", "fast", "-w", "stop"]).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh, empty database on the test server for one helper home. */
+export async function createDatabase(server: TestPostgres, name: string): Promise<void> {
+  const { readFile } = await import("node:fs/promises");
+  const password = (await readFile(server.passwordFile, "utf8")).trim();
+  await execa("psql", ["-h", server.host, "-p", String(server.port), "-U", server.user, "-d", "postgres", "-c", `CREATE DATABASE "${name}"`], {
+    env: { PGPASSWORD: password },
+  });
+}
