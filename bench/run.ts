@@ -21,7 +21,8 @@ import { ensurePrivateDir } from "../helper/home/secure-fs.js";
 import { createFakeNodes } from "../test/support/fake-nodes.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
-const NODES = Number(process.env.BENCH_NODES ?? 1000);
+/** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
+const SIZES = (process.env.BENCH_NODES ?? "1000,5000").split(",").map(Number);
 const START_ROUNDS = 5;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (samples: number[]) => percentile(samples, 50);
@@ -83,18 +84,7 @@ async function main(): Promise<void> {
 
     const apiKey = JSON.parse(await readFile(paths.apiKey, "utf8")).key as string;
     const serverUrl = `http://${settings.listenAddr}`;
-    const seeding = performance.now();
     await client.call("users.create", { name: "bench" });
-    await createFakeNodes(serverUrl, apiKey, "bench", NODES);
-    console.log(`registered ${NODES} fake nodes in ${((performance.now() - seeding) / 1000).toFixed(1)} s`);
-    // Let the background node count catch up so status reports the full tailnet.
-    for (let i = 0; i < 200; i++) {
-      if ((await client.call("status")).headscale.nodes?.total === NODES) break;
-      await client.call("headscale.restart", undefined, { timeoutMs: 120_000 }).catch(() => {});
-      await sleep(100);
-    }
-    client.close();
-
     const timeCalls = async (n: number, call: () => Promise<unknown>) => {
       const samples: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -104,21 +94,59 @@ async function main(): Promise<void> {
       }
       return samples;
     };
-    const status = await timeCalls(500, () => callHelper(paths.helperSocket, "status"));
-    const list = await timeCalls(50, async () => {
-      const nodes = await callHelper(paths.helperSocket, "nodes.list");
-      if (nodes.length !== NODES) throw new Error(`listed ${nodes.length} nodes`);
-    });
-    const headscaleCli = await timeCalls(20, () =>
-      execa(binary, ["nodes", "list", "-o", "json", "-c", paths.headscaleConfig], {
-        env: headscaleEnv(process.env),
-        extendEnv: false,
-      }),
-    );
-    const rss = await rssKiB(helper.pid!);
+    const scaleRows: Row[] = [];
+    const memory: string[] = [];
+    let seeded = 0;
+    for (const size of SIZES) {
+      const seeding = performance.now();
+      await createFakeNodes(serverUrl, apiKey, "bench", size - seeded, 32, seeded);
+      seeded = size;
+      console.log(
+        `registered ${size} fake nodes in all (${((performance.now() - seeding) / 1000).toFixed(1)} s for this step)`,
+      );
+      // Status answers from counts refreshed in the background; wait until they include every node.
+      for (let i = 0; i < 300 && (await client.call("status")).headscale.nodes?.total !== size; i++) await sleep(100);
+      const status = await timeCalls(500, () => callHelper(paths.helperSocket, "status"));
+      const list = await timeCalls(30, async () => {
+        const nodes = await callHelper(paths.helperSocket, "nodes.list");
+        if (nodes.length !== size) throw new Error(`listed ${nodes.length} nodes, expected ${size}`);
+      });
+      const headscaleCli = await timeCalls(15, () =>
+        execa(binary, ["nodes", "list", "-o", "json", "-c", paths.headscaleConfig], {
+          env: headscaleEnv(process.env),
+          extendEnv: false,
+        }),
+      );
+      memory.push(`${size} nodes: ${((await rssKiB(helper.pid!)) / 1024).toFixed(1)} MiB`);
+      for (const p of [50, 99]) {
+        scaleRows.push(
+          {
+            metric: `status p${p} @${size} nodes`,
+            ours: percentile(status, p),
+            peer: percentile(headscaleCli, p),
+            peerName: "headscale nodes list -o json",
+            unit: "ms",
+            better: "lower",
+            target: ">= 20x faster",
+            met: percentile(headscaleCli, p) >= 20 * percentile(status, p),
+          },
+          {
+            metric: `nodes.list p${p} @${size} nodes`,
+            ours: percentile(list, p),
+            peer: percentile(headscaleCli, p),
+            peerName: "headscale nodes list -o json",
+            unit: "ms",
+            better: "lower",
+          },
+        );
+      }
+    }
+    client.close();
 
-    console.log(`\nHeadscale Remote bench: ${NODES} nodes, ${START_ROUNDS} start rounds, ${new Date().toISOString()}`);
-    const rows: Row[] = [
+    console.log(
+      `\nHeadscale Remote bench: ${SIZES.join(" and ")} nodes, ${START_ROUNDS} start rounds, ${new Date().toISOString()}`,
+    );
+    printTable([
       {
         metric: "start-to-ready, median",
         ours: median(ours),
@@ -129,29 +157,9 @@ async function main(): Promise<void> {
         target: "ours <= 1.10x peer",
         met: median(ours) <= 1.1 * median(bare),
       },
-      ...(["50", "99"] as const).flatMap((p): Row[] => [
-        {
-          metric: `status p${p} @${NODES} nodes`,
-          ours: percentile(status, Number(p)),
-          peer: percentile(headscaleCli, Number(p)),
-          peerName: "headscale nodes list -o json",
-          unit: "ms",
-          better: "lower",
-          target: ">= 20x faster",
-          met: percentile(headscaleCli, Number(p)) >= 20 * percentile(status, Number(p)),
-        },
-        {
-          metric: `nodes.list p${p} @${NODES} nodes`,
-          ours: percentile(list, Number(p)),
-          peer: percentile(headscaleCli, Number(p)),
-          peerName: "headscale nodes list -o json",
-          unit: "ms",
-          better: "lower",
-        },
-      ]),
-    ];
-    printTable(rows);
-    console.log(`\nhelper RSS after the run: ${(rss / 1024).toFixed(1)} MiB`);
+      ...scaleRows,
+    ]);
+    console.log(`\nhelper RSS: ${memory.join("; ")}`);
     console.log(
       `start samples (ms): ours ${ours.map((v) => v.toFixed(0)).join(", ")}; bare ${bare.map((v) => v.toFixed(0)).join(", ")}`,
     );

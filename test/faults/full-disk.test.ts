@@ -39,7 +39,9 @@ describe("a full disk", () => {
     const devices = await readFile(t.helper.paths.deviceKeys, "utf8");
     await fill();
     try {
-      const error = await t.client.call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 60_000 }).catch((e) => e);
+      const error = await t.client
+        .call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 60_000 })
+        .catch((e) => e);
       expect(error.message).toMatch(/ENOSPC|no space left/i);
 
       const mint = await t.client.call("preAuthKeys.mint", { deviceId: "while-full" }).catch((e) => e);

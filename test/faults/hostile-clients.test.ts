@@ -28,7 +28,8 @@ afterAll(async () => {
   await removeHome(home);
 });
 
-const rssMiB = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${helperPid}/status`, "utf8"))![1]) / 1024;
+const rssMiB = async () =>
+  Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${helperPid}/status`, "utf8"))![1]) / 1024;
 const connect = () =>
   new Promise<Socket>((resolve, reject) => {
     const socket = createConnection(socketPath);
@@ -86,7 +87,8 @@ describe("hostile clients", () => {
     const noise = await connect();
     noise.on("data", () => {});
     sockets.push(noise);
-    for (let i = 0; i < 200; i++) noise.write(Buffer.from(Array.from({ length: 1000 }, (_, j) => (i * 31 + j * 17) % 256)));
+    for (let i = 0; i < 200; i++)
+      noise.write(Buffer.from(Array.from({ length: 1000 }, (_, j) => (i * 31 + j * 17) % 256)));
     expect(await stillAnswers()).toBe(helperPid);
     await Promise.all(dropped);
     for (const socket of sockets) socket.destroy();
@@ -98,7 +100,9 @@ describe("hostile clients", () => {
     const before = await rssMiB();
     const first = await abuse();
     const second = await abuse();
-    console.log(`helper RSS: ${before.toFixed(1)} MiB before, ${first.toFixed(1)} after one round, ${second.toFixed(1)} after two`);
+    console.log(
+      `helper RSS: ${before.toFixed(1)} MiB before, ${first.toFixed(1)} after one round, ${second.toFixed(1)} after two`,
+    );
     // Bounded means a second round costs (almost) nothing more than the first: nothing accumulates.
     expect(second - first).toBeLessThan(40);
     expect(second).toBeLessThan(400);
@@ -107,7 +111,11 @@ describe("hostile clients", () => {
 
   it("refuses another local user", async () => {
     const script = `require("net").connect(${JSON.stringify(socketPath)}).on("connect", () => { console.log("CONNECTED"); process.exit(0); }).on("error", (e) => { console.log(e.code); process.exit(0); })`;
-    const result = await execa("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "-e", script], { reject: false });
+    const result = await execa(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "-e", script],
+      { reject: false },
+    );
     expect(result.stdout.trim()).toBe("EACCES");
     expect(await stillAnswers()).toBe(helperPid);
   });

@@ -15,7 +15,7 @@ const ROUNDS = Number(process.env.KILL_ROUNDS ?? 100);
 /** A small deterministic generator, so a failing run can be replayed with the seed it prints. */
 function random(seed: number): () => number {
   let state = seed >>> 0;
-  return () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 async function processesServing(config: string): Promise<number[]> {
@@ -40,13 +40,14 @@ describe("SIGKILL the helper at random points", () => {
     // Seed state: a user, nodes, and device keys, all made through a first helper.
     const first = await spawnHelperProcess(home);
     const socket = `${home}/helper.sock`;
-    let client = await HelperClient.connect(socket);
+    const client = await HelperClient.connect(socket);
     const apiKey = JSON.parse(await readFile(`${home}/secrets/api-key.json`, "utf8")).key;
     const { headscale } = await client.call("status");
     await client.call("users.create", { name: "keep" });
     await createFakeNodes(headscale.serverUrl, apiKey, "keep", 3);
     const minted = new Map<string, string>();
-    for (const device of ["a", "b", "c"]) minted.set(device, (await client.call("preAuthKeys.mint", { deviceId: device })).preAuthKey);
+    for (const device of ["a", "b", "c"])
+      minted.set(device, (await client.call("preAuthKeys.mint", { deviceId: device })).preAuthKey);
     client.close();
     first.child.kill("SIGKILL");
     await waitForExit(first.child.pid!, 5000);
@@ -57,12 +58,15 @@ describe("SIGKILL the helper at random points", () => {
       const wait = Math.floor(next() * 1200);
       // Sometimes mint while the kill lands: a key handed out must be on disk before it is returned.
       if (next() < 0.3) {
-        setTimeout(async () => {
-          const c = await HelperClient.connect(socket).catch(() => undefined);
-          const r = await c?.call("preAuthKeys.mint", { deviceId: `late-${round}` }).catch(() => undefined);
-          if (r) minted.set(`late-${round}`, r.preAuthKey);
-          c?.close();
-        }, Math.floor(wait / 2));
+        setTimeout(
+          async () => {
+            const c = await HelperClient.connect(socket).catch(() => undefined);
+            const r = await c?.call("preAuthKeys.mint", { deviceId: `late-${round}` }).catch(() => undefined);
+            if (r) minted.set(`late-${round}`, r.preAuthKey);
+            c?.close();
+          },
+          Math.floor(wait / 2),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       child.kill("SIGKILL");

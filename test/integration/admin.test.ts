@@ -209,7 +209,10 @@ describe("database", () => {
   it("is the one this pass is about (SQLite, or PostgreSQL with HSR_TEST_DATABASE=postgres)", async () => {
     const { settings } = await t.client.call("config.get");
     const config = await readFile(t.helper.paths.headscaleConfig, "utf8");
-    const sqliteFile = await stat(t.helper.paths.database).then(() => true, () => false);
+    const sqliteFile = await stat(t.helper.paths.database).then(
+      () => true,
+      () => false,
+    );
     if (process.env.HSR_TEST_PG) {
       expect(settings.database.type).toBe("postgres");
       expect(config).toMatch(/type: postgres/);

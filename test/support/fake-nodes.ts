@@ -14,6 +14,7 @@ export async function createFakeNodes(
   user: string,
   count: number,
   concurrency = 32,
+  firstIndex = 0,
 ): Promise<void> {
   const post = async (path: string, body: unknown) => {
     const response = await fetch(new URL(path, baseUrl), {
@@ -28,7 +29,7 @@ export async function createFakeNodes(
     while (next < count) {
       const index = next++;
       const key = authId();
-      await post("/api/v1/debug/node", { user, key, name: `fake-${index}` });
+      await post("/api/v1/debug/node", { user, key, name: `fake-${firstIndex + index}` });
       await post("/api/v1/auth/register", { user, authId: key });
     }
   };

@@ -20,10 +20,21 @@ export async function tempHome(): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), "hr-"));
   if (process.env.HSR_TEST_PG) {
     const server = JSON.parse(process.env.HSR_TEST_PG) as TestPostgres;
-    const name = `hr_${basename(home).slice(3).toLowerCase().replace(/[^a-z0-9]/g, "_")}`;
+    const name = `hr_${basename(home)
+      .slice(3)
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, "_")}`;
     await createDatabase(server, name);
     const settings = await defaultSettings();
-    settings.database = { type: "postgres", host: server.host, port: server.port, name, user: server.user, passwordFile: server.passwordFile, sslMode: "disable" };
+    settings.database = {
+      type: "postgres",
+      host: server.host,
+      port: server.port,
+      name,
+      user: server.user,
+      passwordFile: server.passwordFile,
+      sslMode: "disable",
+    };
     await writeFile(join(home, "settings.json"), JSON.stringify(settings), { mode: 0o600 });
   }
   return home;

@@ -28,7 +28,16 @@ export async function startPostgres(): Promise<{ server: TestPostgres; stop: () 
   const port = await freeTcpPort();
   const as = (cmd: string, args: string[]) => execa("runuser", ["-u", "postgres", "--", join(PG_BIN, cmd), ...args]);
   await as("initdb", ["-D", join(dir, "data"), "-U", PG_USER, "--auth=scram-sha-256", `--pwfile=${passwordFile}`]);
-  await as("pg_ctl", ["-D", join(dir, "data"), "-o", `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`, "-l", join(dir, "log"), "-w", "start"]);
+  await as("pg_ctl", [
+    "-D",
+    join(dir, "data"),
+    "-o",
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
+    "-l",
+    join(dir, "log"),
+    "-w",
+    "start",
+  ]);
   return {
     server: { host: "127.0.0.1", port, user: PG_USER, passwordFile },
     async stop() {
@@ -42,7 +51,22 @@ export async function startPostgres(): Promise<{ server: TestPostgres; stop: () 
 export async function createDatabase(server: TestPostgres, name: string): Promise<void> {
   const { readFile } = await import("node:fs/promises");
   const password = (await readFile(server.passwordFile, "utf8")).trim();
-  await execa("psql", ["-h", server.host, "-p", String(server.port), "-U", server.user, "-d", "postgres", "-c", `CREATE DATABASE "${name}"`], {
-    env: { PGPASSWORD: password },
-  });
+  await execa(
+    "psql",
+    [
+      "-h",
+      server.host,
+      "-p",
+      String(server.port),
+      "-U",
+      server.user,
+      "-d",
+      "postgres",
+      "-c",
+      `CREATE DATABASE "${name}"`,
+    ],
+    {
+      env: { PGPASSWORD: password },
+    },
+  );
 }
