@@ -97,12 +97,7 @@ export interface StagedChange {
 export async function commitSettings(paths: HomePaths, settings: Settings, candidate: string): Promise<StagedChange> {
   const backups = [paths.settings, paths.headscaleConfig, paths.generatedConfigHash];
   for (const file of backups) await copyFile(file, file + ".prev").catch(() => {});
-  const text = (await readIfExists(candidate)) ?? "";
-  await writeFileAtomic(paths.headscaleConfig, text);
-  await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
-  await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");
-  await rm(candidate, { force: true });
-  return {
+  const change: StagedChange = {
     async rollback() {
       for (const file of backups) {
         const previous = await readIfExists(file + ".prev");
@@ -110,4 +105,17 @@ export async function commitSettings(paths: HomePaths, settings: Settings, candi
       }
     },
   };
+  try {
+    const text = (await readIfExists(candidate)) ?? "";
+    await writeFileAtomic(paths.headscaleConfig, text);
+    await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
+    await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");
+  } catch (error) {
+    // Half a change is worse than none: put back what was there (best effort on a full disk).
+    await change.rollback().catch(() => {});
+    throw error;
+  } finally {
+    await rm(candidate, { force: true });
+  }
+  return change;
 }
