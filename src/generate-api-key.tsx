@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Detail, Form, Icon, useNavigation } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
-import { call } from "./lib/helper.js";
+import { call, ensureHeadscale } from "./lib/helper.js";
 
 const EXPIRATIONS = [
   ["7 Days", "7d"],
@@ -20,6 +20,7 @@ export default function GenerateApiKey() {
             icon={Icon.Key}
             onSubmit={async (values: { expiration: string }) => {
               try {
+                await ensureHeadscale();
                 const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
                 push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
               } catch (error) {

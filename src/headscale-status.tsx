@@ -1,4 +1,4 @@
-import { Action, ActionPanel, Color, Icon, Keyboard, List } from "@raycast/api";
+import { Action, ActionPanel, Color, Icon, Keyboard, launchCommand, LaunchType, List } from "@raycast/api";
 import { formatDuration } from "../helper/cli/format.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
@@ -39,6 +39,11 @@ export default function HeadscaleStatus() {
         <Action title="Start Headscale" icon={Icon.Play} onAction={lifecycle("start")} />
       )}
       {hs && <Action.CopyToClipboard title="Copy Server URL" content={hs.serverUrl} />}
+      <Action
+        title="Open Logs"
+        icon={Icon.Document}
+        onAction={() => launchCommand({ name: "headscale-logs", type: LaunchType.UserInitiated })}
+      />
       <LogsActions />
       <Action
         title={hs?.autoStart ? "Disable Auto-Start" : "Enable Auto-Start"}

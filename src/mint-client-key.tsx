@@ -2,7 +2,7 @@ import { Action, ActionPanel, Detail, Form, Icon, showToast, Toast, useNavigatio
 import { showFailureToast } from "@raycast/utils";
 import { userInfo } from "node:os";
 import type { MintResult } from "../helper/protocol/schema.js";
-import { call, startHelper } from "./lib/helper.js";
+import { call, ensureHeadscale } from "./lib/helper.js";
 import { tailscaleUpCommand } from "./lib/view-model.js";
 
 interface Values {
@@ -26,7 +26,7 @@ export default function MintClientKey() {
                 return;
               }
               try {
-                await startHelper();
+                await ensureHeadscale();
                 const result = await call("preAuthKeys.mint", {
                   deviceId: values.deviceId.trim(),
                   deviceName: values.deviceName.trim() || undefined,

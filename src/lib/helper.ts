@@ -52,6 +52,12 @@ export async function startHelper(): Promise<void> {
   }
 }
 
+/** For commands that need Headscale itself (minting keys): the helper, then Headscale, started if needed. */
+export async function ensureHeadscale(): Promise<void> {
+  await startHelper();
+  await call("headscale.start", undefined, LIFECYCLE_TIMEOUT_MS);
+}
+
 /** Refreshes the menu bar right away, so its count follows a start or stop at once. */
 export async function refreshMenuBar(): Promise<void> {
   await launchCommand({ name: "menu-bar", type: LaunchType.Background }).catch(() => {});
