@@ -6,7 +6,7 @@
 import { createConnection, type Socket } from "node:net";
 import { JSONRPCClient, type JSONRPCResponse } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import { LogLine, methods, type MethodName, type ParamsOf, type ResultOf } from "../protocol/schema.js";
+import { LogLine, MAX_ANSWER_BYTES, methods, type MethodName, type ParamsOf, type ResultOf } from "../protocol/schema.js";
 
 /** No helper answers on the socket: not started, or it died. */
 export class HelperUnavailableError extends Error {
@@ -58,10 +58,14 @@ export class HelperClient {
     this.rpc = new JSONRPCClient((request) => {
       socket.write(encodeFrame(request));
     });
-    readFrames(socket, {
-      onFrame: (text) => this.receive(text),
-      onOversize: () => socket.destroy(new Error("the helper sent a frame over 1 MiB")),
-    });
+    readFrames(
+      socket,
+      {
+        onFrame: (text) => this.receive(text),
+        onOversize: () => socket.destroy(new Error("the helper sent an answer over 256 MiB")),
+      },
+      MAX_ANSWER_BYTES,
+    );
     socket.on("close", () => {
       this.closed = true;
       this.rpc.rejectAllPendingRequests("the helper closed the connection");

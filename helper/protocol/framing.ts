@@ -28,6 +28,7 @@ export function readFrames(socket: Socket, handlers: FrameHandlers, maxBytes = M
   socket.on("timeout", () => socket.destroy());
   socket.on("data", (chunk: Buffer) => {
     // Arm the timer only while a frame is unfinished; a quiet connection between frames may idle freely.
+    // (A large answer arriving in many chunks restarts it with each chunk, so only a stall trips it.)
     socket.setTimeout(chunk[chunk.length - 1] === 0x0a ? 0 : PARTIAL_FRAME_TIMEOUT_MS);
     splitter.write(chunk);
     // split2 flags an overflow on the stream itself and drops the line silently; we report it.

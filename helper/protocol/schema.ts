@@ -222,8 +222,15 @@ export const ErrorCode = {
   NotFound: -32003,
 } as const;
 
-/** The largest frame either side accepts. */
+/** The largest request the helper accepts from a client. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
+
+/**
+ * The largest answer a client accepts from the helper: answers grow with the tailnet
+ * (5,000 nodes list to about 1.3 MiB), and the helper is trusted, so this only stops a
+ * runaway, not a big tailnet.
+ */
+export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /** A validation failure as one line, each problem with the field it concerns. */
 export function describeIssues(error: z.ZodError): string {

@@ -107,6 +107,15 @@ describe("JSON-RPC over the socket", () => {
     client.close();
   });
 
+  it("delivers answers larger than the 1 MiB request cap (a big tailnet's node list)", async () => {
+    const long = "x".repeat(2000);
+    for (let i = 0; i < 1000; i++) t.helper.logs.append("helper", `${i} ${long}`);
+    const lines = await t.client.call("logs.tail", { lines: 1000 });
+    expect(JSON.stringify(lines).length).toBeGreaterThan(MAX_FRAME_BYTES);
+    expect(lines).toHaveLength(1000);
+    expect(lines.at(-1)!.text).toBe(`999 ${long}`);
+  });
+
   it("reports Headscale-dependent calls clearly while Headscale is stopped", async () => {
     const error = await t.client.call("nodes.list").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HelperError);
