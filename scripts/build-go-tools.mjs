@@ -1,0 +1,48 @@
+// Builds the Go programs the project pins into .tools/bin (git-ignored): Headscale, from
+// tools/go/go.mod, and the Tailscale client the end-to-end tests use, from
+// tools/tailscale/go.mod. Upgrading one is a `go get -tool …@version` in its folder.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const binDir = join(root, ".tools", "bin");
+
+const programs = [
+  { name: "headscale", module: "tools/go", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
+  { name: "tailscaled", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscaled" },
+  { name: "tailscale", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscale" },
+];
+
+/** The version a program was built from, as Go recorded it in the binary. */
+function builtVersion(binary, modulePath) {
+  if (!existsSync(binary)) return undefined;
+  try {
+    const info = execFileSync("go", ["version", "-m", binary], { encoding: "utf8" });
+    const escaped = modulePath.replace(/[.]/g, "\\.");
+    return new RegExp(`\\t(?:mod|dep)\\t${escaped}\\t(v\\S+)`).exec(info)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+mkdirSync(binDir, { recursive: true });
+const only = process.argv.slice(2);
+for (const program of programs) {
+  if (only.length && !only.includes(program.name)) continue;
+  const goMod = readFileSync(join(root, program.module, "go.mod"), "utf8");
+  const pinned = new RegExp(`${program.modulePath.replace(/[.]/g, "\\.")} (v\\S+)`).exec(goMod)?.[1];
+  if (!pinned) throw new Error(`${program.module}/go.mod does not require ${program.modulePath}`);
+  const target = join(binDir, program.name);
+  if (builtVersion(target, program.modulePath) === pinned) {
+    console.log(`${program.name} ${pinned} already built`);
+    continue;
+  }
+  console.log(`building ${program.name} ${pinned} with Go (a few minutes the first time)…`);
+  execFileSync("go", ["build", "-trimpath", "-o", target, program.pkg], {
+    cwd: join(root, program.module),
+    stdio: "inherit",
+    env: { ...process.env, GOFLAGS: "-mod=mod" },
+  });
+}
