@@ -7,7 +7,9 @@ export default defineConfig({
     alias: { "@raycast/api": fileURLToPath(new URL("./test/support/raycast-api.tsx", import.meta.url)) },
   },
   test: {
-    include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    // The end-to-end suite runs a tailnet, so only inside a loopback-only namespace (npm run test:e2e).
+    include: process.env.HSR_E2E ? ["test/e2e/**/*.test.ts"] : ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    exclude: process.env.HSR_E2E ? [] : ["test/e2e/**", "**/node_modules/**"],
     globalSetup: ["test/support/global-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     // @raycast/utils imports @raycast/api itself; inlining it lets the alias reach it.

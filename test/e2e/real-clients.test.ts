@@ -1,0 +1,70 @@
+/**
+ * Real Tailscale clients join the Headscale the helper runs, with keys minted through the
+ * helper, and reach each other over the embedded DERP relay. Runs only inside a network
+ * namespace holding nothing but loopback (`npm run test:e2e` makes one).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../support/tailscale-client.js";
+import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+
+let t: TestHelper;
+const clients: TailscaleClient[] = [];
+
+beforeAll(async () => {
+  if (!(await onlyLoopback())) throw new Error("refusing to run a tailnet outside a loopback-only network namespace");
+  t = await startTestHelper();
+});
+afterAll(async () => {
+  for (const client of clients) await client.stop();
+  await t?.close();
+  if (t) await removeHome(t.home);
+});
+
+describe("real Tailscale clients", () => {
+  it("join with keys minted through the helper and show up online", async () => {
+    const { headscale } = await t.client.call("status");
+    for (const device of ["laptop", "phone"]) {
+      const minted = await t.client.call("preAuthKeys.mint", {
+        deviceId: device,
+        deviceName: device,
+        account: "family",
+      });
+      clients.push(await startTailscaleClient(device, minted.coordinationUrl, minted.preAuthKey));
+    }
+    expect(headscale.state).toBe("running");
+    let nodes = await t.client.call("nodes.list");
+    for (let i = 0; i < 100 && nodes.filter((n) => n.online).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      nodes = await t.client.call("nodes.list");
+    }
+    const online = nodes.filter((n) => n.online);
+    expect(online.map((n) => n.givenName).sort()).toEqual(["laptop", "phone"]);
+    for (const node of online) {
+      expect(node.user).toMatch(/^hr-[0-9a-f]{32}$/);
+      expect(node.ipAddresses.some((ip) => ip.startsWith("100.64."))).toBe(true);
+    }
+  });
+
+  it("reach each other through the embedded DERP relay, offline", async () => {
+    const [laptop, phone] = clients;
+    const phoneIp = (await phone!.cli(["ip", "-4"])).trim();
+    const pong = await laptop!.cli(["ping", "--c=5", "--timeout=10s", phoneIp]);
+    expect(pong).toMatch(/pong from phone/);
+  });
+
+  it("hands a used single-use key to nobody: the same device gets a fresh one", async () => {
+    const again = await t.client.call("preAuthKeys.mint", { deviceId: "laptop", account: "family" });
+    expect(again.reused).toBe(false);
+    const used = (await t.client.call("preAuthKeys.list")).filter((k) => k.used);
+    expect(used.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("counts online nodes for the menu bar", async () => {
+    let status = await t.client.call("status");
+    for (let i = 0; i < 150 && (status.headscale.nodes?.online ?? 0) < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await t.client.call("status");
+    }
+    expect(status.headscale.nodes).toMatchObject({ online: 2, total: 2 });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * A real Tailscale client for end-to-end tests: tailscaled in userspace-networking mode with
+ * its own state and socket, joined with the CLI. The auth key goes through a 0600 file, never
+ * argv. Only for use inside a network namespace that holds nothing but loopback.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { projectRoot } from "../../helper/headscale/binary.js";
+
+export interface TailscaleClient {
+  hostname: string;
+  /** Runs the tailscale CLI against this client's daemon. */
+  cli(args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTailscaleClient(
+  hostname: string,
+  loginServer: string,
+  authKey: string,
+): Promise<TailscaleClient> {
+  const bin = join((await projectRoot())!, ".tools", "bin");
+  const dir = await mkdtemp(join(tmpdir(), "hr-ts-"));
+  const socket = join(dir, "tailscaled.sock");
+  const keyFile = join(dir, "authkey");
+  await writeFile(keyFile, authKey, { mode: 0o600 });
+  const daemon: ResultPromise = execa(
+    join(bin, "tailscaled"),
+    [
+      "--tun=userspace-networking",
+      `--statedir=${join(dir, "state")}`,
+      `--socket=${socket}`,
+      "--port=0",
+      "--no-logs-no-support",
+    ],
+    {
+      env: {
+        // The embedded DERP server speaks plain HTTP on loopback.
+        TS_DEBUG_USE_DERP_HTTP: "1",
+        // With only loopback, tailscaled would think it is offline and pause its control client.
+        TS_ASSUME_NETWORK_UP_FOR_TEST: "1",
+      },
+      reject: false,
+      stdio: ["ignore", "ignore", "ignore"],
+    },
+  );
+  const cli = async (args: string[]) =>
+    (await execa(join(bin, "tailscale"), [`--socket=${socket}`, ...args], { timeout: 90_000 })).stdout;
+  for (let i = 0; i < 100; i++) {
+    if (
+      await cli(["status", "--json"]).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await cli([
+    "up",
+    `--login-server=${loginServer}`,
+    `--auth-key=file:${keyFile}`,
+    `--hostname=${hostname}`,
+    "--timeout=60s",
+  ]);
+  return {
+    hostname,
+    cli,
+    async stop() {
+      daemon.kill("SIGTERM");
+      await daemon;
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** True when this process sees no network interface but loopback (an `unshare -n` namespace). */
+export async function onlyLoopback(): Promise<boolean> {
+  const { stdout } = await execa("ip", ["-o", "link", "show"]);
+  const names = stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => line.split(":")[1]!.trim());
+  return names.length === 1 && names[0] === "lo";
+}
