@@ -9,6 +9,7 @@ import { Command } from "commander";
 import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startHelper } from "../daemon/helper.js";
+import { serverUrl } from "../config/generate.js";
 import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";
@@ -67,16 +68,11 @@ program
     console.log(`socket  ${helper.paths.helperSocket}`);
     await helper.autoStarted;
     const hs = helper.supervisor;
-    if (hs.state === "running") {
-      console.log(`Headscale ${hs.state} (pid ${hs.pid})`);
-    } else {
-      console.log(`Headscale ${hs.state}${hs.lastError ? `: ${hs.lastError}` : ""}`);
-    }
-    console.log(
-      `\nNext, in another terminal (use ${fileURLToPath(import.meta.url).includes("/dist/") ? "npx headscale-remote" : "headscale-remote"}):`,
-    );
+    console.log(`Headscale ${hs.state}${hs.pid ? ` (pid ${hs.pid})` : ""}${hs.lastError ? `: ${hs.lastError}` : ""}`);
+    console.log(`server  ${serverUrl(helper.settings())}`);
+    console.log("\nNext, in another terminal (from a checkout, prefix these with npx):");
     console.log("  headscale-remote status                     what is running, and where");
-    console.log("  headscale-remote keys mint --device-id ID   a key for a new device (tailscale up --auth-key …)");
+    console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");
     console.log("  headscale-remote nodes                      the tailnet's devices");
     console.log("  headscale-remote logs -f                    follow Headscale's log");
     console.log("Ctrl-C stops Headscale and the helper.");

@@ -6,7 +6,14 @@
 import { createConnection, type Socket } from "node:net";
 import { JSONRPCClient, type JSONRPCResponse } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import { LogLine, MAX_ANSWER_BYTES, methods, type MethodName, type ParamsOf, type ResultOf } from "../protocol/schema.js";
+import {
+  LogLine,
+  MAX_ANSWER_BYTES,
+  methods,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+} from "../protocol/schema.js";
 
 /** No helper answers on the socket: not started, or it died. */
 export class HelperUnavailableError extends Error {

@@ -34,6 +34,8 @@ export interface HelperOptions {
 
 export interface RunningHelper {
   paths: HomePaths;
+  /** The settings in force (they change with config.set). */
+  settings(): Settings;
   supervisor: HeadscaleSupervisor;
   logs: LogStore;
   /** Settles when the auto-start (if any) has finished, well or badly. */
@@ -174,5 +176,5 @@ async function assemble(
       ? supervisor.start().then(whenRunning, () => {}) // a failure's reason is in status.lastError
       : Promise.resolve();
 
-  return { paths, supervisor, logs, autoStarted, close };
+  return { paths, settings: () => settings, supervisor, logs, autoStarted, close };
 }
