@@ -76,7 +76,7 @@ export function toUser(user: z.infer<typeof RestUser>): User {
   return { id: user.id, name: user.name, createdAt: user.createdAt };
 }
 
-/** Headscale shows a prefix as "hskey-api-XXXXXXXXXXXX-***"; ours is the bare 12 characters. */
+/** Headscale shows a prefix as "hskey-api-<12 characters>-***"; ours is the bare 12 characters. */
 export function toApiKey(key: z.infer<typeof RestApiKey>): ApiKey {
   return { ...key, prefix: key.prefix.replace(/^hskey-api-/, "").replace(/-\*+$/, "") };
 }

@@ -182,7 +182,7 @@ describe("the helper's own API key", () => {
     const { AdminClient } = await import("../../helper/headscale/admin-client.js");
     const { writeFile } = await import("node:fs/promises");
     const file = `${t.home}/secrets/api-key-bogus.json`;
-    const bogus = "hskey-api-AAAAAAAAAAAA-" + "B".repeat(64);
+    const bogus = `hskey-api-${"A".repeat(12)}-${"B".repeat(64)}`;
     await writeFile(
       file,
       JSON.stringify({
