@@ -4,6 +4,8 @@
  *  - status and nodes.list at 1,000 nodes (connect, call, close: what the menu bar does) vs
  *    `headscale nodes list -o json`
  * Targets: start overhead within 10%; status at least 20x faster than the CLI call.
+ * Besides the fake nodes, a few real Tailscale clients are online during the measurements, so
+ * `npm run bench` runs in a loopback-only network namespace (as root).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -19,11 +21,13 @@ import { homePaths } from "../helper/home/paths.js";
 import { waitForExit } from "../helper/home/process-info.js";
 import { ensurePrivateDir } from "../helper/home/secure-fs.js";
 import { createFakeNodes } from "../test/support/fake-nodes.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../test/support/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
 /** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
 const SIZES = (process.env.BENCH_NODES ?? "1000,5000").split(",").map(Number);
 const START_ROUNDS = 5;
+const REAL_CLIENTS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (samples: number[]) => percentile(samples, 50);
 
@@ -61,6 +65,7 @@ async function main(): Promise<void> {
   const cli = join((await projectRoot())!, "dist", "helper", "cli", "main.js");
 
   let helper: ChildProcess | undefined;
+  const realClients: TailscaleClient[] = [];
   try {
     helper = spawn(process.execPath, [cli, "--home", home, "helper", "--no-start"], { stdio: "ignore" });
     let client: HelperClient | undefined;
@@ -85,6 +90,11 @@ async function main(): Promise<void> {
     const apiKey = JSON.parse(await readFile(paths.apiKey, "utf8")).key as string;
     const serverUrl = `http://${settings.listenAddr}`;
     await client.call("users.create", { name: "bench" });
+    if (!(await onlyLoopback())) throw new Error("run the bench in a loopback-only namespace: npm run bench does");
+    for (let i = 0; i < REAL_CLIENTS; i++) {
+      const minted = await client.call("preAuthKeys.mint", { deviceId: `bench-real-${i}`, account: "bench" });
+      realClients.push(await startTailscaleClient(`real-${i}`, minted.coordinationUrl, minted.preAuthKey));
+    }
     const timeCalls = async (n: number, call: () => Promise<unknown>) => {
       const samples: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -99,8 +109,8 @@ async function main(): Promise<void> {
     let seeded = 0;
     for (const size of SIZES) {
       const seeding = performance.now();
-      await createFakeNodes(serverUrl, apiKey, "bench", size - seeded, 32, seeded);
-      seeded = size;
+      await createFakeNodes(serverUrl, apiKey, "bench", size - REAL_CLIENTS - seeded, 32, seeded);
+      seeded = size - REAL_CLIENTS;
       console.log(
         `registered ${size} fake nodes in all (${((performance.now() - seeding) / 1000).toFixed(1)} s for this step)`,
       );
@@ -164,6 +174,7 @@ async function main(): Promise<void> {
       `start samples (ms): ours ${ours.map((v) => v.toFixed(0)).join(", ")}; bare ${bare.map((v) => v.toFixed(0)).join(", ")}`,
     );
   } finally {
+    for (const real of realClients) await real.stop().catch(() => {});
     const last = await HelperClient.connect(paths.helperSocket).catch(() => undefined);
     await last?.call("helper.shutdown").catch(() => {});
     last?.close();
