@@ -121,18 +121,19 @@ async function assemble(
     defaultAccount: userInfo().username,
   });
 
-  // Each time Headscale comes up (asked for, or after a crash) the API key is made or
-  // checked before node counts start; start requests wait for this too.
-  const whenRunning = async () => {
+  // Each time Headscale comes up (asked for, or after a crash) the API key is made or checked,
+  // then node counts start; start requests wait for the key, not for the counts.
+  let broughtUp: Promise<void> = Promise.resolve();
+  const bringUp = async () => {
     try {
       await apiKeys.get();
-      counts.start(); // counts arrive in the background: a REST call costs Headscale a bcrypt check
+      setImmediate(() => counts.start()); // after the start request's answer has gone out
     } catch (error) {
       logs.append("helper", `API key: ${(error as Error).message}`);
     }
   };
   supervisor.on("state", (state) => {
-    if (state === "running") void whenRunning();
+    if (state === "running") broughtUp = bringUp();
     else counts.stop();
   });
   const renewal = setInterval(() => {
@@ -163,7 +164,7 @@ async function assemble(
     logs,
     counts,
     headscaleVersion: () => version,
-    whenRunning,
+    whenRunning: () => broughtUp,
     resolveBinary,
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),
@@ -173,7 +174,10 @@ async function assemble(
 
   const autoStarted =
     (options.autoStart ?? settings.autoStart)
-      ? supervisor.start().then(whenRunning, () => {}) // a failure's reason is in status.lastError
+      ? supervisor.start().then(
+          () => broughtUp,
+          () => {},
+        ) // a failure's reason is in status.lastError
       : Promise.resolve();
 
   return { paths, settings: () => settings, supervisor, logs, autoStarted, close };

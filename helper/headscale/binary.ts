@@ -14,13 +14,18 @@ export class HeadscaleNotFoundError extends Error {
   }
 }
 
-/** The folder holding our package.json, found by walking up from this module (src or dist). */
-export async function projectRoot(from = dirname(fileURLToPath(import.meta.url))): Promise<string | undefined> {
-  for (let dir = from; ; dir = dirname(dir)) {
-    const manifest = await readFile(join(dir, "package.json"), "utf8").catch(() => undefined);
-    if (manifest && JSON.parse(manifest).name === "headscale-remote") return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
+let root: Promise<string | undefined> | undefined;
+
+/** The folder holding our package.json, found once by walking up from this module (src or dist). */
+export function projectRoot(): Promise<string | undefined> {
+  root ??= (async () => {
+    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+      const manifest = await readFile(join(dir, "package.json"), "utf8").catch(() => undefined);
+      if (manifest && JSON.parse(manifest).name === "headscale-remote") return dir;
+      if (dirname(dir) === dir) return undefined;
+    }
+  })();
+  return root;
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -126,8 +126,11 @@ export class HeadscaleSupervisor extends EventEmitter {
         exitCode = result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`;
         this.onExit(child, exitCode);
       });
-      if (this.pid) await writePidFile(this.opts.pidFile, { pid: this.pid, binary, config: this.opts.configPath });
-      await this.waitReady(child, () => exitCode);
+      // The PID file is written while Headscale boots: its fsync need not delay readiness.
+      const pidWritten = this.pid
+        ? writePidFile(this.opts.pidFile, { pid: this.pid, binary, config: this.opts.configPath })
+        : Promise.resolve();
+      await Promise.all([pidWritten, this.waitReady(child, () => exitCode)]);
       this.startedAt = new Date();
       this.setState("running");
       this.opts.onLog("helper", `Headscale is ready (pid ${this.pid})`);
@@ -152,7 +155,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       } catch {
         // Not listening yet.
       }
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
   }
