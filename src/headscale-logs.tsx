@@ -1,21 +1,11 @@
-import {
-  Action,
-  ActionPanel,
-  Clipboard,
-  Color,
-  getPreferenceValues,
-  Icon,
-  Keyboard,
-  List,
-  showHUD,
-} from "@raycast/api";
+import { Action, ActionPanel, Clipboard, Color, Icon, Keyboard, List, showHUD } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
 import { useEffect, useState } from "react";
-import { HelperClient, helperSocketPath } from "../helper/client/index.js";
+import type { HelperClient } from "../helper/client/index.js";
 import type { LogLine } from "../helper/protocol/schema.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { call } from "./lib/helper.js";
+import { call, connect } from "./lib/helper.js";
 import { appendCapped, filterLogs, logLevel, logsAsText, LOG_LEVELS, type LogLevel } from "./lib/view-model.js";
 
 const LEVEL_COLOR: Record<LogLevel, Color> = {
@@ -62,8 +52,7 @@ export default function HeadscaleLogs() {
     if (!initial.data) return;
     let client: HelperClient | undefined;
     let cancelled = false;
-    const home = getPreferenceValues<{ home?: string }>().home?.trim() || undefined;
-    HelperClient.connect(helperSocketPath(home))
+    connect()
       .then(async (connected) => {
         client = connected;
         if (cancelled) return connected.close();

@@ -195,7 +195,6 @@ export function createHandlers(parts: HelperParts): Handlers {
     "logs.follow": (_params, connection) => {
       connection.follow?.();
       connection.follow = logs.follow((line) => connection.notify("logs.line", line));
-      connection.onClose(() => connection.follow?.());
       return { ok: true as const };
     },
     "logs.unfollow": (_params, connection) => {

@@ -27,9 +27,7 @@ import { ensurePrivateDir } from "../home/secure-fs.js";
 /** What a handler knows about the connection that called it. */
 export interface Connection {
   notify(method: string, params: unknown): void;
-  /** Runs when the connection closes (e.g. to stop following logs). */
-  onClose(cleanup: () => void): void;
-  /** One slot per connection for a follow subscription's unsubscribe function. */
+  /** One slot per connection for a follow subscription's unsubscribe function; called when it closes. */
   follow?: () => void;
 }
 
@@ -76,7 +74,6 @@ export async function startRpcServer(
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
-    const cleanups: (() => void)[] = [];
     const send = (message: unknown) => {
       if (socket.destroyed) return;
       if (socket.writableLength > MAX_PENDING_WRITE) {
@@ -87,12 +84,11 @@ export async function startRpcServer(
     };
     const connection: Connection = {
       notify: (method, params) => send(createJSONRPCNotification(method, params)),
-      onClose: (cleanup) => cleanups.push(cleanup),
     };
     socket.on("error", () => {}); // a client vanishing mid-answer is its business
     socket.on("close", () => {
       sockets.delete(socket);
-      for (const cleanup of cleanups.splice(0)) cleanup();
+      connection.follow?.();
     });
     readFrames(socket, {
       onFrame: (text) => {

@@ -4,7 +4,13 @@
  */
 import { environment, getPreferenceValues, launchCommand, LaunchType } from "@raycast/api";
 import { join } from "node:path";
-import { callHelper, ensureHelper, helperSocketPath, HelperUnavailableError } from "../../helper/client/index.js";
+import {
+  callHelper,
+  ensureHelper,
+  HelperClient,
+  helperSocketPath,
+  HelperUnavailableError,
+} from "../../helper/client/index.js";
 import type { MethodName, ParamsOf, ResultOf } from "../../helper/client/index.js";
 
 interface Preferences {
@@ -18,6 +24,11 @@ const home = () => preferences().home?.trim() || undefined;
 /** Short calls answer within this; starting or restarting Headscale gets longer. */
 export const CALL_TIMEOUT_MS = 10_000;
 export const LIFECYCLE_TIMEOUT_MS = 60_000;
+
+/** A lasting connection, for views that follow pushed updates (logs) while they are open. */
+export function connect(): Promise<HelperClient> {
+  return HelperClient.connect(helperSocketPath(home()));
+}
 
 export function call<M extends MethodName>(
   method: M,
