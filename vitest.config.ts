@@ -11,6 +11,8 @@ export default defineConfig({
     include: process.env.HSR_E2E ? ["test/e2e/**/*.test.ts"] : ["test/**/*.test.ts", "test/**/*.test.tsx"],
     exclude: process.env.HSR_E2E ? [] : ["test/e2e/**", "**/node_modules/**"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Fails any test after which a key turned up in an error message, a CLI's stderr or the logs.
+    setupFiles: ["test/support/secret-watch-setup.ts"],
     reporters: ["default", "./test/support/summary-reporter.ts"],
     // @raycast/utils imports @raycast/api itself; inlining it lets the alias reach it.
     server: { deps: { inline: ["@raycast/utils"] } },

@@ -10,6 +10,7 @@ import { startHelper, type RunningHelper } from "../../helper/daemon/helper.js";
 import { findHeadscale, projectRoot } from "../../helper/headscale/binary.js";
 import { defaultSettings } from "../../helper/config/settings-store.js";
 import { createDatabase, type TestPostgres } from "./postgres.js";
+import { keysInLogs, keysInMessage, leaks } from "./secret-watch.js";
 
 /**
  * A fresh home. In the PostgreSQL pass (HSR_TEST_DATABASE=postgres) it comes with settings
@@ -40,7 +41,9 @@ export async function tempHome(): Promise<string> {
   return home;
 }
 
+/** Removes a home, after checking its logs for keys (a finding fails the test, see secret-watch). */
 export async function removeHome(home: string): Promise<void> {
+  leaks.push(...(await keysInLogs(home)));
   await rm(home, { recursive: true, force: true });
 }
 
@@ -74,9 +77,14 @@ export async function cliPath(): Promise<string> {
   return join((await projectRoot())!, "dist", "helper", "cli", "main.js");
 }
 
-/** Runs the built CLI against a home, never throwing on a non-zero exit. */
+/** Runs the built CLI against a home, never throwing on a non-zero exit. Its stderr must hold no key. */
 export async function runCli(home: string, args: string[]) {
-  return execa(process.execPath, [await cliPath(), "--home", home, ...args], { reject: false, timeout: 120_000 });
+  const result = await execa(process.execPath, [await cliPath(), "--home", home, ...args], {
+    reject: false,
+    timeout: 120_000,
+  });
+  leaks.push(...keysInMessage(`stderr of \`${args.join(" ")}\``, result.stderr));
+  return result;
 }
 
 export { createFakeNodes } from "./fake-nodes.js";
