@@ -15,30 +15,48 @@ const Record = z.object({
 });
 const FileShape = z.object({ version: z.literal(1), devices: z.array(Record) });
 
+/** The records file cannot be read: minting is refused until someone moves it away or repairs it. */
+export class DamagedStateError extends Error {
+  constructor(path: string, cause: string) {
+    super(`${path} is damaged (${cause}); minting is off until you repair it or move it away to start afresh`);
+    this.name = "DamagedStateError";
+  }
+}
+
 export class DeviceKeyStore {
   private constructor(
     private readonly path: string,
     private readonly records: Map<string, DeviceKeyRecord>,
+    /** Why the file could not be read; set, it makes every use fail and the file stays untouched. */
+    readonly damage?: DamagedStateError,
   ) {}
 
+  /**
+   * Never throws for a damaged file: it holds live keys, so it is reported and left as it is,
+   * and everything but minting goes on working.
+   */
   static async open(path: string): Promise<DeviceKeyStore> {
-    const text = await readIfExists(path);
     const records = new Map<string, DeviceKeyRecord>();
-    if (text !== undefined) {
-      // A damaged file is reported, never silently replaced: it holds live keys.
+    let text: string | undefined;
+    try {
+      text = await readIfExists(path);
+      if (text === undefined) return new DeviceKeyStore(path, records);
       const parsed = FileShape.safeParse(JSON.parse(text));
-      if (!parsed.success)
-        throw new Error(`${path} is damaged (${parsed.error.issues[0]?.message}); move it away to start afresh`);
+      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message);
       for (const record of parsed.data.devices) records.set(deviceKeyId(record.account, record.deviceId), record);
+      return new DeviceKeyStore(path, records);
+    } catch (error) {
+      return new DeviceKeyStore(path, records, new DamagedStateError(path, (error as Error).message));
     }
-    return new DeviceKeyStore(path, records);
   }
 
   get(account: string, deviceId: string): DeviceKeyRecord | undefined {
+    if (this.damage) throw this.damage;
     return this.records.get(deviceKeyId(account, deviceId));
   }
 
   async put(record: DeviceKeyRecord): Promise<void> {
+    if (this.damage) throw this.damage;
     const next = new Map(this.records).set(deviceKeyId(record.account, record.deviceId), record);
     // Write first: the in-memory view never gets ahead of what a crash would leave on disk.
     await writeFileAtomic(this.path, JSON.stringify({ version: 1, devices: [...next.values()] }));

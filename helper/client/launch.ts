@@ -2,10 +2,12 @@
  * Finding the helper for a home, and starting it detached when nobody answers, so it
  * outlives the short-lived command (CLI or Raycast) that needed it.
  */
+import { open, readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
+import { spawn } from "node:child_process";
 import { defaultHome, homePaths } from "../home/paths.js";
+import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
 import { projectRoot } from "../headscale/binary.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 
@@ -35,16 +37,22 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
     if (!(error instanceof HelperUnavailableError)) throw error;
   }
   const cli = options.cliPath ?? join((await projectRoot()) ?? ".", "dist", "helper", "cli", "main.js");
-  const child = execa(options.nodePath ?? process.execPath, [cli, "helper"], {
+  // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
+  // (a broken settings.json, say) the file is where its reason is.
+  const paths = homePaths(home, tmpdir());
+  await ensurePrivateDir(paths.logDir);
+  const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
+  // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
+  const child = spawn(options.nodePath ?? process.execPath, [cli, "helper"], {
     env: { ...process.env, HEADSCALE_REMOTE_HOME: home },
     detached: true,
-    stdio: "ignore",
-    cleanup: false,
-    reject: false,
+    stdio: ["ignore", "ignore", stderr.fd],
   });
   child.unref();
+  await stderr.close();
   let exited = false;
-  void child.then(() => (exited = true));
+  child.once("exit", () => (exited = true));
+  child.once("error", () => (exited = true));
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   while (Date.now() < deadline && !exited) {
     try {
@@ -54,7 +62,9 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
     }
   }
   // One last try: a helper that lost the race for the home lock exits, but the winner answers.
-  return HelperClient.connect(socket).catch(() => {
-    throw new HelperUnavailableError(socket, `the helper did not come up; see ${join(home, "logs", "headscale.log")}`);
+  return HelperClient.connect(socket).catch(async () => {
+    const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
+    const reason = said ? `it said: ${said.replace(/^headscale-remote: /, "")}` : `see ${paths.logFile}`;
+    throw new HelperUnavailableError(socket, `the helper did not come up; ${reason}`);
   });
 }

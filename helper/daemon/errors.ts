@@ -3,6 +3,7 @@ import { HeadscaleNotFoundError } from "../headscale/binary.js";
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";
+import { DamagedStateError } from "../accounts/device-key-store.js";
 import { redact } from "../logs/redact.js";
 import { ErrorCode } from "../protocol/schema.js";
 
@@ -20,6 +21,7 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
     return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
   if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
+  if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
   if (error instanceof HeadscaleApiError) {
     if (error.status === 404) return { code: ErrorCode.NotFound, message };
     if (error.status === 0) return { code: ErrorCode.HeadscaleNotRunning, message };

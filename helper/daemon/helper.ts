@@ -115,7 +115,9 @@ async function assemble(
   });
   const admin: AdminClient = new AdminClient(() => `http://${settings.listenAddr}`, apiKeys);
   const counts = new NodeCounts(admin);
-  const accounts = new Accounts(admin, await DeviceKeyStore.open(paths.deviceKeys), {
+  const deviceKeys = await DeviceKeyStore.open(paths.deviceKeys);
+  if (deviceKeys.damage) logs.append("helper", deviceKeys.damage.message);
+  const accounts = new Accounts(admin, deviceKeys, {
     coordinationUrl: () => serverUrl(settings),
     keyExpiration: () => settings.clientKeyExpiration,
     defaultAccount: userInfo().username,

@@ -1,6 +1,7 @@
 /**
  * Runs one Headscale child: start to ready, stop with a grace period, restart after a
- * crash with backoff, give up after too many crashes. One operation at a time.
+ * crash (or a hang: it stops answering /health) with backoff, give up after too many
+ * crashes. One operation at a time.
  */
 import { EventEmitter } from "node:events";
 import { execa, type ResultPromise } from "execa";
@@ -26,6 +27,10 @@ export interface SupervisorOptions {
   crashLimit?: number;
   crashWindowMs?: number;
   backoffBaseMs?: number;
+  /** While running, /health is asked this often; so many misses in a row count as a crash. */
+  livenessIntervalMs?: number;
+  livenessTimeoutMs?: number;
+  livenessMisses?: number;
 }
 
 export class HeadscaleStartError extends Error {
@@ -54,6 +59,7 @@ export class HeadscaleSupervisor extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
+  private livenessTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<Omit<SupervisorOptions, "extraEnv">> & Pick<SupervisorOptions, "extraEnv">;
 
   constructor(options: SupervisorOptions) {
@@ -64,6 +70,9 @@ export class HeadscaleSupervisor extends EventEmitter {
       crashLimit: 5,
       crashWindowMs: 60_000,
       backoffBaseMs: 500,
+      livenessIntervalMs: 10_000,
+      livenessTimeoutMs: 5000,
+      livenessMisses: 3,
       ...options,
     };
   }
@@ -122,18 +131,21 @@ export class HeadscaleSupervisor extends EventEmitter {
         child[stream]?.pipe(split2()).on("data", (line: string) => this.opts.onLog(stream, line));
       }
       let exitCode: string | undefined;
+      const exitedSignal = new AbortController();
       this.exited = child.then((result) => {
         exitCode = result.signal ? `signal ${result.signal}` : `code ${result.exitCode}`;
+        exitedSignal.abort();
         this.onExit(child, exitCode);
       });
       // The PID file is written while Headscale boots: its fsync need not delay readiness.
       const pidWritten = this.pid
         ? writePidFile(this.opts.pidFile, { pid: this.pid, binary, config: this.opts.configPath })
         : Promise.resolve();
-      await Promise.all([pidWritten, this.waitReady(child, () => exitCode)]);
+      await Promise.all([pidWritten, this.waitReady(child, () => exitCode, exitedSignal.signal)]);
       this.startedAt = new Date();
       this.setState("running");
       this.opts.onLog("helper", `Headscale is ready (pid ${this.pid})`);
+      this.watchLiveness(child);
     } catch (error) {
       const logTail = this.opts.recentLog(20);
       await this.killChild();
@@ -142,14 +154,15 @@ export class HeadscaleSupervisor extends EventEmitter {
     }
   }
 
-  private async waitReady(child: Child, exitedWith: () => string | undefined): Promise<void> {
+  private async waitReady(child: Child, exitedWith: () => string | undefined, exited: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.opts.readyTimeoutMs;
     const url = this.opts.healthUrl();
     while (Date.now() < deadline) {
       const exit = exitedWith();
       if (exit || this.child !== child) throw new Error(`Headscale exited (${exit ?? "stopped"}) before it was ready`);
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+        // Ended at once if Headscale exits: something else may hold the port and never answer.
+        const response = await fetch(url, { signal: AbortSignal.any([AbortSignal.timeout(1000), exited]) });
         if (response.ok) return;
         await response.body?.cancel();
       } catch {
@@ -158,6 +171,39 @@ export class HeadscaleSupervisor extends EventEmitter {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
+  }
+
+  /**
+   * A Headscale that is alive but hung (stopped, deadlocked, starved) never exits, so the
+   * crash path alone would leave it "running" forever while every request times out.
+   */
+  private watchLiveness(child: Child): void {
+    let misses = 0;
+    const current = () => this.child === child && this.state === "running";
+    const check = async () => {
+      if (!current()) return;
+      const answered = await fetch(this.opts.healthUrl(), {
+        signal: AbortSignal.timeout(this.opts.livenessTimeoutMs),
+      }).then(
+        async (response) => (await response.body?.cancel(), response.ok),
+        () => false,
+      );
+      misses = answered ? 0 : misses + 1;
+      if (misses < this.opts.livenessMisses) return schedule();
+      // Through the queue, so it cannot interleave with a stop or start someone asked for.
+      await this.serialize(async () => {
+        if (!current()) return;
+        this.opts.onLog("helper", `Headscale did not answer /health ${misses} times in a row; ending it`);
+        await this.killChild();
+        this.onCrash(`stopped answering /health`);
+      });
+    };
+    const schedule = () => {
+      if (!current()) return;
+      this.livenessTimer = setTimeout(() => void check(), this.opts.livenessIntervalMs);
+      this.livenessTimer.unref();
+    };
+    schedule();
   }
 
   private fail(message: string, logTail: string[]): void {
@@ -180,6 +226,7 @@ export class HeadscaleSupervisor extends EventEmitter {
   }
 
   private async killChild(): Promise<void> {
+    clearTimeout(this.livenessTimer);
     const child = this.child;
     if (!child) return;
     this.child = undefined;
@@ -193,6 +240,10 @@ export class HeadscaleSupervisor extends EventEmitter {
   private onExit(child: Child, how: string): void {
     // An exit we asked for (stop, failed start) has already detached the child.
     if (this.child !== child) return;
+    clearTimeout(this.livenessTimer);
+    // Exiting while it starts is that start's failure, which doStart reports. Scheduling a
+    // crash restart as well would race whoever asked for the start (config.set's rollback).
+    if (this.state === "starting") return;
     this.child = undefined;
     this.pid = null;
     this.startedAt = null;

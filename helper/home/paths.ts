@@ -44,6 +44,8 @@ export interface HomePaths {
   helperLock: string;
   logDir: string;
   logFile: string;
+  /** A detached helper's stderr: where it says why it could not start. */
+  helperStderr: string;
   helperSocket: string;
   headscaleSocket: string;
 }
@@ -65,6 +67,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     helperLock: at("state", "helper.pid"),
     logDir: at("logs"),
     logFile: at("logs", "headscale.log"),
+    helperStderr: at("logs", "helper-stderr.log"),
     helperSocket: socketPath(home, "helper.sock", tmpDir),
     headscaleSocket: socketPath(home, "headscale.sock", tmpDir),
   };

@@ -220,6 +220,8 @@ export const ErrorCode = {
   HeadscaleFailed: -32001,
   ConfigRejected: -32002,
   NotFound: -32003,
+  /** A file of the helper's own state cannot be read; it is left as it is for the user. */
+  StateDamaged: -32004,
 } as const;
 
 /** The largest request the helper accepts from a client. */

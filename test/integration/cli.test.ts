@@ -1,6 +1,6 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
 
 let home: string;
@@ -98,6 +98,19 @@ describe("headscale-remote CLI", () => {
     const missing = await runCli(home, ["nodes", "delete", "424242"]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("says why a helper it launched could not start", async () => {
+    const broken = await tempHome();
+    try {
+      await writeFile(`${broken}/settings.json`, '{"listenAddr": 42');
+      const result = await runCli(broken, ["status"]);
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toMatch(/did not come up; it said: .*settings\.json is not valid JSON/);
+      expect(await readFile(`${broken}/settings.json`, "utf8")).toBe('{"listenAddr": 42');
+    } finally {
+      await removeHome(broken);
+    }
   });
 
   it("stop stops Headscale but leaves the helper answering", async () => {

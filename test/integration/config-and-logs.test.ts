@@ -64,6 +64,12 @@ describe("config.set", () => {
     const status = await t.client.call("status");
     expect(status.headscale.state).toBe("running");
     expect(status.headscale.serverUrl).not.toContain(`:${port}`);
+    // The failed start is the start's failure only: no crash restart raced the rollback (it
+    // once did, and then polled the other program's port for 60 s with the new settings).
+    const helperLines = (await t.client.call("logs.tail", { lines: 1000 }))
+      .filter((line: LogLine) => line.stream === "helper")
+      .map((line: LogLine) => line.text);
+    expect(helperLines.filter((text: string) => /restarting in|did not answer/.test(text))).toEqual([]);
   });
 
   it("never writes over a config edited by hand, but still changes helper-only settings", async () => {
@@ -89,6 +95,28 @@ describe("config.set", () => {
     // and the home is not left locked
     await writeFile(`${home}/settings.json`, '{"listenAddr": "127.0.0.1:1"}');
     await expect(startHelper({ home, autoStart: false })).rejects.toThrow(/grpcListenAddr/);
+  });
+});
+
+describe("damaged state", () => {
+  it("a damaged device-key file turns minting off with a clear error, keeps the file and the helper", async () => {
+    const first = await helperFor();
+    const minted = await first.client.call("preAuthKeys.mint", { deviceId: "laptop" });
+    const path = first.helper.paths.deviceKeys;
+    await first.close();
+    const damaged = (await readFile(path, "utf8")).slice(0, 40);
+    await writeFile(path, damaged);
+
+    const t = await helperFor({ home: first.home });
+    const mint = t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
+    await expect(mint).rejects.toMatchObject({ code: ErrorCode.StateDamaged });
+    await expect(mint).rejects.toThrow(/device-keys\.json is damaged \(.+\); minting is off/);
+    expect(await readFile(path, "utf8")).toBe(damaged); // never written over: it may hold live keys
+    expect((await t.client.call("status")).headscale.state).toBe("running");
+    expect(await t.client.call("users.list")).not.toHaveLength(0);
+    const logged = (await t.client.call("logs.tail", { lines: 50 })).map((line: LogLine) => line.text).join("\n");
+    expect(logged).toMatch(/device-keys\.json is damaged/);
+    expect(logged).not.toContain(minted.preAuthKey);
   });
 });
 

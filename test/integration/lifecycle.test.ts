@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/home/process-info.js";
-import { HeadscaleSupervisor } from "../../helper/headscale/supervisor.js";
+import { HeadscaleSupervisor, type SupervisorOptions } from "../../helper/headscale/supervisor.js";
 import { secretEnv } from "../../helper/headscale/child-env.js";
 import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
@@ -85,26 +85,32 @@ describe("Headscale lifecycle through the helper", () => {
   });
 });
 
+/** A supervisor of its own over a fresh home, with test-sized timings. */
+async function supervisorFor(options: Partial<SupervisorOptions>) {
+  const home = await newHome();
+  const paths = homePaths(home, tmpdir());
+  await ensurePrivateDir(home);
+  const settings = await loadSettings(paths);
+  await ensureHeadscaleConfig(paths, settings);
+  const binary = await headscaleBinary();
+  const log: string[] = [];
+  const supervisor = new HeadscaleSupervisor({
+    binary: async () => binary,
+    configPath: paths.headscaleConfig,
+    pidFile: paths.headscalePid,
+    healthUrl: () => `http://${settings.listenAddr}/health`,
+    onLog: (_stream, text) => log.push(text),
+    recentLog: (n) => log.slice(-n),
+    extraEnv: () => secretEnv(settings),
+    ...options,
+  });
+  later(() => supervisor.stop());
+  return { supervisor, log };
+}
+
 describe("crash loop", () => {
   it("gives up after 5 crashes within the window and says so", async () => {
-    const home = await newHome();
-    const paths = homePaths(home, tmpdir());
-    await ensurePrivateDir(home);
-    const settings = await loadSettings(paths);
-    await ensureHeadscaleConfig(paths, settings);
-    const binary = await headscaleBinary();
-    const log: string[] = [];
-    const supervisor = new HeadscaleSupervisor({
-      binary: async () => binary,
-      configPath: paths.headscaleConfig,
-      pidFile: paths.headscalePid,
-      healthUrl: () => `http://${settings.listenAddr}/health`,
-      onLog: (_stream, text) => log.push(text),
-      recentLog: (n) => log.slice(-n),
-      extraEnv: () => secretEnv(settings),
-      backoffBaseMs: 50,
-    });
-    later(() => supervisor.stop());
+    const { supervisor } = await supervisorFor({ backoffBaseMs: 50 });
     await supervisor.start();
     const pids = new Set<number>();
     for (let crash = 1; crash <= 5; crash++) {
@@ -121,6 +127,28 @@ describe("crash loop", () => {
     expect(supervisor.pid).toBeNull();
     expect(supervisor.lastError).toMatch(/5 times within 60 s; not restarting/);
     expect(supervisor.restarts).toBe(4);
+  });
+});
+
+describe("a hung Headscale", () => {
+  it("is ended and restarted once it stops answering /health", async () => {
+    const { supervisor, log } = await supervisorFor({
+      livenessIntervalMs: 200,
+      livenessTimeoutMs: 200,
+      livenessMisses: 3,
+      stopGraceMs: 500,
+      backoffBaseMs: 50,
+    });
+    await supervisor.start();
+    const hung = supervisor.pid!;
+    process.kill(hung, "SIGSTOP"); // alive, holding its ports, answering nothing
+    later(async () => void (isAlive(hung) && process.kill(hung, "SIGKILL")));
+    expect(await waitForExit(hung, 30_000)).toBe(true); // SIGTERM waits on a stopped process: the grace period's SIGKILL ends it
+    while (supervisor.state !== "running") await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(supervisor.pid).not.toBe(hung);
+    expect(supervisor.restarts).toBe(1);
+    expect(log).toContain("Headscale did not answer /health 3 times in a row; ending it");
+    expect(log.some((line) => /Headscale stopped answering \/health; restarting in/.test(line))).toBe(true);
   });
 });
 
