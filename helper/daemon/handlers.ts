@@ -74,8 +74,14 @@ export function createHandlers(parts: HelperParts): Handlers {
   };
 
   /** Calls that need Headscale fail fast with a clear reason instead of a connection error. */
-  const running = () => {
+  /**
+   * Calls that need Headscale wait out a start under way (the helper's auto-start, a restart,
+   * a crash restart) rather than fail: the first command after launching a helper is one.
+   */
+  const running = async () => {
+    await supervisor.settled();
     if (supervisor.state !== "running") throw new NotRunningError(supervisor.state);
+    await parts.whenRunning();
   };
 
   const afterNodeChange = <T>(value: T): T => {
@@ -146,37 +152,40 @@ export function createHandlers(parts: HelperParts): Handlers {
     },
 
     "nodes.list": async (params) => {
-      running();
+      await running();
       return (await admin.listNodes(params?.user)).map(toNode);
     },
-    "nodes.rename": async ({ id, name }) => (running(), afterNodeChange(toNode(await admin.renameNode(id, name)))),
-    "nodes.expire": async ({ id }) => (running(), afterNodeChange(toNode(await admin.expireNode(id)))),
+    "nodes.rename": async ({ id, name }) => (
+      await running(),
+      afterNodeChange(toNode(await admin.renameNode(id, name)))
+    ),
+    "nodes.expire": async ({ id }) => (await running(), afterNodeChange(toNode(await admin.expireNode(id)))),
     "nodes.delete": async ({ id }) => {
-      running();
+      await running();
       await admin.deleteNode(id);
       return afterNodeChange({ ok: true as const });
     },
 
-    "users.list": async () => (running(), (await admin.listUsers()).map(toUser)),
-    "users.create": async ({ name }) => (running(), toUser(await admin.createUser(name))),
+    "users.list": async () => (await running(), (await admin.listUsers()).map(toUser)),
+    "users.create": async ({ name }) => (await running(), toUser(await admin.createUser(name))),
 
     "apiKeys.create": async (params) => {
-      running();
+      await running();
       const expiration = params?.expiration ?? "90d";
       const expiresAt = new Date(Date.now() + durationMs(expiration));
       const apiKey = await admin.createApiKey(expiresAt);
       logs.append("helper", `created an API key expiring ${expiresAt.toISOString()}`);
       return { apiKey, expiresAt: expiresAt.toISOString() };
     },
-    "apiKeys.list": async () => (running(), (await admin.listApiKeys()).map(toApiKey)),
+    "apiKeys.list": async () => (await running(), (await admin.listApiKeys()).map(toApiKey)),
     "apiKeys.expire": async ({ prefix }) => {
-      running();
+      await running();
       await admin.expireApiKey(prefix);
       return { ok: true as const };
     },
 
     "preAuthKeys.mint": async (params) => {
-      running();
+      await running();
       const result = await parts.accounts.mint(params);
       logs.append(
         "helper",
@@ -184,9 +193,9 @@ export function createHandlers(parts: HelperParts): Handlers {
       );
       return result;
     },
-    "preAuthKeys.list": async () => (running(), (await admin.listPreAuthKeys()).map(toPreAuthKey)),
+    "preAuthKeys.list": async () => (await running(), (await admin.listPreAuthKeys()).map(toPreAuthKey)),
     "preAuthKeys.expire": async ({ id }) => {
-      running();
+      await running();
       await admin.expirePreAuthKey(id);
       return { ok: true as const };
     },

@@ -94,6 +94,19 @@ export class HeadscaleSupervisor extends EventEmitter {
     });
   }
 
+  /** Resolves once no start is under way, whichever way it ended. */
+  settled(): Promise<void> {
+    if (this.state !== "starting") return Promise.resolve();
+    return new Promise((resolve) => {
+      const onState = (state: HeadscaleState) => {
+        if (state === "starting") return;
+        this.off("state", onState);
+        resolve();
+      };
+      this.on("state", onState);
+    });
+  }
+
   private serialize<T>(operation: () => Promise<T>): Promise<T> {
     const next = this.queue.then(operation, operation);
     this.queue = next.catch(() => {});

@@ -100,6 +100,30 @@ describe("headscale-remote CLI", () => {
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("a first command that launches the helper waits for Headscale instead of failing", async () => {
+    const fresh = await tempHome();
+    try {
+      // Three at once, as when Raycast's menu bar and a command start together.
+      const results = await Promise.all(
+        [["nodes"], ["users"], ["status"]].map((args) => runCli(fresh, ["--json", ...args])),
+      );
+      expect(results.map((result) => [result.exitCode, result.stderr])).toEqual([
+        [0, ""],
+        [0, ""],
+        [0, ""],
+      ]);
+      expect(JSON.parse(results[0]!.stdout)).toEqual([]);
+    } finally {
+      const { HelperClient } = await import("../../helper/client/helper-client.js");
+      const { helperSocketPath } = await import("../../helper/client/launch.js");
+      const client = await HelperClient.connect(helperSocketPath(fresh)).catch(() => undefined);
+      await client?.call("helper.shutdown").catch(() => {});
+      client?.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await removeHome(fresh);
+    }
+  });
+
   it("says why a helper it launched could not start", async () => {
     const broken = await tempHome();
     try {
