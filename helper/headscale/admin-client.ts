@@ -12,6 +12,14 @@ export class HeadscaleApiError extends Error {
   }
 }
 
+/** fetch says only "fetch failed"; the reason worth showing is in its cause. */
+function whyUnanswered(error: unknown): string {
+  const { message, cause } = error as Error & { cause?: NodeJS.ErrnoException };
+  if (cause?.code === "ECONNREFUSED") return "connection refused: is it running?";
+  if (cause?.code === "UND_ERR_SOCKET" || cause?.code === "ECONNRESET") return "it closed the connection: did it exit?";
+  return cause?.message ?? message;
+}
+
 /** Where the client gets its key, and whom it tells when Headscale refuses one. */
 export interface ApiKeySource {
   get(): Promise<string>;
@@ -46,7 +54,7 @@ export class AdminClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new HeadscaleApiError(0, `Headscale did not answer ${method} ${url.pathname}: ${(error as Error).message}`);
+      throw new HeadscaleApiError(0, `Headscale did not answer ${method} ${url.pathname} (${whyUnanswered(error)})`);
     }
     const text = await response.text();
     if (response.status === 401 && !retried) {
