@@ -189,19 +189,31 @@ export class HeadscaleSupervisor extends EventEmitter {
   /**
    * A Headscale that is alive but hung (stopped, deadlocked, starved) never exits, so the
    * crash path alone would leave it "running" forever while every request times out.
+   * Only silence counts: a /health that answers "fail" means its database is unreachable
+   * (PostgreSQL restarting, say), which a new Headscale would not fix; that is reported.
    */
   private watchLiveness(child: Child): void {
     let misses = 0;
+    let failing = false;
     const current = () => this.child === child && this.state === "running";
     const check = async () => {
       if (!current()) return;
-      const answered = await fetch(this.opts.healthUrl(), {
+      const answer = await fetch(this.opts.healthUrl(), {
         signal: AbortSignal.timeout(this.opts.livenessTimeoutMs),
       }).then(
-        async (response) => (await response.body?.cancel(), response.ok),
-        () => false,
+        async (response) => (await response.body?.cancel(), response.ok ? "pass" : "fail"),
+        () => "none",
       );
-      misses = answered ? 0 : misses + 1;
+      if (!current()) return;
+      misses = answer === "none" ? misses + 1 : 0;
+      if (answer !== "none" && failing !== (answer === "fail")) {
+        failing = answer === "fail";
+        const message = failing
+          ? "Headscale is up but its /health check fails: its database is unreachable"
+          : "Headscale's /health check passes again";
+        this.opts.onLog("helper", message);
+        this.lastError = failing ? message : null;
+      }
       if (misses < this.opts.livenessMisses) return schedule();
       // Through the queue, so it cannot interleave with a stop or start someone asked for.
       await this.serialize(async () => {

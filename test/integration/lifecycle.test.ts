@@ -5,14 +5,13 @@ import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/home/process-info.js";
-import { HeadscaleSupervisor, type SupervisorOptions } from "../../helper/headscale/supervisor.js";
 import { secretEnv } from "../../helper/headscale/child-env.js";
-import { loadSettings, ensureHeadscaleConfig } from "../../helper/config/settings-store.js";
+import { loadSettings } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { headscaleBinary, runCli, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { tmpdir } from "node:os";
 
-const { helperFor, later, home: newHome } = useHelpers();
+const { helperFor, later, home: newHome, supervisorFor } = useHelpers();
 
 describe("Headscale lifecycle through the helper", () => {
   it("starts to ready, reports it, and stops within the grace period", async () => {
@@ -84,29 +83,6 @@ describe("Headscale lifecycle through the helper", () => {
     );
   });
 });
-
-/** A supervisor of its own over a fresh home, with test-sized timings. */
-async function supervisorFor(options: Partial<SupervisorOptions>) {
-  const home = await newHome();
-  const paths = homePaths(home, tmpdir());
-  await ensurePrivateDir(home);
-  const settings = await loadSettings(paths);
-  await ensureHeadscaleConfig(paths, settings);
-  const binary = await headscaleBinary();
-  const log: string[] = [];
-  const supervisor = new HeadscaleSupervisor({
-    binary: async () => binary,
-    configPath: paths.headscaleConfig,
-    pidFile: paths.headscalePid,
-    healthUrl: () => `http://${settings.listenAddr}/health`,
-    onLog: (_stream, text) => log.push(text),
-    recentLog: (n) => log.slice(-n),
-    extraEnv: () => secretEnv(settings),
-    ...options,
-  });
-  later(() => supervisor.stop());
-  return { supervisor, log };
-}
 
 describe("crash loop", () => {
   it("gives up after 5 crashes within the window and says so", async () => {

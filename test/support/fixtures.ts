@@ -8,7 +8,11 @@ import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { startHelper, type RunningHelper } from "../../helper/daemon/helper.js";
 import { findHeadscale, projectRoot } from "../../helper/headscale/binary.js";
-import { defaultSettings } from "../../helper/config/settings-store.js";
+import { defaultSettings, ensureHeadscaleConfig, loadSettings } from "../../helper/config/settings-store.js";
+import { secretEnv } from "../../helper/headscale/child-env.js";
+import { HeadscaleSupervisor, type SupervisorOptions } from "../../helper/headscale/supervisor.js";
+import { homePaths } from "../../helper/home/paths.js";
+import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { createDatabase, type TestPostgres } from "./postgres.js";
 import { keysInLogs, keysInMessage, leaks } from "./secret-watch.js";
 
@@ -111,6 +115,31 @@ export function useHelpers() {
       const home = await tempHome();
       later(() => removeHome(home));
       return home;
+    },
+    /** A Headscale supervisor of its own (no helper) over a home, fresh unless given, with test-sized timings. */
+    async supervisorFor(options: Partial<SupervisorOptions>, home?: string) {
+      if (!home) {
+        home = await tempHome();
+        later(() => removeHome(home!));
+      }
+      const paths = homePaths(home, tmpdir());
+      await ensurePrivateDir(home);
+      const settings = await loadSettings(paths);
+      await ensureHeadscaleConfig(paths, settings);
+      const binary = await findHeadscale(undefined);
+      const log: string[] = [];
+      const supervisor = new HeadscaleSupervisor({
+        binary: async () => binary,
+        configPath: paths.headscaleConfig,
+        pidFile: paths.headscalePid,
+        healthUrl: () => `http://${settings.listenAddr}/health`,
+        onLog: (_stream, text) => log.push(text),
+        recentLog: (n) => log.slice(-n),
+        extraEnv: () => secretEnv(settings),
+        ...options,
+      });
+      later(() => supervisor.stop());
+      return { supervisor, log };
     },
   };
 }

@@ -19,29 +19,36 @@ export interface TestPostgres {
 const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
 export const PG_USER = "headscale";
 
-export async function startPostgres(): Promise<{ server: TestPostgres; stop: () => Promise<void> }> {
+export interface RunningPostgres {
+  server: TestPostgres;
+  /** Stops the server and keeps its data, for an outage; `resume` starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPostgres(): Promise<RunningPostgres> {
   const dir = await mkdtemp(join(tmpdir(), "hr-pg-"));
   const { stdout: uid } = await execa("id", ["-u", "postgres"]);
   await chown(dir, Number(uid), Number(uid));
   const passwordFile = join(dir, "password");
   await writeFile(passwordFile, `pw-${process.pid}-${Date.now()}\n`, { mode: 0o644 });
   const port = await freeTcpPort();
+  const data = join(dir, "data");
   const as = (cmd: string, args: string[]) => execa("runuser", ["-u", "postgres", "--", join(PG_BIN, cmd), ...args]);
-  await as("initdb", ["-D", join(dir, "data"), "-U", PG_USER, "--auth=scram-sha-256", `--pwfile=${passwordFile}`]);
-  await as("pg_ctl", [
-    "-D",
-    join(dir, "data"),
-    "-o",
-    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`,
-    "-l",
-    join(dir, "log"),
-    "-w",
-    "start",
-  ]);
+  await as("initdb", ["-D", data, "-U", PG_USER, "--auth=scram-sha-256", `--pwfile=${passwordFile}`]);
+  const start = async () => {
+    const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}`;
+    await as("pg_ctl", ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "start"]);
+  };
+  const pause = async () => void (await as("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]));
+  await start();
   return {
     server: { host: "127.0.0.1", port, user: PG_USER, passwordFile },
+    pause,
+    resume: start,
     async stop() {
-      await as("pg_ctl", ["-D", join(dir, "data"), "-m", "fast", "-w", "stop"]).catch(() => {});
+      await pause().catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
