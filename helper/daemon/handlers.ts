@@ -73,16 +73,19 @@ export function createHandlers(parts: HelperParts): Handlers {
     };
   };
 
-  /** Calls that need Headscale fail fast with a clear reason instead of a connection error. */
   /**
-   * Calls that need Headscale wait out a start under way (the helper's auto-start, a restart,
-   * a crash restart) rather than fail: the first command after launching a helper is one.
+   * For calls that need Headscale. They wait out a start under way (the helper's auto-start,
+   * a restart, a crash restart): the first command after launching a helper is one. Then, if
+   * it is not running, they fail with the reason instead of a connection error.
    */
-  const running = async () => {
-    await supervisor.settled();
-    if (supervisor.state !== "running") throw new NotRunningError(supervisor.state);
-    await parts.whenRunning();
-  };
+  const viaHeadscale =
+    <P, R>(handler: (params: P) => Promise<R>) =>
+    async (params: P): Promise<R> => {
+      await supervisor.settled();
+      if (supervisor.state !== "running") throw new NotRunningError(supervisor.state);
+      await parts.whenRunning();
+      return handler(params);
+    };
 
   const afterNodeChange = <T>(value: T): T => {
     void parts.counts.refresh();
@@ -151,54 +154,43 @@ export function createHandlers(parts: HelperParts): Handlers {
       return status();
     },
 
-    "nodes.list": async (params) => {
-      await running();
-      return (await admin.listNodes(params?.user)).map(toNode);
-    },
-    "nodes.rename": async ({ id, name }) => (
-      await running(),
-      afterNodeChange(toNode(await admin.renameNode(id, name)))
-    ),
-    "nodes.expire": async ({ id }) => (await running(), afterNodeChange(toNode(await admin.expireNode(id)))),
-    "nodes.delete": async ({ id }) => {
-      await running();
+    "nodes.list": viaHeadscale(async (params) => (await admin.listNodes(params?.user)).map(toNode)),
+    "nodes.rename": viaHeadscale(async ({ id, name }) => afterNodeChange(toNode(await admin.renameNode(id, name)))),
+    "nodes.expire": viaHeadscale(async ({ id }) => afterNodeChange(toNode(await admin.expireNode(id)))),
+    "nodes.delete": viaHeadscale(async ({ id }) => {
       await admin.deleteNode(id);
       return afterNodeChange({ ok: true as const });
-    },
+    }),
 
-    "users.list": async () => (await running(), (await admin.listUsers()).map(toUser)),
-    "users.create": async ({ name }) => (await running(), toUser(await admin.createUser(name))),
+    "users.list": viaHeadscale(async () => (await admin.listUsers()).map(toUser)),
+    "users.create": viaHeadscale(async ({ name }) => toUser(await admin.createUser(name))),
 
-    "apiKeys.create": async (params) => {
-      await running();
+    "apiKeys.create": viaHeadscale(async (params) => {
       const expiration = params?.expiration ?? "90d";
       const expiresAt = new Date(Date.now() + durationMs(expiration));
       const apiKey = await admin.createApiKey(expiresAt);
       logs.append("helper", `created an API key expiring ${expiresAt.toISOString()}`);
       return { apiKey, expiresAt: expiresAt.toISOString() };
-    },
-    "apiKeys.list": async () => (await running(), (await admin.listApiKeys()).map(toApiKey)),
-    "apiKeys.expire": async ({ prefix }) => {
-      await running();
+    }),
+    "apiKeys.list": viaHeadscale(async () => (await admin.listApiKeys()).map(toApiKey)),
+    "apiKeys.expire": viaHeadscale(async ({ prefix }) => {
       await admin.expireApiKey(prefix);
       return { ok: true as const };
-    },
+    }),
 
-    "preAuthKeys.mint": async (params) => {
-      await running();
+    "preAuthKeys.mint": viaHeadscale(async (params) => {
       const result = await parts.accounts.mint(params);
       logs.append(
         "helper",
         `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`,
       );
       return result;
-    },
-    "preAuthKeys.list": async () => (await running(), (await admin.listPreAuthKeys()).map(toPreAuthKey)),
-    "preAuthKeys.expire": async ({ id }) => {
-      await running();
+    }),
+    "preAuthKeys.list": viaHeadscale(async () => (await admin.listPreAuthKeys()).map(toPreAuthKey)),
+    "preAuthKeys.expire": viaHeadscale(async ({ id }) => {
       await admin.expirePreAuthKey(id);
       return { ok: true as const };
-    },
+    }),
 
     "logs.tail": (params) => logs.tail(params?.lines ?? 100),
     "logs.follow": (_params, connection) => {
