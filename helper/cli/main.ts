@@ -55,14 +55,14 @@ program
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      console.error(`${signal}: stopping Headscale and the helper…`);
+      // SIGHUP: the terminal has gone, and writing to it could fail.
+      if (signal !== "SIGHUP") console.error(`${signal}: stopping Headscale and the helper…`);
       helper.close().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     };
-    process.on("SIGTERM", () => stop("SIGTERM"));
-    process.on("SIGINT", () => stop("SIGINT"));
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => stop(signal));
     console.log(`Headscale Remote helper ${HELPER_VERSION} (pid ${process.pid})`);
     console.log(`home    ${home}`);
     console.log(`socket  ${helper.paths.helperSocket}`);

@@ -197,13 +197,15 @@ describe("orphans", () => {
     expect(isAlive(stranger.pid!)).toBe(true);
   });
 
-  it("SIGTERM to the helper stops Headscale first", async () => {
+  // SIGHUP is the terminal running `npm start` closing.
+  it.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("%s to the helper stops Headscale first", async (signal) => {
     const home = await newHome();
     const { child, headscalePid: headscale } = await spawnHelperProcess(home);
-    child.kill("SIGTERM");
+    child.kill(signal);
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(0);
     expect(isAlive(headscale)).toBe(false);
+    expect(await readFile(`${home}/logs/headscale.log`, "utf8")).toMatch(/"text":"Headscale stopped".*\n.*"text":"helper \d+ stopped"/);
   });
 });
 
