@@ -8,8 +8,11 @@ import { redact } from "../logs/redact.js";
 import { ErrorCode } from "../protocol/schema.js";
 
 export class NotRunningError extends Error {
-  constructor(state: string) {
-    super(`Headscale is not running (${state}); start it with \`headscale-remote start\``);
+  /** `lastError` explains a crash, and says when a restart is already on its way. */
+  constructor(state: string, lastError?: string | null) {
+    const restarting = lastError && /restarting in/.test(lastError);
+    const why = lastError && state === "crashed" ? `: ${lastError.replace(/^Headscale /, "")}` : ` (${state})`;
+    super(`Headscale is not running${why}${restarting ? "" : "; start it with `headscale-remote start`"}`);
     this.name = "NotRunningError";
   }
 }

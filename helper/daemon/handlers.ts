@@ -81,10 +81,18 @@ export function createHandlers(parts: HelperParts): Handlers {
   const viaHeadscale =
     <P, R>(handler: (params: P) => Promise<R>) =>
     async (params: P): Promise<R> => {
-      await supervisor.settled();
-      if (supervisor.state !== "running") throw new NotRunningError(supervisor.state);
+      // A loop: another client's restart may begin between the wait and the check.
+      while (supervisor.state === "starting") await supervisor.settled();
+      if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
       await parts.whenRunning();
-      return handler(params);
+      try {
+        return await handler(params);
+      } catch (error) {
+        // Stopped or restarted by someone else meanwhile: that is the reason worth giving,
+        // not how the request broke (refused connection, the CLI's socket gone).
+        if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
+        throw error;
+      }
     };
 
   const afterNodeChange = <T>(value: T): T => {

@@ -205,7 +205,9 @@ describe("orphans", () => {
     const code = await new Promise((resolve) => child.once("exit", resolve));
     expect(code).toBe(0);
     expect(isAlive(headscale)).toBe(false);
-    expect(await readFile(`${home}/logs/headscale.log`, "utf8")).toMatch(/"text":"Headscale stopped".*\n.*"text":"helper \d+ stopped"/);
+    expect(await readFile(`${home}/logs/headscale.log`, "utf8")).toMatch(
+      /"text":"Headscale stopped".*\n.*"text":"helper \d+ stopped"/,
+    );
   });
 });
 

@@ -1,0 +1,83 @@
+/**
+ * Six clients at once sending start, stop, restart, node listings and mints in random order:
+ * after every round what `status` says matches the processes that really run, and every
+ * request ends with an answer or "not running", never a hang or an internal error.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
+import { waitForExit } from "../../helper/home/process-info.js";
+import { ErrorCode, type MethodName } from "../../helper/protocol/schema.js";
+import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+
+const ROUNDS = Number(process.env.CONTROL_ROUNDS ?? 15);
+const OPERATIONS: MethodName[] = [
+  "headscale.start",
+  "headscale.stop",
+  "headscale.restart",
+  "nodes.list",
+  "preAuthKeys.mint",
+  "status",
+];
+
+/** A small deterministic generator, so a failing run can be replayed with the seed it prints. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+}
+
+async function headscalesServing(config: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const pid of await readdir("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    if (argv.includes(config) && !/\) Z /.test(stat)) pids.push(Number(pid));
+  }
+  return pids;
+}
+
+describe("start, stop and restart from many clients at once", () => {
+  const { home: newHome, later } = useHelpers();
+
+  it(`keeps status true to the processes across ${ROUNDS} rounds`, async () => {
+    const seed = Number(process.env.CONTROL_SEED ?? Date.now() % 100_000);
+    console.log(`concurrent-control seed ${seed} (replay with CONTROL_SEED=${seed})`);
+    const next = random(seed);
+    const home = await newHome();
+    const { child } = await spawnHelperProcess(home);
+    later(async () => {
+      child.kill("SIGTERM");
+      await waitForExit(child.pid!, 10_000);
+    });
+    const clients = await Promise.all(Array.from({ length: 6 }, () => HelperClient.connect(`${home}/helper.sock`)));
+    later(async () => clients.forEach((client) => client.close()));
+    const [observer] = clients;
+
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < ROUNDS; round++) {
+      const calls = clients.flatMap((client) =>
+        Array.from({ length: 3 }, () => {
+          const method = OPERATIONS[Math.floor(next() * OPERATIONS.length)]!;
+          const params = method === "preAuthKeys.mint" ? { deviceId: "laptop" } : undefined;
+          return client.call(method, params as never, { timeoutMs: 60_000 }).then(
+            () => `${method}: ok`,
+            (error: Error) => {
+              expect(error).toBeInstanceOf(HelperError);
+              expect((error as HelperError).code, `${method}: ${error.message}`).toBe(ErrorCode.HeadscaleNotRunning);
+              return `${method}: ${error.message.replace(/\(.*\)/, "(…)")}`;
+            },
+          );
+        }),
+      );
+      for (const outcome of await Promise.all(calls)) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+
+      const { headscale } = await observer!.call("status");
+      const pids = await headscalesServing(`${home}/config.yaml`);
+      if (headscale.state === "running") expect(pids).toEqual([headscale.pid]);
+      else expect({ state: headscale.state, pids }).toEqual({ state: "stopped", pids: [] });
+    }
+    console.log(`concurrent-control: ${JSON.stringify(Object.fromEntries(outcomes))}`);
+    expect(outcomes.get("headscale.restart: ok")).toBeGreaterThan(0);
+  });
+});
