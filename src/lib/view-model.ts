@@ -5,7 +5,8 @@ export type Health = "running" | "busy" | "stopped" | "error";
 
 export function health(status: Status | undefined): Health {
   const state = status?.headscale.state;
-  if (state === "running") return "running";
+  // Running with an error: it answers, but says its database is unreachable.
+  if (state === "running") return status!.headscale.lastError ? "error" : "running";
   if (state === "starting" || state === "stopping") return "busy";
   if (state === "crashed") return "error";
   return "stopped";

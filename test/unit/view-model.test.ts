@@ -43,6 +43,9 @@ describe("menu bar", () => {
   });
   it("maps states to health", () => {
     expect(health(status("running", null))).toBe("running");
+    const degraded = status("running", null);
+    degraded.headscale.lastError = "Headscale is up but its /health check fails: its database is unreachable";
+    expect(health(degraded)).toBe("error");
     expect(health(status("starting", null))).toBe("busy");
     expect(health(status("crashed", null))).toBe("error");
     expect(health(undefined)).toBe("stopped");
