@@ -219,6 +219,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       await this.serialize(async () => {
         if (!current()) return;
         this.opts.onLog("helper", `Headscale did not answer /health ${misses} times in a row; ending it`);
+        this.setState("stopping");
         await this.killChild();
         this.onCrash(`stopped answering /health`);
       });

@@ -120,7 +120,9 @@ describe("a hung Headscale", () => {
     process.kill(hung, "SIGSTOP"); // alive, holding its ports, answering nothing
     later(async () => void (isAlive(hung) && process.kill(hung, "SIGKILL")));
     expect(await waitForExit(hung, 30_000)).toBe(true); // SIGTERM waits on a stopped process: the grace period's SIGKILL ends it
-    while (supervisor.state !== "running") await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 1500 && (supervisor.state !== "running" || supervisor.pid === hung); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(supervisor.state).toBe("running");
     expect(supervisor.pid).not.toBe(hung);
     expect(supervisor.restarts).toBe(1);
     expect(log).toContain("Headscale did not answer /health 3 times in a row; ending it");
