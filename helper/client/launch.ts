@@ -7,6 +7,7 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { defaultHome, homePaths } from "../home/paths.js";
+import { lockHolder } from "../home/lock.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
 import { projectRoot } from "../headscale/binary.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
@@ -54,14 +55,17 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   child.once("exit", () => (exited = true));
   child.once("error", () => (exited = true));
   const deadline = Date.now() + (options.waitMs ?? 20_000);
-  while (Date.now() < deadline && !exited) {
+  for (;;) {
     try {
       return await HelperClient.connect(socket);
     } catch {
+      // Ours may have exited because it lost the home's lock to another launch (Raycast's menu
+      // bar and a command starting together): then wait for the winner's socket instead.
+      const waitOn = !exited || (await lockHolder(paths.helperLock)) !== undefined;
+      if (!waitOn || Date.now() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  // One last try: a helper that lost the race for the home lock exits, but the winner answers.
   return HelperClient.connect(socket).catch(async () => {
     const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
     const reason = said ? `it said: ${said.replace(/^headscale-remote: /, "")}` : `see ${paths.logFile}`;

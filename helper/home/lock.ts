@@ -29,14 +29,18 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const holder = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
-    if (Number.isInteger(holder) && holder !== process.pid && (await heldByNode(holder))) {
-      throw new HomeInUseError(home, holder);
-    }
+    const holder = await lockHolder(lockPath);
+    if (holder !== undefined && holder !== process.pid) throw new HomeInUseError(home, holder);
     // The holder died without cleaning up (SIGKILL, power loss): the lock is ours to take.
     await rm(lockPath, { force: true });
   }
   throw new Error(`could not take the helper lock ${lockPath}`);
+}
+
+/** The live helper holding the home's lock, if any. */
+export async function lockHolder(lockPath: string): Promise<number | undefined> {
+  const holder = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
+  return Number.isInteger(holder) && (await heldByNode(holder)) ? holder : undefined;
 }
 
 /** A recycled PID that now belongs to some other program does not hold our lock. */
