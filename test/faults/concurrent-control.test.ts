@@ -3,12 +3,12 @@
  * after every round what `status` says matches the processes that really run, and every
  * request ends with an answer or "not running", never a hang or an internal error.
  */
-import { readdir, readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
 import { waitForExit } from "../../helper/home/process-info.js";
 import { ErrorCode, type MethodName } from "../../helper/protocol/schema.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+import { processesServing, seededRandom } from "../support/chaos.js";
 
 const ROUNDS = Number(process.env.CONTROL_ROUNDS ?? 15);
 const OPERATIONS: MethodName[] = [
@@ -20,30 +20,13 @@ const OPERATIONS: MethodName[] = [
   "status",
 ];
 
-/** A small deterministic generator, so a failing run can be replayed with the seed it prints. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
-
-async function headscalesServing(config: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    if (argv.includes(config) && !/\) Z /.test(stat)) pids.push(Number(pid));
-  }
-  return pids;
-}
-
 describe("start, stop and restart from many clients at once", () => {
   const { home: newHome, later } = useHelpers();
 
   it(`keeps status true to the processes across ${ROUNDS} rounds`, async () => {
     const seed = Number(process.env.CONTROL_SEED ?? Date.now() % 100_000);
     console.log(`concurrent-control seed ${seed} (replay with CONTROL_SEED=${seed})`);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const home = await newHome();
     const { child } = await spawnHelperProcess(home);
     later(async () => {
@@ -73,7 +56,7 @@ describe("start, stop and restart from many clients at once", () => {
       for (const outcome of await Promise.all(calls)) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
 
       const { headscale } = await observer!.call("status");
-      const pids = await headscalesServing(`${home}/config.yaml`);
+      const pids = await processesServing(`${home}/config.yaml`);
       if (headscale.state === "running") expect(pids).toEqual([headscale.pid]);
       else expect({ state: headscale.state, pids }).toEqual({ state: "stopped", pids: [] });
     }

@@ -2,32 +2,16 @@
  * The helper killed with SIGKILL at random points, 100 times in a row: each next helper ends
  * the orphaned Headscale, nothing is lost, SQLite stays intact, and no process is left behind.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { waitForExit } from "../../helper/home/process-info.js";
 import { cliPath, createFakeNodes, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+import { processesServing, seededRandom } from "../support/chaos.js";
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 100);
-
-/** A small deterministic generator, so a failing run can be replayed with the seed it prints. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => (state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32;
-}
-
-async function processesServing(config: string): Promise<number[]> {
-  const pids: number[] = [];
-  for (const pid of await readdir("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    if (argv.includes(config) && !/\) Z /.test(stat)) pids.push(Number(pid));
-  }
-  return pids;
-}
 
 describe("SIGKILL the helper at random points", () => {
   const { helperFor, home: newHome } = useHelpers();
@@ -35,7 +19,7 @@ describe("SIGKILL the helper at random points", () => {
     const home = await newHome();
     const seed = Number(process.env.KILL_SEED ?? Date.now() % 100_000);
     console.log(`kill-helper seed ${seed} (replay with KILL_SEED=${seed})`);
-    const next = random(seed);
+    const next = seededRandom(seed);
 
     // Seed state: a user, nodes, and device keys, all made through a first helper.
     const first = await spawnHelperProcess(home);
