@@ -295,7 +295,8 @@ export class HeadscaleSupervisor extends EventEmitter {
     this.fail(`Headscale ${what}; restarting in ${delay} ms`, logTail);
     this.restartTimer = setTimeout(() => {
       this.restarts++;
-      this.start().catch(() => this.onCrash("failed to restart"));
+      // The reason goes along: it is what status shows once the restarts give up.
+      this.start().catch((error: Error) => this.onCrash(`failed to restart (${error.message})`));
     }, delay);
     this.restartTimer.unref();
   }

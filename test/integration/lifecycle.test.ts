@@ -1,5 +1,5 @@
 /** Start, stop, restart, crash and orphan handling against the real Headscale. */
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
@@ -103,6 +103,26 @@ describe("crash loop", () => {
     expect(supervisor.pid).toBeNull();
     expect(supervisor.lastError).toMatch(/5 times within 60 s; not restarting/);
     expect(supervisor.restarts).toBe(4);
+  });
+});
+
+describe("restarts that cannot succeed", () => {
+  it("end in `crashed` with the reason they failed, not just that they did", async () => {
+    const home = await newHome();
+    // A copy of the binary that goes away while Headscale runs, as after an uninstall.
+    const binary = `${home}/headscale-copy`;
+    await copyFile(await headscaleBinary(), binary);
+    await chmod(binary, 0o755);
+    const { supervisor } = await supervisorFor({ binary: async () => binary, backoffBaseMs: 20 }, home);
+    await supervisor.start();
+    await rm(binary);
+    process.kill(supervisor.pid!, "SIGKILL");
+    for (let i = 0; i < 500 && !/not restarting it again/.test(supervisor.lastError ?? ""); i++)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(supervisor.state).toBe("crashed");
+    expect(supervisor.lastError).toMatch(
+      /failed to restart \(.*headscale-copy.*\) \d+ times within 60 s; not restarting it again/,
+    );
   });
 });
 
