@@ -10,6 +10,17 @@ import { RotatingFile } from "./rotating-file.js";
 
 export type LogListener = (line: LogLine) => void;
 
+/**
+ * Longer lines are cut (after redaction, so a cut never splits a key out of its pattern):
+ * 1,000 lines of Headscale's trace output could otherwise hold any amount of memory.
+ */
+export const MAX_LINE_CHARS = 16 * 1024;
+
+function fit(text: string): string {
+  if (text.length <= MAX_LINE_CHARS) return text;
+  return `${text.slice(0, MAX_LINE_CHARS)} … [${text.length - MAX_LINE_CHARS} more characters cut]`;
+}
+
 export class LogStore {
   private readonly ring: RingBuffer<LogLine>;
   private readonly listeners = new Set<LogListener>();
@@ -39,7 +50,7 @@ export class LogStore {
   }
 
   append(stream: LogLine["stream"], text: string): LogLine {
-    const line: LogLine = { seq: ++this.seq, time: new Date().toISOString(), stream, text: redact(text) };
+    const line: LogLine = { seq: ++this.seq, time: new Date().toISOString(), stream, text: fit(redact(text)) };
     this.ring.push(line);
     this.file?.write(JSON.stringify(line));
     for (const listener of this.listeners) listener(line);
