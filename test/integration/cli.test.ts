@@ -1,22 +1,26 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
+import { HelperClient } from "../../helper/client/helper-client.js";
+import { helperSocketPath } from "../../helper/client/launch.js";
 import { createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
 
 let home: string;
 beforeAll(async () => {
   home = await tempHome();
 });
-afterAll(async () => {
-  await runCli(home, ["stop"]);
-  // The detached helper the CLI started: ask it to go.
-  const { HelperClient } = await import("../../helper/client/helper-client.js");
-  const { helperSocketPath } = await import("../../helper/client/launch.js");
+/** Asks the detached helper the CLI started for a home to go, then removes the home. */
+async function shutDownAndRemove(home: string): Promise<void> {
   const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
   await client?.call("helper.shutdown").catch(() => {});
   client?.close();
   await new Promise((resolve) => setTimeout(resolve, 500));
   await removeHome(home);
+}
+
+afterAll(async () => {
+  await runCli(home, ["stop"]);
+  await shutDownAndRemove(home);
 });
 
 const json = async (args: string[]) => {
@@ -110,13 +114,7 @@ describe("headscale-remote CLI", () => {
       expect(results.map((result) => [result.exitCode, result.stderr])).toEqual(commands.map(() => [0, ""]));
       expect(JSON.parse(results[0]!.stdout)).toEqual([]);
     } finally {
-      const { HelperClient } = await import("../../helper/client/helper-client.js");
-      const { helperSocketPath } = await import("../../helper/client/launch.js");
-      const client = await HelperClient.connect(helperSocketPath(fresh)).catch(() => undefined);
-      await client?.call("helper.shutdown").catch(() => {});
-      client?.close();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await removeHome(fresh);
+      await shutDownAndRemove(fresh);
     }
   });
 
