@@ -37,9 +37,8 @@ export class DeviceKeyStore {
    */
   static async open(path: string): Promise<DeviceKeyStore> {
     const records = new Map<string, DeviceKeyRecord>();
-    let text: string | undefined;
     try {
-      text = await readIfExists(path);
+      const text = await readIfExists(path);
       if (text === undefined) return new DeviceKeyStore(path, records);
       const parsed = FileShape.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(parsed.error.issues[0]?.message);

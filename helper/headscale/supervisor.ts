@@ -59,7 +59,6 @@ export class HeadscaleSupervisor extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
-  private livenessTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<Omit<SupervisorOptions, "extraEnv">> & Pick<SupervisorOptions, "extraEnv">;
 
   constructor(options: SupervisorOptions) {
@@ -173,14 +172,8 @@ export class HeadscaleSupervisor extends EventEmitter {
     while (Date.now() < deadline) {
       const exit = exitedWith();
       if (exit || this.child !== child) throw new Error(`Headscale exited (${exit ?? "stopped"}) before it was ready`);
-      try {
-        // Ended at once if Headscale exits: something else may hold the port and never answer.
-        const response = await fetch(url, { signal: AbortSignal.any([AbortSignal.timeout(1000), exited]) });
-        if (response.ok) return;
-        await response.body?.cancel();
-      } catch {
-        // Not listening yet.
-      }
+      // Ended at once if Headscale exits: something else may hold the port and never answer.
+      if ((await askHealth(url, AbortSignal.any([AbortSignal.timeout(1000), exited]))) === "pass") return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
@@ -198,12 +191,7 @@ export class HeadscaleSupervisor extends EventEmitter {
     const current = () => this.child === child && this.state === "running";
     const check = async () => {
       if (!current()) return;
-      const answer = await fetch(this.opts.healthUrl(), {
-        signal: AbortSignal.timeout(this.opts.livenessTimeoutMs),
-      }).then(
-        async (response) => (await response.body?.cancel(), response.ok ? "pass" : "fail"),
-        () => "none",
-      );
+      const answer = await askHealth(this.opts.healthUrl(), AbortSignal.timeout(this.opts.livenessTimeoutMs));
       if (!current()) return;
       misses = answer === "none" ? misses + 1 : 0;
       if (answer !== "none" && failing !== (answer === "fail")) {
@@ -224,10 +212,9 @@ export class HeadscaleSupervisor extends EventEmitter {
         this.onCrash(`stopped answering /health`);
       });
     };
+    // No timer to cancel: a check that finds another child, or none, simply stops.
     const schedule = () => {
-      if (!current()) return;
-      this.livenessTimer = setTimeout(() => void check(), this.opts.livenessIntervalMs);
-      this.livenessTimer.unref();
+      if (current()) setTimeout(() => void check(), this.opts.livenessIntervalMs).unref();
     };
     schedule();
   }
@@ -252,7 +239,6 @@ export class HeadscaleSupervisor extends EventEmitter {
   }
 
   private async killChild(): Promise<void> {
-    clearTimeout(this.livenessTimer);
     const child = this.child;
     if (!child) return;
     this.child = undefined;
@@ -266,7 +252,6 @@ export class HeadscaleSupervisor extends EventEmitter {
   private onExit(child: Child, how: string): void {
     // An exit we asked for (stop, failed start) has already detached the child.
     if (this.child !== child) return;
-    clearTimeout(this.livenessTimer);
     // Exiting while it starts is that start's failure, which doStart reports. Scheduling a
     // crash restart as well would race whoever asked for the start (config.set's rollback).
     if (this.state === "starting") return;
@@ -299,5 +284,16 @@ export class HeadscaleSupervisor extends EventEmitter {
       this.start().catch((error: Error) => this.onCrash(`failed to restart (${error.message})`));
     }, delay);
     this.restartTimer.unref();
+  }
+}
+
+/** "pass" or "fail" as Headscale's /health answers (fail: its database is unreachable); "none" for no answer. */
+async function askHealth(url: string, signal: AbortSignal): Promise<"pass" | "fail" | "none"> {
+  try {
+    const response = await fetch(url, { signal });
+    await response.body?.cancel();
+    return response.ok ? "pass" : "fail";
+  } catch {
+    return "none";
   }
 }
