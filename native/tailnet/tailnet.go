@@ -1,0 +1,367 @@
+// Command tailnet is built with -buildmode=c-archive into the C library hsr_tailnet.h
+// describes: tsnet nodes driven through a handle, with port forwards that run in Go.
+package main
+
+/*
+#include <stdlib.h>
+#include "hsr_tailnet.h"
+
+static inline void hsr_call(hsr_event_fn fn, long long node, char *json) { fn(node, json); }
+*/
+import "C"
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"sync"
+	"unsafe"
+
+	"headscale-remote/native/forward"
+	"tailscale.com/envknob"
+	"tailscale.com/ipn"
+	"tailscale.com/logtail"
+	"tailscale.com/tsnet"
+)
+
+func init() {
+	// Nothing of ours is ever uploaded to Tailscale's log service.
+	envknob.SetNoLogsNoSupport()
+	logtail.Disable()
+}
+
+func main() {}
+
+var (
+	callbackMu sync.RWMutex
+	callback   C.hsr_event_fn
+
+	nodesMu sync.Mutex
+	nodes   = map[int64]*node{}
+	nextID  int64
+)
+
+func emit(id int64, event map[string]any) {
+	b, _ := json.Marshal(event)
+	callbackMu.RLock()
+	defer callbackMu.RUnlock()
+	if callback == nil {
+		return
+	}
+	cs := C.CString(string(b))
+	C.hsr_call(callback, C.longlong(id), cs)
+	C.free(unsafe.Pointer(cs))
+}
+
+type config struct {
+	Dir        string `json:"dir"`
+	Hostname   string `json:"hostname"`
+	ControlURL string `json:"controlUrl"`
+	AuthKey    string `json:"authKey"`
+	Ephemeral  bool   `json:"ephemeral"`
+	Verbose    bool   `json:"verbose"`
+}
+
+type node struct {
+	id  int64
+	srv *tsnet.Server
+
+	ctx    context.Context // ends when the node is closed
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	started  chan struct{} // closed once Start has returned (well or not)
+	upCalled bool
+	closing  bool
+	state    string
+	forwards map[int]*fwd
+}
+
+type fwd struct {
+	localPort int
+	m         *forward.Mapping
+}
+
+func (n *node) logf(format string, args ...any) {
+	emit(n.id, map[string]any{"type": "log", "text": fmt.Sprintf(format, args...)})
+}
+
+func errText(err error) *C.char {
+	if err == nil {
+		return nil
+	}
+	return C.CString(err.Error())
+}
+
+func lookup(id C.longlong) (*node, error) {
+	nodesMu.Lock()
+	defer nodesMu.Unlock()
+	n := nodes[int64(id)]
+	if n == nil {
+		return nil, fmt.Errorf("no tailnet node %d (closed?)", int64(id))
+	}
+	return n, nil
+}
+
+//export hsr_set_event_callback
+func hsr_set_event_callback(fn C.hsr_event_fn) {
+	callbackMu.Lock()
+	callback = fn
+	callbackMu.Unlock()
+}
+
+//export hsr_node_new
+func hsr_node_new(configJSON *C.char, errOut **C.char) C.longlong {
+	var cfg config
+	if err := json.Unmarshal([]byte(C.GoString(configJSON)), &cfg); err != nil {
+		*errOut = errText(fmt.Errorf("node config: %w", err))
+		return 0
+	}
+	if cfg.Dir == "" || cfg.Hostname == "" || cfg.ControlURL == "" {
+		*errOut = errText(errors.New("node config needs dir, hostname and controlUrl"))
+		return 0
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		*errOut = errText(err)
+		return 0
+	}
+	// tsnet keeps its log buffer under TS_LOGS_DIR's default, /var/lib/tailscale as root.
+	os.Setenv("TS_LOGS_DIR", filepath.Join(cfg.Dir, "logs"))
+
+	nodesMu.Lock()
+	nextID++
+	n := &node{id: nextID, started: make(chan struct{}), forwards: map[int]*fwd{}, state: "NoState"}
+	nodes[n.id] = n
+	nodesMu.Unlock()
+
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.srv = &tsnet.Server{
+		Dir:        cfg.Dir,
+		Hostname:   cfg.Hostname,
+		ControlURL: cfg.ControlURL,
+		AuthKey:    cfg.AuthKey,
+		Ephemeral:  cfg.Ephemeral,
+		UserLogf:   n.logf,
+	}
+	if cfg.Verbose {
+		n.srv.Logf = n.logf
+	}
+	return C.longlong(n.id)
+}
+
+//export hsr_node_up
+func hsr_node_up(id C.longlong) *C.char {
+	n, err := lookup(id)
+	if err != nil {
+		return errText(err)
+	}
+	n.mu.Lock()
+	if n.upCalled || n.closing {
+		n.mu.Unlock()
+		return errText(errors.New("node is already up or closing"))
+	}
+	n.upCalled = true
+	n.mu.Unlock()
+	go n.run()
+	return nil
+}
+
+// run starts the node, then follows its backend state until the node is closed.
+func (n *node) run() {
+	err := n.srv.Start()
+	close(n.started)
+	if err != nil {
+		n.setState("Failed")
+		emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+		return
+	}
+	emit(n.id, map[string]any{"type": "started"})
+	lc, err := n.srv.LocalClient()
+	if err != nil {
+		emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+		return
+	}
+	watcher, err := lc.WatchIPNBus(n.ctx, ipn.NotifyInitialState)
+	if err != nil {
+		if n.ctx.Err() == nil {
+			emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+		}
+		return
+	}
+	defer watcher.Close()
+	for {
+		note, err := watcher.Next()
+		if err != nil {
+			return // closed
+		}
+		if note.ErrMessage != nil {
+			emit(n.id, map[string]any{"type": "error", "message": *note.ErrMessage})
+		}
+		if note.State != nil {
+			n.setState(note.State.String())
+		} else if note.NetMap != nil {
+			n.setState(n.currentState()) // the addresses may have changed
+		}
+	}
+}
+
+func (n *node) currentState() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.state
+}
+
+func (n *node) setState(state string) {
+	n.mu.Lock()
+	n.state = state
+	n.mu.Unlock()
+	ip4, ip6 := n.ips()
+	emit(n.id, map[string]any{"type": "state", "state": state, "ipv4": ip4, "ipv6": ip6})
+}
+
+func (n *node) ips() (string, string) {
+	select {
+	case <-n.started:
+	default:
+		return "", ""
+	}
+	ip4, ip6 := n.srv.TailscaleIPs()
+	s := func(a interface {
+		IsValid() bool
+		String() string
+	}) string {
+		if !a.IsValid() {
+			return ""
+		}
+		return a.String()
+	}
+	return s(ip4), s(ip6)
+}
+
+//export hsr_node_close
+func hsr_node_close(id C.longlong) *C.char {
+	n, err := lookup(id)
+	if err != nil {
+		return errText(err)
+	}
+	n.mu.Lock()
+	if n.closing {
+		n.mu.Unlock()
+		return nil
+	}
+	n.closing = true
+	upCalled := n.upCalled
+	forwards := n.forwards
+	n.forwards = map[int]*fwd{}
+	n.mu.Unlock()
+	n.cancel() // ends a pending wait for the tailnet at once
+	go func() {
+		for _, f := range forwards {
+			f.m.Close()
+		}
+		if upCalled {
+			<-n.started // tsnet may not be closed while it starts; starting is local and quick
+			n.srv.Close()
+		}
+		nodesMu.Lock()
+		delete(nodes, n.id)
+		nodesMu.Unlock()
+		emit(n.id, map[string]any{"type": "closed"})
+	}()
+	return nil
+}
+
+//export hsr_forward_add
+func hsr_forward_add(id C.longlong, tailnetPort, localPort C.int) *C.char {
+	n, err := lookup(id)
+	if err != nil {
+		return errText(err)
+	}
+	if tailnetPort < 1 || tailnetPort > 65535 || localPort < 1 || localPort > 65535 {
+		return errText(fmt.Errorf("ports must be 1–65535 (tailnet %d, local %d)", tailnetPort, localPort))
+	}
+	select {
+	case <-n.started:
+	default:
+		return errText(errors.New("the node has not started yet"))
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closing {
+		return errText(errors.New("the node is closing"))
+	}
+	if _, taken := n.forwards[int(tailnetPort)]; taken {
+		return errText(fmt.Errorf("tailnet port %d is already forwarded", tailnetPort))
+	}
+	ln, err := n.srv.Listen("tcp", ":"+strconv.Itoa(int(tailnetPort)))
+	if err != nil {
+		return errText(err)
+	}
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(int(localPort)))
+	logf := func(format string, args ...any) {
+		n.logf("forward %d→%d: "+format, append([]any{tailnetPort, localPort}, args...)...)
+	}
+	n.forwards[int(tailnetPort)] = &fwd{localPort: int(localPort), m: forward.Start(ln, target, logf)}
+	return nil
+}
+
+//export hsr_forward_remove
+func hsr_forward_remove(id C.longlong, tailnetPort C.int) *C.char {
+	n, err := lookup(id)
+	if err != nil {
+		return errText(err)
+	}
+	n.mu.Lock()
+	f := n.forwards[int(tailnetPort)]
+	delete(n.forwards, int(tailnetPort))
+	n.mu.Unlock()
+	if f == nil {
+		return errText(fmt.Errorf("tailnet port %d is not forwarded", tailnetPort))
+	}
+	f.m.Close()
+	return nil
+}
+
+type forwardStatus struct {
+	TailnetPort int `json:"tailnetPort"`
+	LocalPort   int `json:"localPort"`
+	forward.Stats
+}
+
+//export hsr_node_status
+func hsr_node_status(id C.longlong) *C.char {
+	n, err := lookup(id)
+	if err != nil {
+		b, _ := json.Marshal(map[string]any{"state": "Closed", "error": err.Error()})
+		return C.CString(string(b))
+	}
+	ip4, ip6 := n.ips()
+	n.mu.Lock()
+	out := map[string]any{"state": n.state, "hostname": n.srv.Hostname, "ipv4": ip4, "ipv6": ip6}
+	list := make([]forwardStatus, 0, len(n.forwards))
+	for port, f := range n.forwards {
+		list = append(list, forwardStatus{TailnetPort: port, LocalPort: f.localPort, Stats: f.m.Stats()})
+	}
+	n.mu.Unlock()
+	sort.Slice(list, func(i, j int) bool { return list[i].TailnetPort < list[j].TailnetPort })
+	out["forwards"] = list
+	b, _ := json.Marshal(out)
+	return C.CString(string(b))
+}
+
+//export hsr_set_memory_limit
+func hsr_set_memory_limit(bytes C.longlong) C.longlong {
+	return C.longlong(debug.SetMemoryLimit(int64(bytes)))
+}
+
+//export hsr_free
+func hsr_free(p *C.char) {
+	C.free(unsafe.Pointer(p))
+}
