@@ -9,6 +9,7 @@ import { durationMs } from "../config/duration.js";
 import { canReuse } from "./device-keys.js";
 import type { DeviceKeyStore } from "./device-key-store.js";
 import { accountUserName } from "./user-name.js";
+import type { NodeKey } from "../tailnet/node-key-store.js";
 
 export interface MintRequest {
   deviceId: string;
@@ -43,6 +44,23 @@ export class Accounts {
       if (created) return created;
       throw error;
     }
+  }
+
+  /**
+   * A key for this computer's own tailnet node: reusable (it may have to log in again after
+   * its state is lost) and not ephemeral (the node and its IPs outlive a restart).
+   */
+  async nodeKey(account: string, lifetime: string): Promise<NodeKey> {
+    const user = await this.ensureUser(account);
+    const expiration = new Date((this.options.now?.() ?? new Date()).getTime() + durationMs(lifetime));
+    const created = await this.admin.createPreAuthKey({ userId: user.id, expiration, reusable: true, ephemeral: false });
+    return {
+      account,
+      user: user.name,
+      keyId: created.id,
+      preAuthKey: created.key,
+      expiresAt: created.expiration ?? expiration.toISOString(),
+    };
   }
 
   /** Mints are serialized so two logins of one device at once still get one key. */

@@ -1,5 +1,5 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
-import type { LogLine, Node, Status } from "../protocol/schema.js";
+import type { BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../protocol/schema.js";
 
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
@@ -30,6 +30,7 @@ export function formatStatus(status: Status): string {
     lines.push(`Last error  ${hs.lastError}`);
     for (const line of hs.lastErrorLog.slice(-5)) lines.push(`            ${line}`);
   }
+  if (status.tailnet.state !== "off") lines.push(`Tailnet     ${formatTailnet(status.tailnet)}`);
   lines.push(`Helper      ${status.helper.version} (pid ${status.helper.pid}), home ${status.helper.home}`);
   return lines.join("\n");
 }
@@ -61,4 +62,40 @@ export function formatNodes(nodes: Node[], now = new Date()): string {
 
 export function formatLogLine(line: LogLine): string {
   return line.stream === "helper" ? `[helper] ${line.text}` : line.text;
+}
+
+/** "my-mac Running 100.64.0.1", with the reason when there is one. */
+export function formatTailnet(node: TailnetStatus): string {
+  const parts = [node.hostname ?? "", node.state, node.ipv4 ?? ""].filter(Boolean).join("  ");
+  return node.lastError ? `${parts}\n            ${node.lastError}` : parts;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatBridge(bridge: BridgeStatus): string {
+  if (bridge.mappings.length === 0) {
+    return "No tailnet port is bridged. Add one with `headscale-remote bridge up --local-port PORT`.";
+  }
+  const table = formatTable(
+    ["TAILNET", "LOCAL", "ACTIVE", "TOTAL", "IN", "OUT", "LAST ERROR"],
+    bridge.mappings.map((m) => [
+      bridge.ipv4 ? `${bridge.ipv4}:${m.tailnetPort}` : `:${m.tailnetPort}`,
+      `127.0.0.1:${m.localPort}`,
+      String(m.active),
+      String(m.total),
+      formatBytes(m.bytesIn),
+      formatBytes(m.bytesOut),
+      m.lastError ?? "",
+    ]),
+  );
+  return `Node  ${formatTailnet(bridge)}\n\n${table}`;
 }

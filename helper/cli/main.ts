@@ -5,7 +5,7 @@
  * none is running). --json prints one JSON document; errors are one line on stderr.
  */
 import { fileURLToPath } from "node:url";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startHelper } from "../daemon/helper.js";
@@ -13,7 +13,7 @@ import { serverUrl } from "../config/generate.js";
 import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";
-import { formatLogLine, formatNodes, formatStatus, formatTable, relativeTime } from "./format.js";
+import { formatBridge, formatLogLine, formatNodes, formatStatus, formatTable, relativeTime } from "./format.js";
 
 /** Starting or restarting Headscale may take a while on a slow disk: allow more than the usual 15 s. */
 const LIFECYCLE_TIMEOUT_MS = 90_000;
@@ -255,6 +255,37 @@ config
     }
     print(await call("config.set", { patch: patch as SettingsPatch }, LIFECYCLE_TIMEOUT_MS), () => "Settings saved.");
   });
+
+/** A TCP port, written as digits only: "80x", "0" and "70000" are refused, not guessed at. */
+function port(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new InvalidArgumentError("a port is a whole number from 1 to 65535");
+  }
+  return Number(value);
+}
+
+const bridge = program
+  .command("bridge")
+  .description("this computer's own tailnet node, and tailnet ports it forwards to local services");
+bridge
+  .command("up")
+  .description("forward a tailnet port of this computer to a local port (the node joins if it has not)")
+  .requiredOption("--local-port <port>", "the service on 127.0.0.1", port)
+  .option("--tailnet-port <port>", "the port devices on the tailnet connect to (default: the local port)", port)
+  .option("--account <account>", "whose Headscale user the node belongs to (default: your user name)")
+  .option("--hostname <name>", "the node's name on the tailnet (default: this computer's name)")
+  .action(async (options: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) =>
+    print(await call("bridge.up", options), formatBridge),
+  );
+bridge
+  .command("down")
+  .description("stop forwarding one tailnet port, or all of them (the node then leaves)")
+  .option("--tailnet-port <port>", "only this mapping", port)
+  .action(async (options: { tailnetPort?: number }) => print(await call("bridge.down", options), formatBridge));
+bridge
+  .command("status", { isDefault: true })
+  .description("the node's state and addresses, and each mapping's counters")
+  .action(async () => print(await call("bridge.status"), formatBridge));
 
 const service = program
   .command("service")

@@ -5,6 +5,7 @@ import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";
 import { DamagedStateError } from "../accounts/device-key-store.js";
 import { redact } from "../logs/redact.js";
+import { AddonMissingError, BridgeError } from "../tailnet/bridge.js";
 import { ErrorCode } from "../protocol/schema.js";
 
 export class NotRunningError extends Error {
@@ -25,6 +26,8 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
+  if (error instanceof AddonMissingError || error instanceof BridgeError)
+    return { code: ErrorCode.BridgeUnavailable, message };
   if (error instanceof HeadscaleApiError) {
     if (error.status === 404) return { code: ErrorCode.NotFound, message };
     if (error.status === 0) return { code: ErrorCode.HeadscaleNotRunning, message };

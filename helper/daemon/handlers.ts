@@ -21,6 +21,7 @@ import type { Settings, SettingsPatch, Status } from "../protocol/schema.js";
 import { HELPER_VERSION } from "../version.js";
 import { NotRunningError } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
+import type { TailnetBridge } from "../tailnet/bridge.js";
 import type { Handlers } from "./rpc-server.js";
 
 export interface HelperParts {
@@ -32,6 +33,7 @@ export interface HelperParts {
   accounts: Accounts;
   logs: LogStore;
   counts: NodeCounts;
+  bridge: TailnetBridge;
   headscaleVersion: () => string | null;
   /** Finishes bringing Headscale into service: API key, node counts. Never throws. */
   whenRunning: () => Promise<void>;
@@ -70,6 +72,7 @@ export function createHandlers(parts: HelperParts): Handlers {
         lastErrorLog: supervisor.lastErrorLog,
         nodes: supervisor.state === "running" ? parts.counts.current : null,
       },
+      tailnet: parts.bridge.tailnetStatus(),
     };
   };
 
@@ -107,6 +110,9 @@ export function createHandlers(parts: HelperParts): Handlers {
   });
 
   const setConfig = async (patch: SettingsPatch) => {
+    if ("bridge" in patch) {
+      throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
+    }
     const previous = parts.settings();
     const next = mergeSettings(previous, patch);
     const binary = await parts.resolveBinary(next); // refuses a headscalePath that is not there
@@ -187,7 +193,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
 
     "preAuthKeys.mint": viaHeadscale(async (params) => {
-      const result = await parts.accounts.mint(params);
+      const result = { ...(await parts.accounts.mint(params)), ...parts.bridge.remote() };
       logs.append(
         "helper",
         `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`,
@@ -214,6 +220,10 @@ export function createHandlers(parts: HelperParts): Handlers {
 
     "config.get": configView,
     "config.set": ({ patch }) => setConfig(patch),
+
+    "bridge.up": (params) => parts.bridge.add(params),
+    "bridge.down": (params) => parts.bridge.remove(params?.tailnetPort),
+    "bridge.status": () => parts.bridge.status(),
 
     "helper.shutdown": () => {
       setImmediate(parts.shutdown);

@@ -2,12 +2,12 @@
  * The helper: assembles its parts for one home and serves them on the socket.
  * Everything long-lived in the product is owned here.
  */
-import { tmpdir, userInfo } from "node:os";
+import { hostname, tmpdir, userInfo } from "node:os";
 import { execa } from "execa";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { serverUrl } from "../config/generate.js";
-import { ensureHeadscaleConfig, loadSettings } from "../config/settings-store.js";
+import { ensureHeadscaleConfig, loadSettings, saveSettings } from "../config/settings-store.js";
 import { AdminClient } from "../headscale/admin-client.js";
 import { ApiKeyManager } from "../headscale/api-key.js";
 import { findHeadscale } from "../headscale/binary.js";
@@ -19,10 +19,22 @@ import { homePaths, type HomePaths } from "../home/paths.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 import { LogStore } from "../logs/log-store.js";
 import type { Settings } from "../protocol/schema.js";
+import { loadAddon } from "../tailnet/addon.js";
+import { TailnetBridge } from "../tailnet/bridge.js";
+import { tailnetHostname } from "../tailnet/hostname.js";
+import { NodeKeyStore } from "../tailnet/node-key-store.js";
 import { toRpcError } from "./errors.js";
 import { createHandlers } from "./handlers.js";
 import { NodeCounts } from "./node-counts.js";
 import { startRpcServer } from "./rpc-server.js";
+
+/** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
+const NODE_KEY_LIFETIME = "3650d";
+
+/** An address this computer can connect to: a wildcard listen address means loopback here. */
+function loopbackAddress(listenAddr: string): string {
+  return listenAddr.replace(/^0\.0\.0\.0:/, "127.0.0.1:").replace(/^\[::\]:/, "[::1]:");
+}
 
 export interface HelperOptions {
   home: string;
@@ -38,6 +50,7 @@ export interface RunningHelper {
   settings(): Settings;
   supervisor: HeadscaleSupervisor;
   logs: LogStore;
+  bridge: TailnetBridge;
   /** Settles when the auto-start (if any) has finished, well or badly. */
   autoStarted: Promise<void>;
   /** Stops Headscale (SIGTERM, grace, SIGKILL), closes the socket, releases the home. */
@@ -123,6 +136,27 @@ async function assemble(
     defaultAccount: userInfo().username,
   });
 
+  const bridge = new TailnetBridge({
+    stateDir: paths.tailnetState,
+    keys: new NodeKeyStore(paths.tailnetKey),
+    loadAddon,
+    settings: () => settings.bridge,
+    saveSettings: async (next) => {
+      const updated = { ...settings, bridge: next };
+      await saveSettings(paths, updated);
+      settings = updated;
+    },
+    controlUrl: () => `http://${loopbackAddress(settings.listenAddr)}`,
+    provision: async (account) => {
+      if (supervisor.state !== "running") throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
+      return accounts.nodeKey(account, NODE_KEY_LIFETIME);
+    },
+    defaultAccount: userInfo().username,
+    defaultHostname: tailnetHostname(hostname()),
+    log: (text) => logs.append("helper", text),
+    verbose: process.env.HEADSCALE_REMOTE_TAILNET_VERBOSE === "1",
+  });
+
   // Each time Headscale comes up (asked for, or after a crash) the API key is made or checked,
   // then node counts start; start requests wait for the key, not for the counts.
   let broughtUp: Promise<void> = Promise.resolve();
@@ -130,6 +164,7 @@ async function assemble(
     try {
       await apiKeys.get();
       setImmediate(() => counts.start()); // after the start request's answer has gone out
+      void bridge.ensure(); // provisioning the node's key needs the API key
     } catch (error) {
       logs.append("helper", `API key: ${(error as Error).message}`);
     }
@@ -150,6 +185,7 @@ async function assemble(
       clearInterval(renewal);
       counts.stop();
       await server.close();
+      await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
       await supervisor.stop();
       logs.append("helper", `helper ${process.pid} stopped`);
       await logs.close();
@@ -165,6 +201,7 @@ async function assemble(
     accounts,
     logs,
     counts,
+    bridge,
     headscaleVersion: () => version,
     whenRunning: () => broughtUp,
     resolveBinary,
@@ -174,6 +211,9 @@ async function assemble(
   const server = await startRpcServer(paths.helperSocket, handlers, toRpcError);
   logs.append("helper", `listening on ${paths.helperSocket}`);
 
+  // A node that has logged in before needs no Headscale to start: it waits for it by itself.
+  void bridge.ensure();
+
   const autoStarted =
     (options.autoStart ?? settings.autoStart)
       ? supervisor.start().then(
@@ -182,5 +222,5 @@ async function assemble(
         ) // a failure's reason is in status.lastError
       : Promise.resolve();
 
-  return { paths, settings: () => settings, supervisor, logs, autoStarted, close };
+  return { paths, settings: () => settings, supervisor, logs, bridge, autoStarted, close };
 }

@@ -40,6 +40,9 @@ export interface HomePaths {
   derpKey: string;
   apiKey: string;
   deviceKeys: string;
+  /** This computer's tailnet node: its state folder and its own pre-auth key. */
+  tailnetState: string;
+  tailnetKey: string;
   headscalePid: string;
   helperLock: string;
   logDir: string;
@@ -63,6 +66,8 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     derpKey: at("derp_server_private.key"),
     apiKey: at("secrets", "api-key.json"),
     deviceKeys: at("secrets", "device-keys.json"),
+    tailnetState: at("tailnet"),
+    tailnetKey: at("secrets", "tailnet-node-key.json"),
     headscalePid: at("state", "headscale.pid"),
     helperLock: at("state", "helper.pid"),
     logDir: at("logs"),

@@ -55,6 +55,41 @@ export type PreAuthKey = z.infer<typeof PreAuthKey>;
 
 export const NodeCounts = z.object({ total: z.number(), online: z.number(), updatedAt: z.string() });
 
+/** One tailnet port forwarded by the bridge to a port on this computer, with its counters. */
+export const BridgeMapping = z.object({
+  tailnetPort: z.number().int(),
+  localPort: z.number().int(),
+  active: z.number(),
+  total: z.number(),
+  /** Connections that found nothing listening on the local port. */
+  refused: z.number(),
+  /** Bytes from the tailnet to the local service. */
+  bytesIn: z.number(),
+  /** Bytes from the local service to the tailnet. */
+  bytesOut: z.number(),
+  lastError: z.string().nullable(),
+  lastClient: z.string().nullable(),
+});
+export type BridgeMapping = z.infer<typeof BridgeMapping>;
+
+/**
+ * The helper's own tailnet node. state: "off" (no mappings), "unavailable" (no addon),
+ * "provisioning" (getting its key), then tsnet's backend states ("Starting", "NeedsLogin",
+ * "Running", …), or "failed".
+ */
+export const TailnetStatus = z.object({
+  state: z.string(),
+  hostname: z.string().nullable(),
+  ipv4: z.string().nullable(),
+  ipv6: z.string().nullable(),
+  account: z.string().nullable(),
+  lastError: z.string().nullable(),
+});
+export type TailnetStatus = z.infer<typeof TailnetStatus>;
+
+export const BridgeStatus = TailnetStatus.extend({ mappings: z.array(BridgeMapping) });
+export type BridgeStatus = z.infer<typeof BridgeStatus>;
+
 export const Status = z.object({
   helper: z.object({ version: z.string(), pid: z.number(), home: z.string(), socket: z.string() }),
   headscale: z.object({
@@ -71,11 +106,26 @@ export const Status = z.object({
     lastErrorLog: z.array(z.string()),
     nodes: NodeCounts.nullable(),
   }),
+  tailnet: TailnetStatus,
 });
 export type Status = z.infer<typeof Status>;
 
 /** "90d", "12h", "30m", "45s": Headscale's own duration words. */
 export const Duration = z.string().regex(/^\d+(s|m|h|d|w)$/, 'a duration such as "90d", "12h" or "30m"');
+
+const Port = z.number().int().min(1).max(65535);
+
+/** The bridge's saved mappings and the identity of the node that serves them. */
+const BridgeSettings = z.object({
+  mappings: z.array(z.object({ tailnetPort: Port, localPort: Port })).default([]),
+  /** Whose Headscale user the node belongs to; the OS user's name when not set. */
+  account: z.string().min(1).max(256).optional(),
+  /** The node's tailnet name; the machine name, sanitised, when not set. */
+  hostname: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a DNS label: a-z, 0-9 and inner dashes, at most 63")
+    .optional(),
+});
 
 const DatabaseSettings = z.discriminatedUnion("type", [
   z.object({ type: z.literal("sqlite") }),
@@ -109,6 +159,7 @@ export const Settings = z.object({
   clientKeyExpiration: Duration.default("30d"),
   prefixV4: z.string().default("100.64.0.0/10"),
   prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
+  bridge: BridgeSettings.default({ mappings: [] }),
 });
 export type Settings = z.infer<typeof Settings>;
 /** Only the keys a caller names: Settings' defaults must not fill in the rest of a patch. */
@@ -136,6 +187,9 @@ export const MintResult = z.object({
   account: z.string(),
   deviceId: z.string(),
   reused: z.boolean(),
+  /** This computer's tailnet name and IPv4, when its node is up: where the device will find it. */
+  remoteHostname: z.string().optional(),
+  remoteIp: z.string().optional(),
 });
 export type MintResult = z.infer<typeof MintResult>;
 
@@ -196,6 +250,22 @@ export const methods = {
     result: z.object({ settings: Settings, configPath: z.string(), editedByHand: z.boolean() }),
   },
 
+  /** Forwards a tailnet port of this computer's node to a local port, starting the node if needed. */
+  "bridge.up": {
+    params: z
+      .object({
+        localPort: Port,
+        tailnetPort: Port.optional(),
+        account: z.string().min(1).max(256).optional(),
+        hostname: BridgeSettings.shape.hostname,
+      })
+      .strict(),
+    result: BridgeStatus,
+  },
+  /** Removes one mapping, or all of them (and stops the node) without tailnetPort. */
+  "bridge.down": { params: z.object({ tailnetPort: Port.optional() }).strict().optional(), result: BridgeStatus },
+  "bridge.status": { params: NoParams, result: BridgeStatus },
+
   "helper.shutdown": { params: NoParams, result: Ok },
 } as const;
 
@@ -222,6 +292,8 @@ export const ErrorCode = {
   NotFound: -32003,
   /** A file of the helper's own state cannot be read; it is left as it is for the user. */
   StateDamaged: -32004,
+  /** The tailnet bridge cannot work in this helper (no native addon) or refused the request. */
+  BridgeUnavailable: -32005,
 } as const;
 
 /** The largest request the helper accepts from a client. */

@@ -19,5 +19,6 @@ export function sampleStatus(headscale: Partial<Status["headscale"]> = {}): Stat
       nodes: null,
       ...headscale,
     },
+    tailnet: { state: "off", hostname: null, ipv4: null, ipv6: null, account: null, lastError: null },
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * Loads our native tailnet library (native/, built by `npm ci`). It is optional: a helper
+ * started from Raycast's bundled copy has no addon, and then only the bridge is missing.
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { projectRoot } from "../headscale/binary.js";
+
+/** The addon's functions: thin wrappers of native/tailnet/hsr_tailnet.h, each returning at once. */
+export interface TailnetAddon {
+  setEventHandler(handler: (node: number, json: string) => void): void;
+  nodeNew(configJson: string): number;
+  nodeUp(node: number): void;
+  nodeClose(node: number): void;
+  forwardAdd(node: number, tailnetPort: number, localPort: number): void;
+  forwardRemove(node: number, tailnetPort: number): void;
+  nodeStatus(node: number): string;
+  setMemoryLimit(bytes: number): number;
+}
+
+export class AddonMissingError extends Error {
+  constructor(detail: string) {
+    super(
+      `the tailnet bridge needs the native addon, which this helper does not have (${detail}); ` +
+        "build it with `npm ci` in a checkout of Headscale Remote (Go 1.26 and a C++ compiler) and run the helper from there",
+    );
+    this.name = "AddonMissingError";
+  }
+}
+
+let loaded: Promise<TailnetAddon> | undefined;
+
+/** The addon, loaded once; HEADSCALE_REMOTE_TAILNET_ADDON names another build of it. */
+export function loadAddon(): Promise<TailnetAddon> {
+  loaded ??= (async () => {
+    const root = await projectRoot();
+    const path =
+      process.env.HEADSCALE_REMOTE_TAILNET_ADDON ??
+      (root ? join(root, "native", "build", "Release", "hsr_tailnet.node") : undefined);
+    if (!path || !existsSync(path)) throw new AddonMissingError(`${path ?? "native/build"} is missing`);
+    try {
+      return createRequire(import.meta.url)(path) as TailnetAddon;
+    } catch (error) {
+      throw new AddonMissingError(`${path} does not load: ${(error as Error).message}`);
+    }
+  })();
+  return loaded;
+}

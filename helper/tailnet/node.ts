@@ -1,0 +1,169 @@
+/**
+ * One tailnet node in this process, over the native library: it joins the tailnet of a
+ * control server and forwards tailnet ports to local ones. Nothing here blocks the event
+ * loop: starting, waiting for the tailnet and closing all run on Go's threads.
+ */
+import { EventEmitter } from "node:events";
+import { z } from "zod";
+import type { TailnetAddon } from "./addon.js";
+
+export interface TailnetNodeOptions {
+  /** The node's state folder: its keys live here, so a restart rejoins with the same IPs. */
+  dir: string;
+  hostname: string;
+  controlUrl: string;
+  /** Used only when the node has to log in (no state yet, or the state was refused). */
+  authKey?: string;
+  /** Also pass tsnet's backend log lines, not only the ones meant for users. */
+  verbose?: boolean;
+}
+
+/** Go's view of the node (hsr_node_status). */
+export const NativeStatus = z.object({
+  state: z.string(),
+  hostname: z.string().optional(),
+  ipv4: z.string().optional(),
+  ipv6: z.string().optional(),
+  forwards: z
+    .array(
+      z.object({
+        tailnetPort: z.number(),
+        localPort: z.number(),
+        active: z.number(),
+        total: z.number(),
+        refused: z.number(),
+        bytesIn: z.number(),
+        bytesOut: z.number(),
+        lastError: z.string().optional(),
+        lastClient: z.string().optional(),
+      }),
+    )
+    .optional(),
+});
+export type NativeStatus = z.infer<typeof NativeStatus>;
+
+const NodeEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("log"), text: z.string() }),
+  z.object({ type: z.literal("started") }),
+  z.object({ type: z.literal("state"), state: z.string(), ipv4: z.string(), ipv6: z.string() }),
+  z.object({ type: z.literal("error"), message: z.string() }),
+  z.object({ type: z.literal("closed") }),
+]);
+type NodeEvent = z.infer<typeof NodeEvent>;
+
+/** Every node of the process, by handle: the addon has one event callback for all. */
+const nodes = new Map<number, TailnetNode>();
+let dispatching: TailnetAddon | undefined;
+
+function dispatchFrom(addon: TailnetAddon): void {
+  if (dispatching === addon) return;
+  dispatching = addon;
+  addon.setEventHandler((handle, json) => {
+    const event = NodeEvent.safeParse(JSON.parse(json));
+    if (event.success) nodes.get(handle)?.receive(event.data);
+  });
+}
+
+/** How long close() waits for Go to finish shutting tsnet down before it stops waiting. */
+const CLOSE_WAIT_MS = 10_000;
+
+export interface TailnetNodeEvents {
+  log: [text: string];
+  /** The node runs locally: forwards can be added. */
+  started: [];
+  state: [state: string];
+  /** The control server refused the node (a bad key), or it could not start. */
+  failed: [message: string];
+}
+
+export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
+  private readonly handle: number;
+  private state = "NoState";
+  private started = false;
+  private closed?: Promise<void>;
+  private resolveClosed?: () => void;
+
+  constructor(
+    private readonly addon: TailnetAddon,
+    readonly options: TailnetNodeOptions,
+  ) {
+    super();
+    dispatchFrom(addon);
+    this.handle = addon.nodeNew(
+      JSON.stringify({
+        dir: options.dir,
+        hostname: options.hostname,
+        controlUrl: options.controlUrl,
+        authKey: options.authKey ?? "",
+        ephemeral: false,
+        verbose: options.verbose ?? false,
+      }),
+    );
+    nodes.set(this.handle, this);
+  }
+
+  /** Starts joining; progress arrives as events. Returns at once. */
+  up(): void {
+    this.addon.nodeUp(this.handle);
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  get backendState(): string {
+    return this.state;
+  }
+
+  addForward(tailnetPort: number, localPort: number): void {
+    this.addon.forwardAdd(this.handle, tailnetPort, localPort);
+  }
+
+  removeForward(tailnetPort: number): void {
+    this.addon.forwardRemove(this.handle, tailnetPort);
+  }
+
+  status(): NativeStatus {
+    return NativeStatus.parse(JSON.parse(this.addon.nodeStatus(this.handle)));
+  }
+
+  /**
+   * Closes the node at any time, a pending up included: forwards and their connections end,
+   * then tsnet shuts down. Settles when Go says it is done (or after CLOSE_WAIT_MS).
+   */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.resolveClosed = resolve;
+      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      timer.unref();
+      this.addon.nodeClose(this.handle);
+    }).finally(() => {
+      nodes.delete(this.handle);
+      this.removeAllListeners();
+    });
+    return this.closed;
+  }
+
+  /** @internal from the dispatcher */
+  receive(event: NodeEvent): void {
+    switch (event.type) {
+      case "log":
+        this.emit("log", event.text);
+        break;
+      case "started":
+        this.started = true;
+        this.emit("started");
+        break;
+      case "state":
+        this.state = event.state;
+        this.emit("state", event.state);
+        break;
+      case "error":
+        this.emit("failed", event.message);
+        break;
+      case "closed":
+        this.resolveClosed?.();
+        break;
+    }
+  }
+}
