@@ -8,9 +8,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { projectRoot } from "../../helper/headscale/binary.js";
+import { freeTcpPort } from "../../helper/home/ports.js";
 
 export interface TailscaleClient {
   hostname: string;
+  /** The client's SOCKS5 proxy into the tailnet, when asked for. */
+  socks5Port?: number;
+  /** The daemon's pid (for CPU and memory readings). */
+  pid: number;
   /** Runs the tailscale CLI against this client's daemon. */
   cli(args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -20,7 +25,9 @@ export async function startTailscaleClient(
   hostname: string,
   loginServer: string,
   authKey: string,
+  options: { socks5?: boolean } = {},
 ): Promise<TailscaleClient> {
+  const socks5Port = options.socks5 ? await freeTcpPort() : undefined;
   const bin = join((await projectRoot())!, ".tools", "bin");
   const dir = await mkdtemp(join(tmpdir(), "hr-ts-"));
   const socket = join(dir, "tailscaled.sock");
@@ -34,6 +41,7 @@ export async function startTailscaleClient(
       `--socket=${socket}`,
       "--port=0",
       "--no-logs-no-support",
+      ...(socks5Port ? [`--socks5-server=127.0.0.1:${socks5Port}`] : []),
     ],
     {
       env: {
@@ -67,6 +75,8 @@ export async function startTailscaleClient(
   ]);
   return {
     hostname,
+    socks5Port,
+    pid: daemon.pid!,
     cli,
     async stop() {
       daemon.kill("SIGTERM");

@@ -1,0 +1,256 @@
+/**
+ * The bridge end to end: the helper (its own process, with the real native addon) joins its
+ * own Headscale as a node and forwards tailnet ports to local services; a real tailscaled
+ * with a key minted through the helper reaches them over the tailnet. Loopback-only
+ * namespace (`npm run test:e2e`).
+ */
+import type { ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import type { Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { HelperClient } from "../../helper/client/helper-client.js";
+import { homePaths } from "../../helper/home/paths.js";
+import type { BridgeStatus } from "../../helper/protocol/schema.js";
+import { processesServing } from "../support/chaos.js";
+import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
+import {
+  dialTailnet,
+  echoTransfer,
+  openFds,
+  readBytes,
+  startEchoService,
+  startWebSocketEcho,
+  type LocalService,
+} from "../support/local-services.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../support/tailscale-client.js";
+
+const ECHO_PORT = 9096;
+const WS_PORT = 9097;
+
+let home: string;
+let helper: ChildProcess;
+let client: HelperClient;
+let echo: LocalService;
+let wsEcho: LocalService;
+let laptop: TailscaleClient;
+let nodeIp: string;
+
+async function until<T>(what: string, get: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+  let value = await get();
+  for (let i = 0; i < 600 && !ok(value); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    value = await get();
+  }
+  if (!ok(value)) throw new Error(`${what}: still ${JSON.stringify(value)}`);
+  return value;
+}
+
+const bridgeStatus = () => client.call("bridge.status");
+const running = (s: BridgeStatus) => s.state === "Running" && s.ipv4 !== null;
+const mapping = (s: BridgeStatus, port: number) => s.mappings.find((m) => m.tailnetPort === port)!;
+
+async function startHelper(): Promise<void> {
+  helper = (await spawnHelperProcess(home)).child;
+  client = await HelperClient.connect(homePaths(home, tmpdir()).helperSocket);
+}
+
+async function killHelper(): Promise<void> {
+  client.close();
+  const exited = new Promise((resolve) => helper.once("exit", resolve));
+  helper.kill("SIGKILL");
+  await exited;
+}
+
+const dial = (port: number) => dialTailnet(laptop.socks5Port!, nodeIp, port);
+
+beforeAll(async () => {
+  if (!(await onlyLoopback())) throw new Error("refusing to run a tailnet outside a loopback-only network namespace");
+  home = await tempHome();
+  echo = await startEchoService();
+  wsEcho = await startWebSocketEcho();
+  await startHelper();
+  await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "bridge-host" });
+  await client.call("bridge.up", { localPort: wsEcho.port, tailnetPort: WS_PORT });
+  nodeIp = (await until("the node comes up", bridgeStatus, running)).ipv4!;
+  const minted = await client.call("preAuthKeys.mint", { deviceId: "laptop", account: "family" });
+  expect(minted).toMatchObject({ remoteHostname: "bridge-host", remoteIp: nodeIp });
+  laptop = await startTailscaleClient("laptop", minted.coordinationUrl, minted.preAuthKey, { socks5: true });
+});
+
+afterAll(async () => {
+  await laptop?.stop();
+  client?.close();
+  helper?.kill("SIGTERM");
+  await echo?.close();
+  await wsEcho?.close();
+  if (home) await removeHome(home);
+});
+
+describe("the tailnet bridge", () => {
+  it("is a node of its own Headscale, under the account's user", async () => {
+    const nodes = await client.call("nodes.list");
+    const self = nodes.find((n) => n.ipAddresses.includes(nodeIp));
+    expect(self).toMatchObject({ givenName: "bridge-host", online: true });
+    const status = await client.call("status");
+    expect(status.tailnet).toMatchObject({ state: "Running", hostname: "bridge-host", ipv4: nodeIp });
+  });
+
+  it("carries 256 MiB to a local echo and back intact, and counts it", async () => {
+    const before = mapping(await bridgeStatus(), ECHO_PORT);
+    const socket = await dial(ECHO_PORT);
+    const bytes = 256 * 1024 * 1024;
+    const { sent, received } = await echoTransfer(socket, bytes);
+    socket.destroy();
+    expect(received).toBe(sent);
+    const after = mapping(await bridgeStatus(), ECHO_PORT);
+    expect(after.bytesIn - before.bytesIn).toBeGreaterThanOrEqual(bytes);
+    expect(after.bytesOut - before.bytesOut).toBeGreaterThanOrEqual(bytes);
+    expect(after.total).toBe(before.total + 1);
+    expect(after.lastClient).toMatch(/^100\.64\./); // the real tailnet address of the laptop
+  });
+
+  it("carries a WebSocket echo exchange", async () => {
+    const socket = await dial(WS_PORT);
+    const ws = new WebSocket(`ws://${nodeIp}:${WS_PORT}/`, { createConnection: () => socket });
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    const replies: string[] = [];
+    const got = new Promise<void>((resolve) =>
+      ws.on("message", (data) => replies.push(data.toString()) === 3 && resolve()),
+    );
+    for (const text of ["hello", "héllo wörld", "x".repeat(100_000)]) ws.send(text);
+    await got;
+    ws.close();
+    expect(replies).toEqual(["hello", "héllo wörld", "x".repeat(100_000)]);
+  });
+
+  it("holds 1,000 connections at once and gives back every fd", async () => {
+    await until("idle", bridgeStatus, (s) => mapping(s, ECHO_PORT).active === 0);
+    const fdsBefore = await openFds(helper.pid!);
+    const sockets: Socket[] = [];
+    for (let batch = 0; batch < 10; batch++) {
+      sockets.push(...(await Promise.all(Array.from({ length: 100 }, () => dial(ECHO_PORT)))));
+    }
+    const answers = await Promise.all(
+      sockets.map(async (socket, i) => {
+        const message = Buffer.from(`ping ${String(i).padStart(4, "0")}`);
+        socket.write(message);
+        return (await readBytes(socket, message.length)).toString();
+      }),
+    );
+    expect(answers.every((a, i) => a === `ping ${String(i).padStart(4, "0")}`)).toBe(true);
+    const held = await bridgeStatus();
+    expect(mapping(held, ECHO_PORT).active).toBe(1000);
+    expect(echo.open.size).toBeGreaterThanOrEqual(1000);
+    // One fd per local leg (the tailnet legs live in the netstack); a few of the helper's own
+    // may have closed meanwhile, so "about 1,000 more" is what is checked.
+    expect(await openFds(helper.pid!)).toBeGreaterThan(fdsBefore + 950);
+    for (const socket of sockets) socket.destroy();
+    await until("all closed", bridgeStatus, (s) => mapping(s, ECHO_PORT).active === 0);
+    await until(
+      "fds back",
+      () => openFds(helper.pid!),
+      (n) => n <= fdsBefore,
+    );
+  });
+
+  it("closes the tailnet side when the local service is gone, and serves again when it is back", async () => {
+    const port = echo.port;
+    await echo.close();
+    const refusedBefore = mapping(await bridgeStatus(), ECHO_PORT).refused;
+    const socket = await dial(ECHO_PORT).catch(() => undefined); // the proxy may already say no
+    if (socket) {
+      const ended = new Promise<Buffer[]>((resolve) => {
+        const data: Buffer[] = [];
+        socket.on("data", (d: Buffer) => data.push(d)).on("error", () => {});
+        socket.once("close", () => resolve(data));
+      });
+      expect((await ended).length).toBe(0);
+    }
+    const refused = await until("refusal counted", bridgeStatus, (s) => mapping(s, ECHO_PORT).refused > refusedBefore);
+    expect(mapping(refused, ECHO_PORT).lastError).toMatch(/refused/);
+
+    echo = await startEchoService(port);
+    const again = await dial(ECHO_PORT);
+    const { sent, received } = await echoTransfer(again, 1 << 20);
+    again.destroy();
+    expect(received).toBe(sent);
+  });
+
+  it("closes the local side when a client aborts mid-transfer", async () => {
+    await until("idle", bridgeStatus, (s) => mapping(s, ECHO_PORT).active === 0);
+    const openBefore = echo.open.size;
+    const socket = await dial(ECHO_PORT);
+    socket.on("error", () => {});
+    socket.write(Buffer.alloc(4 << 20));
+    await until(
+      "the local side opened",
+      async () => echo.open.size,
+      (n) => n > openBefore,
+    );
+    socket.resetAndDestroy();
+    await until(
+      "the local side closed",
+      async () => echo.open.size,
+      (n) => n === openBefore,
+    );
+    await until("no active connection", bridgeStatus, (s) => mapping(s, ECHO_PORT).active === 0);
+  });
+
+  it("recovers by itself when Headscale restarts under it", async () => {
+    await client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
+    await until(
+      "the node is online again",
+      () => client.call("nodes.list"),
+      (nodes) => nodes.some((n) => n.ipAddresses.includes(nodeIp) && n.online),
+    );
+    const socket = await dial(ECHO_PORT);
+    const { sent, received } = await echoTransfer(socket, 1 << 20);
+    socket.destroy();
+    expect(received).toBe(sent);
+  });
+
+  it("comes back after kill -9 with the same IP and no new key, and Headscale is not orphaned", async () => {
+    const paths = homePaths(home, tmpdir());
+    const keyFile = await readFile(paths.tailnetKey, "utf8");
+    const keysBefore = (await client.call("preAuthKeys.list")).length;
+    const headscalePid = (await client.call("status")).headscale.pid!;
+    await killHelper();
+    await startHelper();
+    // The old Headscale was ended (or reaped as a zombie), not left serving beside the new one.
+    const serving = await processesServing(paths.headscaleConfig);
+    expect(serving).not.toContain(headscalePid);
+    expect(serving).toEqual([(await client.call("status")).headscale.pid]);
+    const status = await until("the node rejoins", bridgeStatus, running);
+    expect(status.ipv4).toBe(nodeIp);
+    expect(status.mappings.map((m) => m.tailnetPort).sort()).toEqual([ECHO_PORT, WS_PORT]);
+    expect(await readFile(paths.tailnetKey, "utf8")).toBe(keyFile);
+    expect((await client.call("preAuthKeys.list")).length).toBe(keysBefore);
+    // The laptop learns the node's new endpoints through Headscale: wait until it reaches it.
+    await until(
+      "the laptop reaches the node",
+      () =>
+        laptop.cli(["ping", "--c=1", "--timeout=5s", nodeIp]).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+    );
+    const socket = await dial(ECHO_PORT);
+    const { sent, received } = await echoTransfer(socket, 1 << 20);
+    socket.destroy();
+    expect(received).toBe(sent);
+  });
+
+  it("removes a mapping: its port no longer answers, the other still does", async () => {
+    const after = await client.call("bridge.down", { tailnetPort: WS_PORT });
+    expect(after.mappings.map((m) => m.tailnetPort)).toEqual([ECHO_PORT]);
+    const closed = await dial(WS_PORT).then(
+      (socket) => new Promise<boolean>((resolve) => socket.once("close", () => resolve(true)).on("error", () => {})),
+      () => true,
+    );
+    expect(closed).toBe(true);
+    await expect(client.call("bridge.down", { tailnetPort: WS_PORT })).rejects.toThrow(/not forwarded/);
+  });
+});
