@@ -80,8 +80,8 @@ export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
   private readonly handle: number;
   private state = "NoState";
   private started = false;
-  private closed?: Promise<void>;
-  private resolveClosed?: () => void;
+  private closed?: Promise<boolean>;
+  private resolveClosed?: (confirmed: boolean) => void;
 
   constructor(
     private readonly addon: TailnetAddon,
@@ -129,12 +129,13 @@ export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
 
   /**
    * Closes the node at any time, a pending up included: forwards and their connections end,
-   * then tsnet shuts down. Settles when Go says it is done (or after CLOSE_WAIT_MS).
+   * then tsnet shuts down. Settles with true when Go says it is done, or with false when it
+   * has not said so after CLOSE_WAIT_MS (the helper goes on; Go finishes in the background).
    */
-  close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
+  close(): Promise<boolean> {
+    this.closed ??= new Promise<boolean>((resolve) => {
       this.resolveClosed = resolve;
-      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+      const timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
       timer.unref();
       this.addon.nodeClose(this.handle);
     }).finally(() => {
@@ -162,7 +163,7 @@ export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
         this.emit("failed", event.message);
         break;
       case "closed":
-        this.resolveClosed?.();
+        this.resolveClosed?.(true);
         break;
     }
   }

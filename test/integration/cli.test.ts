@@ -1,4 +1,5 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import { HelperClient } from "../../helper/client/helper-client.js";
@@ -113,6 +114,46 @@ describe("headscale-remote CLI", () => {
       const results = await Promise.all(commands.map((args) => runCli(fresh, ["--json", ...args])));
       expect(results.map((result) => [result.exitCode, result.stderr])).toEqual(commands.map(() => [0, ""]));
       expect(JSON.parse(results[0]!.stdout)).toEqual([]);
+    } finally {
+      await shutDownAndRemove(fresh);
+    }
+  });
+
+  it("refuses bridge ports that are not whole numbers from 1 to 65535, before asking the helper", async () => {
+    for (const args of [
+      ["--local-port", "80x"],
+      ["--local-port", "0"],
+      ["--local-port", "8080", "--tailnet-port", "70000"],
+      ["--local-port", "1e3"],
+      ["--local-port", ""],
+    ]) {
+      const result = await runCli(home, ["bridge", "up", ...args]);
+      expect(result.exitCode, args.join(" ")).not.toBe(0);
+      expect(result.stderr).toMatch(/a port is a whole number from 1 to 65535/);
+    }
+  });
+
+  it("keeps the bridge's mappings out of config set", async () => {
+    const result = await runCli(home, ["config", "set", 'bridge={"mappings":[{"tailnetPort":1,"localPort":2}]}']);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/bridge up.*bridge down/);
+    expect((await json(["config", "get"])).settings.bridge.mappings).toEqual([]);
+  });
+
+  it("without the native addon, bridge commands say why in one line and the rest works", async () => {
+    const fresh = await tempHome();
+    const env = { HEADSCALE_REMOTE_TAILNET_ADDON: join(fresh, "missing.node") };
+    try {
+      for (const args of [["bridge", "status"], ["bridge", "up", "--local-port", "8096"]]) {
+        const result = await runCli(fresh, args, env);
+        expect(result.exitCode, args.join(" ")).toBe(1);
+        expect(result.stderr.trim().split("\n")).toHaveLength(1);
+        expect(result.stderr).toMatch(/the tailnet bridge needs the native addon.*missing\.node is missing.*npm ci/);
+      }
+      const status = await runCli(fresh, ["--json", "status"], env);
+      expect(status.exitCode).toBe(0);
+      expect(JSON.parse(status.stdout).tailnet.state).toBe("off");
+      expect((await runCli(fresh, ["--json", "config", "get"], env)).stdout).toMatch(/"mappings": \[\]/);
     } finally {
       await shutDownAndRemove(fresh);
     }

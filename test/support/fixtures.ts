@@ -82,8 +82,9 @@ export async function cliPath(): Promise<string> {
 }
 
 /** Runs the built CLI against a home, never throwing on a non-zero exit. Its stderr must hold no key. */
-export async function runCli(home: string, args: string[]) {
+export async function runCli(home: string, args: string[], env?: Record<string, string>) {
   const result = await execa(process.execPath, [await cliPath(), "--home", home, ...args], {
+    env,
     reject: false,
     timeout: 120_000,
   });

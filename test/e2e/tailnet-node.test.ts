@@ -1,0 +1,82 @@
+/**
+ * The native node on its own, and the bridge's key handling, against a real Headscale in a
+ * loopback-only namespace (`npm run test:e2e`).
+ */
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { freeTcpPort } from "../../helper/home/ports.js";
+import { loadAddon } from "../../helper/tailnet/addon.js";
+import { TailnetNode } from "../../helper/tailnet/node.js";
+import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
+import { useHelpers } from "../support/fixtures.js";
+import { onlyLoopback } from "../support/tailscale-client.js";
+
+const { helperFor, later } = useHelpers();
+afterEach(async () => {
+  if (!(await onlyLoopback())) throw new Error("refusing to run a tailnet outside a loopback-only network namespace");
+});
+
+async function stateDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "hr-node-"));
+  later(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe("the native tailnet node", () => {
+  it("closes during a pending up, confirmed by Go, not by the wait running out", async () => {
+    const nobody = await freeTcpPort(); // a control server that never answers
+    const node = new TailnetNode(await loadAddon(), {
+      dir: await stateDir(),
+      hostname: "pending",
+      controlUrl: `http://127.0.0.1:${nobody}`,
+      authKey: "unused",
+    });
+    const started = new Promise<void>((resolve) => node.once("started", resolve));
+    node.up();
+    await started;
+    expect(node.backendState).not.toBe("Running");
+    expect(await node.close()).toBe(true);
+  });
+
+  it("refuses bad arguments with an error instead of crashing", async () => {
+    const addon = await loadAddon();
+    expect(() => addon.nodeNew("{not json")).toThrow(/node config/);
+    expect(() => addon.nodeNew(JSON.stringify({ dir: "/tmp/x" }))).toThrow(/needs dir, hostname and controlUrl/);
+    expect(() => addon.nodeUp(987654)).toThrow(/no tailnet node/);
+    const node = new TailnetNode(addon, { dir: await stateDir(), hostname: "early", controlUrl: "http://127.0.0.1:9" });
+    expect(() => node.addForward(80, 8080)).toThrow(/not started/);
+    expect(() => addon.forwardAdd(1, 0, 8080)).toThrow();
+    expect(await node.close()).toBe(true);
+  });
+});
+
+describe("the bridge's own key", () => {
+  it("is replaced when Headscale refuses it, and the node then joins", async () => {
+    const t = await helperFor();
+    const keyFile = t.helper.paths.tailnetKey;
+    // A key Headscale never issued, stored as if an earlier run had provisioned it.
+    const bogus: NodeKey = {
+      account: (await import("node:os")).userInfo().username,
+      user: "hr-nobody",
+      keyId: "999",
+      preAuthKey: "hskey-auth-" + "0".repeat(12) + "-" + "0".repeat(64),
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+    };
+    await writeFile(keyFile, JSON.stringify(bogus), { mode: 0o600 });
+    await t.client.call("bridge.up", { localPort: 18080 });
+    let status = await t.client.call("bridge.status");
+    for (let i = 0; i < 300 && status.state !== "Running"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await t.client.call("bridge.status");
+    }
+    expect(status.state).toBe("Running");
+    const stored = JSON.parse(await readFile(keyFile, "utf8")) as NodeKey;
+    expect(stored.preAuthKey).not.toBe(bogus.preAuthKey);
+    const keys = await t.client.call("preAuthKeys.list");
+    expect(keys.find((k) => k.id === stored.keyId)).toMatchObject({ reusable: true, ephemeral: false });
+    const logs = await t.client.call("logs.tail", { lines: 1000 });
+    expect(logs.some((line) => /\[tailnet\] the node was refused/.test(line.text))).toBe(true);
+  });
+});
