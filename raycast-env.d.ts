@@ -34,6 +34,8 @@ declare namespace Preferences {
   export type MintClientKey = ExtensionPreferences & {}
   /** Preferences accessible in the `generate-api-key` command */
   export type GenerateApiKey = ExtensionPreferences & {}
+  /** Preferences accessible in the `tailnet-bridge` command */
+  export type TailnetBridge = ExtensionPreferences & {}
   /** Preferences accessible in the `menu-bar` command */
   export type MenuBar = ExtensionPreferences & {}
 }
@@ -55,6 +57,8 @@ declare namespace Arguments {
   export type MintClientKey = {}
   /** Arguments passed to the `generate-api-key` command */
   export type GenerateApiKey = {}
+  /** Arguments passed to the `tailnet-bridge` command */
+  export type TailnetBridge = {}
   /** Arguments passed to the `menu-bar` command */
   export type MenuBar = {}
 }

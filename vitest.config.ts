@@ -8,7 +8,9 @@ export default defineConfig({
   },
   test: {
     // The end-to-end suite runs a tailnet, so only inside a loopback-only namespace (npm run test:e2e).
-    include: process.env.HSR_E2E ? ["test/e2e/**/*.test.ts"] : ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    include: process.env.HSR_E2E
+      ? ["test/e2e/**/*.test.ts", "test/e2e/**/*.test.tsx"]
+      : ["test/**/*.test.ts", "test/**/*.test.tsx"],
     exclude: process.env.HSR_E2E ? [] : ["test/e2e/**", "**/node_modules/**"],
     globalSetup: ["test/support/global-setup.ts"],
     // Fails any test after which a key turned up in an error message, a CLI's stderr or the logs.

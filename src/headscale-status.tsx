@@ -4,7 +4,7 @@ import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { call } from "./lib/helper.js";
 import { runLifecycle } from "./lib/lifecycle.js";
-import { health } from "./lib/view-model.js";
+import { health, tailnetSummary } from "./lib/view-model.js";
 import { LogsActions } from "./headscale-logs.js";
 
 const STATE_COLOR = {
@@ -90,6 +90,12 @@ export default function HeadscaleStatus() {
             {item("Nodes Online", hs.nodes ? `${hs.nodes.online} of ${hs.nodes.total}` : undefined, Icon.Network)}
             {item("Auto-Start", hs.autoStart ? "On" : "Off", Icon.Power)}
           </List.Section>
+          {status.tailnet.state !== "off" && (
+            <List.Section title="This Computer on the Tailnet">
+              {item("Node", tailnetSummary(status.tailnet), Icon.Network)}
+              {item("Problem", status.tailnet.lastError ?? undefined, Icon.Warning, Color.Orange)}
+            </List.Section>
+          )}
           {hs.lastError && (
             <List.Section title="Last Error">
               <List.Item

@@ -1,7 +1,7 @@
 import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showHUD } from "@raycast/api";
 import { useHelper } from "./hooks/use-helper.js";
 import { copyAllLogs } from "./headscale-logs.js";
-import { health, ipv4, menuBarTitle, sortNodes } from "./lib/view-model.js";
+import { health, ipv4, menuBarTitle, sortNodes, tailnetSummary } from "./lib/view-model.js";
 
 const ICON = {
   running: { source: Icon.Network, tintColor: Color.Green },
@@ -97,9 +97,23 @@ export default function MenuBar() {
           )}
         </MenuBarExtra.Section>
       )}
+      {status.data && status.data.tailnet.state !== "off" && (
+        <MenuBarExtra.Section title="This Computer on the Tailnet">
+          <MenuBarExtra.Item
+            title={tailnetSummary(status.data.tailnet)}
+            subtitle={status.data.tailnet.lastError ?? undefined}
+            icon={{
+              source: Icon.Plug,
+              tintColor: status.data.tailnet.state === "Running" ? Color.Green : Color.Orange,
+            }}
+            onAction={open_("tailnet-bridge")}
+          />
+        </MenuBarExtra.Section>
+      )}
       <MenuBarExtra.Section>
         <MenuBarExtra.Item title="Mint Client Key" icon={Icon.Key} onAction={open_("mint-client-key")} />
         <MenuBarExtra.Item title="List Nodes" icon={Icon.List} onAction={open_("list-nodes")} />
+        <MenuBarExtra.Item title="Tailnet Bridge" icon={Icon.Plug} onAction={open_("tailnet-bridge")} />
         <MenuBarExtra.Item title="Copy Logs" icon={Icon.CopyClipboard} onAction={copyAllLogs} />
         <MenuBarExtra.Item title="Open Headscale Logs" icon={Icon.Document} onAction={open_("headscale-logs")} />
         {hs && (

@@ -1,5 +1,13 @@
 /** What the Raycast commands show, computed from the helper's answers. Pure: no Raycast, no I/O. */
-import type { LogLine, MintResult, Node, Status } from "../../helper/protocol/schema.js";
+import type {
+  BridgeMapping,
+  BridgeStatus,
+  LogLine,
+  MintResult,
+  Node,
+  Status,
+  TailnetStatus,
+} from "../../helper/protocol/schema.js";
 
 export type Health = "running" | "busy" | "stopped" | "error";
 
@@ -79,4 +87,24 @@ export function appendCapped(lines: LogLine[], added: LogLine[], cap = MAX_FOLLO
   if (fresh.length === 0) return lines;
   const next = [...lines, ...fresh];
   return next.length > cap ? next.slice(next.length - cap) : next;
+}
+
+/** "my-mac · Running · 100.64.0.1": the helper's own tailnet node, in one line. */
+export function tailnetSummary(tailnet: TailnetStatus): string {
+  return [tailnet.hostname, tailnet.state, tailnet.ipv4].filter(Boolean).join(" · ");
+}
+
+/** Where devices on the tailnet reach a mapping: the node's IPv4 and the tailnet port. */
+export function mappingAddress(bridge: Pick<BridgeStatus, "ipv4">, mapping: BridgeMapping): string | undefined {
+  return bridge.ipv4 ? `${bridge.ipv4}:${mapping.tailnetPort}` : undefined;
+}
+
+/** A form's port field: digits only, 1–65535; undefined for an empty optional field. */
+export function parsePort(text: string): number | undefined | Error {
+  const value = text.trim();
+  if (value === "") return undefined;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    return new Error("A port is a whole number from 1 to 65535");
+  }
+  return Number(value);
 }
