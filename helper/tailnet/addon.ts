@@ -29,6 +29,19 @@ export class AddonMissingError extends Error {
   }
 }
 
+/**
+ * Go's soft memory limit for the node, in MiB (0: none). tsnet's netstack keeps buffers it
+ * has used, so without a limit the helper grows under sustained traffic as tailscaled does;
+ * `npm run bench` prints the trade-off between this limit, RSS and throughput.
+ * HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB overrides it.
+ */
+export const DEFAULT_MEMORY_LIMIT_MIB = 0;
+
+export function memoryLimitMiB(env = process.env): number {
+  const raw = env.HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_MEMORY_LIMIT_MIB;
+}
+
 let loaded: Promise<TailnetAddon> | undefined;
 
 /** The addon, loaded once; HEADSCALE_REMOTE_TAILNET_ADDON names another build of it. */
@@ -40,7 +53,10 @@ export function loadAddon(): Promise<TailnetAddon> {
       (root ? join(root, "native", "build", "Release", "hsr_tailnet.node") : undefined);
     if (!path || !existsSync(path)) throw new AddonMissingError(`${path ?? "native/build"} is missing`);
     try {
-      return createRequire(import.meta.url)(path) as TailnetAddon;
+      const addon = createRequire(import.meta.url)(path) as TailnetAddon;
+      const limit = memoryLimitMiB();
+      if (limit > 0) addon.setMemoryLimit(limit * 1024 * 1024);
+      return addon;
     } catch (error) {
       throw new AddonMissingError(`${path} does not load: ${(error as Error).message}`);
     }

@@ -16,6 +16,8 @@ export interface TailscaleClient {
   socks5Port?: number;
   /** The daemon's pid (for CPU and memory readings). */
   pid: number;
+  /** How long `tailscale up` took. */
+  upMs: number;
   /** Runs the tailscale CLI against this client's daemon. */
   cli(args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startTailscaleClient(
       break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const upBegan = performance.now();
   await cli([
     "up",
     `--login-server=${loginServer}`,
@@ -73,8 +76,10 @@ export async function startTailscaleClient(
     `--hostname=${hostname}`,
     "--timeout=60s",
   ]);
+  const upMs = performance.now() - upBegan;
   return {
     hostname,
+    upMs,
     socks5Port,
     pid: daemon.pid!,
     cli,
