@@ -22,6 +22,7 @@ import { projectRoot } from "../helper/headscale/binary.js";
 import { homePaths } from "../helper/home/paths.js";
 import { freeTcpPort } from "../helper/home/ports.js";
 import { waitForExit } from "../helper/home/process-info.js";
+import { DEFAULT_MEMORY_LIMIT_MIB } from "../helper/tailnet/addon.js";
 import { dialTailnet } from "../test/support/local-services.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../test/support/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
@@ -32,6 +33,7 @@ const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
 const LIMITS_MIB = (process.env.BENCH_BRIDGE_LIMITS ?? "0,512,256,192").split(",").map(Number);
 const PING_COUNT = 500;
+const UP_ROUNDS = 6;
 const TAILNET_PORT = 9096;
 const median = (samples: number[]) => percentile(samples, 50);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -134,7 +136,7 @@ async function main(): Promise<void> {
   let helper: ChildProcess | undefined;
   let client: HelperClient | undefined;
 
-  const startHelperProcess = async (limitMiB: number) => {
+  const startHelperProcess = async (limitMiB = DEFAULT_MEMORY_LIMIT_MIB) => {
     helper = spawn(process.execPath, [cli, "--home", home, "helper"], {
       stdio: "ignore",
       env: { ...process.env, HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB: String(limitMiB) },
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    await startHelperProcess(0);
+    await startHelperProcess();
     const mint = (deviceId: string) => client!.call("preAuthKeys.mint", { deviceId, account: "bench" });
 
     // Time to come up: a fresh node each round (a new account means a new node, with a key
@@ -238,12 +240,11 @@ async function main(): Promise<void> {
     const peerMemMbps = await measure(paths3[1]!, TRANSFER);
     const tradeOff: { limit: number; rss: number; mbps: number }[] = [];
     for (const limit of LIMITS_MIB) {
-      if (limit !== 0 || tradeOff.length > 0) {
-        await stopHelperProcess();
-        await startHelperProcess(limit);
-        await waitRunning();
-        await socksClient.cli(["ping", "--c=1", "--timeout=30s", ourIp]).catch(() => {});
-      }
+      // A fresh helper each time: RSS only ever grows.
+      await stopHelperProcess();
+      await startHelperProcess(limit);
+      await waitRunning();
+      await socksClient.cli(["ping", "--c=1", "--timeout=30s", ourIp]).catch(() => {});
       const pathNow: Path = { ...paths3[0]!, pid: helper!.pid };
       await pump(await pathNow.dial(), MEMORY_TRANSFER);
       const rss = await rssMiB(helper!.pid!);
@@ -329,7 +330,9 @@ async function main(): Promise<void> {
         : []),
     ];
     printTable(rows);
-    console.log("\nmemory trade-off after 1 GiB each way (Go memory limit → helper RSS, then throughput):");
+    console.log(
+      `\nmemory trade-off after 1 GiB each way (Go memory limit → helper RSS, then throughput; the helper ships with ${DEFAULT_MEMORY_LIMIT_MIB} MiB):`,
+    );
     for (const t of tradeOff) {
       console.log(
         `  limit ${String(t.limit || "none").padStart(4)} MiB: RSS ${t.rss.toFixed(0)} MiB (${(t.rss / peerRss).toFixed(2)}x tailscaled's ${peerRss.toFixed(0)}), ` +

@@ -172,7 +172,9 @@ export function createHandlers(parts: HelperParts): Handlers {
     "nodes.rename": viaHeadscale(async ({ id, name }) => afterNodeChange(toNode(await admin.renameNode(id, name)))),
     "nodes.expire": viaHeadscale(async ({ id }) => afterNodeChange(toNode(await admin.expireNode(id)))),
     "nodes.delete": viaHeadscale(async ({ id }) => {
+      const { ipAddresses } = await admin.getNode(id);
       await admin.deleteNode(id);
+      parts.bridge.rejoinIfMine(ipAddresses);
       return afterNodeChange({ ok: true as const });
     }),
 

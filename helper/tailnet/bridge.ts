@@ -117,11 +117,17 @@ export class TailnetBridge {
     this.phase = "off";
     node.on("log", (text) => this.options.log(`[tailnet] ${text}`));
     node.on("started", () => this.applyMappings(node));
+    let wasRunning = false;
     node.on("state", (state) => {
       this.options.log(`[tailnet] node ${state.toLowerCase()}`);
       if (state === "Running") {
+        wasRunning = true;
         this.lastError = null;
         this.reprovisioned = false;
+      } else if (state === "NeedsLogin" && wasRunning) {
+        // Logged out from Headscale's side (expired): its old login is worthless now.
+        this.fail("the node was logged out by Headscale; joining again as a new node");
+        void this.rejoinAsNew(node);
       }
     });
     node.on("failed", (message) => {
@@ -129,6 +135,27 @@ export class TailnetBridge {
       if (node.backendState !== "Running") void this.replaceRefusedKey(node);
     });
     node.up();
+  }
+
+  /**
+   * Headscale 0.29 keeps serving a deleted node's open map session, so the node cannot tell
+   * it was deleted: the helper calls this when it deletes the node itself.
+   */
+  rejoinIfMine(deletedIps: string[]): void {
+    const mine = this.node?.status().ipv4;
+    if (this.node && mine && deletedIps.includes(mine)) {
+      this.fail("this computer's node was deleted in Headscale; joining again as a new node");
+      void this.rejoinAsNew(this.node);
+    }
+  }
+
+  /** Drops the node's login and joins afresh with the stored key (a new node, new IPs). */
+  private async rejoinAsNew(node: TailnetNode): Promise<void> {
+    if (this.node !== node) return;
+    this.node = undefined;
+    await node.close();
+    await rm(this.options.stateDir, { recursive: true, force: true });
+    await this.ensure();
   }
 
   /** Headscale refused the node's key (expired, deleted, another database): get a new one, once. */

@@ -243,6 +243,32 @@ describe("the tailnet bridge", () => {
     expect(received).toBe(sent);
   });
 
+  it("joins again as a new node when it is deleted through the helper", async () => {
+    const self = (await client.call("nodes.list")).find((n) => n.ipAddresses.includes(nodeIp))!;
+    await client.call("nodes.delete", { id: self.id });
+    const back = await until(
+      "a new node of this computer is online",
+      () => client.call("nodes.list"),
+      (nodes) => nodes.some((n) => n.givenName === "bridge-host" && n.id !== self.id && n.online),
+    );
+    expect(back.filter((n) => n.givenName === "bridge-host")).toHaveLength(1);
+    const status = await until("running again", bridgeStatus, running);
+    nodeIp = status.ipv4!;
+    await until(
+      "the laptop reaches the node",
+      () =>
+        laptop.cli(["ping", "--c=1", "--timeout=5s", nodeIp]).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+    );
+    const socket = await dial(ECHO_PORT);
+    const { sent, received } = await echoTransfer(socket, 1 << 20);
+    socket.destroy();
+    expect(received).toBe(sent);
+  });
+
   it("removes a mapping: its port no longer answers, the other still does", async () => {
     const after = await client.call("bridge.down", { tailnetPort: WS_PORT });
     expect(after.mappings.map((m) => m.tailnetPort)).toEqual([ECHO_PORT]);
