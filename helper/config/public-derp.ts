@@ -33,14 +33,16 @@ const REGIONS: [id: number, code: string, name: string][] = [
 ];
 
 export function renderPublicDerpMap(): string {
-  const regions: Record<number, unknown> = {};
+  // A Map, not an object: Headscale reads region ids as YAML integers, and object keys would be
+  // written as strings ("1":), which it refuses to start with.
+  const regions = new Map<number, unknown>();
   for (const [id, code, name] of REGIONS) {
-    regions[id] = {
+    regions.set(id, {
       regionid: id,
       regioncode: code,
       regionname: name,
       nodes: [{ name: `${id}a`, regionid: id, hostname: `derp${id}.tailscale.com`, stunport: 0, derpport: 0 }],
-    };
+    });
   }
   return stringify({ regions });
 }

@@ -46,6 +46,19 @@ describe("config.set", () => {
     expect(status.headscale).toMatchObject({ state: "running", pid });
   });
 
+  it("serves with derp=public, offline: the static relay map loads", async () => {
+    const t = await helperFor();
+    const { pid } = (await t.client.call("status")).headscale;
+    const result = await t.client.call("config.set", { patch: { derp: "public" } }, { timeoutMs: 90_000 });
+    expect(result.settings.derp).toBe("public");
+    const status = await t.client.call("status");
+    expect(status.headscale.state).toBe("running");
+    expect(status.headscale.pid).not.toBe(pid); // restarted with it, not rolled back
+    const health = await fetch(`${status.headscale.serverUrl}/health`);
+    expect(health.status).toBe(200);
+    expect(await readFile(t.helper.paths.derpMap, "utf8")).toMatch(/^ {2}1:$/m);
+  });
+
   it("rolls back when Headscale passes configtest but will not start", async () => {
     const t = await helperFor();
     const before = await readFile(t.helper.paths.headscaleConfig, "utf8");
