@@ -3,7 +3,7 @@ import { formatDuration } from "../helper/cli/format.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { call } from "./lib/helper.js";
-import { runLifecycle } from "./lib/lifecycle.js";
+import { runLifecycle, type LifecycleAction } from "./lib/lifecycle.js";
 import { health, tailnetSummary } from "./lib/view-model.js";
 import { LogsActions } from "./headscale-logs.js";
 
@@ -24,7 +24,7 @@ export default function HeadscaleStatus() {
     );
   }
   const hs = status?.headscale;
-  const lifecycle = (action: "start" | "stop" | "restart") => async () => {
+  const lifecycle = (action: LifecycleAction) => async () => {
     await runLifecycle(action, "toast");
     revalidate();
   };
@@ -38,6 +38,7 @@ export default function HeadscaleStatus() {
       ) : (
         <Action title="Start Headscale" icon={Icon.Play} onAction={lifecycle("start")} />
       )}
+      <Action title="Stop Headscale and the Helper" icon={Icon.Power} onAction={lifecycle("shutdown")} />
       {hs && <Action.CopyToClipboard title="Copy Server URL" content={hs.serverUrl} />}
       <Action
         title="Open Logs"

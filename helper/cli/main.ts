@@ -11,12 +11,21 @@ import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js
 import { startHelper } from "../daemon/helper.js";
 import { serverUrl } from "../config/generate.js";
 import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
+import { waitForExit } from "../home/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";
 import { formatBridge, formatLogLine, formatNodes, formatStatus, formatTable, relativeTime } from "./format.js";
 
 /** Starting or restarting Headscale may take a while on a slow disk: allow more than the usual 15 s. */
 const LIFECYCLE_TIMEOUT_MS = 90_000;
+
+// A reader that went away (`logs -f | head -2`) is a normal end, not a crash with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
 
 const program = new Command("headscale-remote")
   .description("Run your own Headscale from your computer and drive it from Raycast or the terminal.")
@@ -88,15 +97,20 @@ for (const [name, method, verb] of [
     .action(async () => print(await call(method, undefined, LIFECYCLE_TIMEOUT_MS), formatStatus));
 }
 
+/** The running helper, or undefined: commands that only stop things never launch one. */
+async function connectIfRunning(): Promise<HelperClient | undefined> {
+  return HelperClient.connect(helperSocketPath(globals().home)).catch((error) => {
+    if (error instanceof HelperUnavailableError) return undefined;
+    throw error;
+  });
+}
+
 program
   .command("stop")
-  .description("stop Headscale (SIGTERM, then SIGKILL after 5 s)")
+  .description("stop Headscale (SIGTERM, then SIGKILL after 5 s); the helper keeps answering")
   .action(async () => {
     // Without a helper nothing runs, and starting one just to stop it could auto-start Headscale.
-    const client = await HelperClient.connect(helperSocketPath(globals().home)).catch((error) => {
-      if (error instanceof HelperUnavailableError) return undefined;
-      throw error;
-    });
+    const client = await connectIfRunning();
     if (!client)
       return print(
         { headscale: { state: "stopped" }, helper: null },
@@ -107,6 +121,26 @@ program
     } finally {
       client.close();
     }
+  });
+
+program
+  .command("shutdown")
+  .description("stop Headscale, then the helper: nothing of Headscale Remote is left running")
+  .action(async () => {
+    const client = await connectIfRunning();
+    if (!client) return print({ helper: null, stopped: false }, () => "No helper is running; nothing to stop.");
+    let pid: number;
+    try {
+      pid = (await client.call("status")).helper.pid;
+      await client.call("helper.shutdown");
+    } finally {
+      client.close();
+    }
+    // The helper answers first, then stops Headscale (with its grace period) and itself.
+    if (!(await waitForExit(pid, LIFECYCLE_TIMEOUT_MS))) {
+      throw new Error(`the helper (pid ${pid}) asked to shut down has not exited yet`);
+    }
+    print({ helper: { pid }, stopped: true }, () => `Stopped Headscale and the helper (pid ${pid}).`);
   });
 
 program

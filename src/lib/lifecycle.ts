@@ -2,27 +2,41 @@
 import { showHUD, showToast, Toast } from "@raycast/api";
 import { call, isHelperDown, LIFECYCLE_TIMEOUT_MS, refreshMenuBar, startHelper } from "./helper.js";
 
-export type LifecycleAction = "start" | "stop" | "restart";
+/** "shutdown" stops Headscale and then the helper itself. */
+export type LifecycleAction = "start" | "stop" | "restart" | "shutdown";
 
 const DONE: Record<LifecycleAction, string> = {
   start: "Headscale is running",
   stop: "Headscale stopped",
   restart: "Headscale restarted",
+  shutdown: "Headscale and the helper stopped",
 };
 
+const DOING: Record<LifecycleAction, string> = {
+  start: "Starting Headscale…",
+  stop: "Stopping Headscale…",
+  restart: "Restarting Headscale…",
+  shutdown: "Stopping Headscale and the helper…",
+};
+
+const METHOD = {
+  start: "headscale.start",
+  stop: "headscale.stop",
+  restart: "headscale.restart",
+  shutdown: "helper.shutdown",
+} as const;
+
 export async function runLifecycle(action: LifecycleAction, feedback: "hud" | "toast" = "hud"): Promise<boolean> {
-  const toast = await showToast({
-    style: Toast.Style.Animated,
-    title: `${action === "stop" ? "Stopping" : action === "start" ? "Starting" : "Restarting"} Headscale…`,
-  });
+  const toast = await showToast({ style: Toast.Style.Animated, title: DOING[action] });
+  const stopping = action === "stop" || action === "shutdown";
   try {
-    if (action !== "stop") await startHelper();
-    const status = await call(`headscale.${action}`, undefined, LIFECYCLE_TIMEOUT_MS).catch((error) => {
+    if (!stopping) await startHelper();
+    const answer = await call(METHOD[action], undefined, LIFECYCLE_TIMEOUT_MS).catch((error) => {
       // Stopping with no helper running: nothing runs, which is what was asked.
-      if (action === "stop" && isHelperDown(error)) return undefined;
+      if (stopping && isHelperDown(error)) return undefined;
       throw error;
     });
-    const nodes = status?.headscale.nodes;
+    const nodes = answer && "headscale" in answer ? answer.headscale.nodes : undefined;
     const message = DONE[action] + (action !== "stop" && nodes ? ` · ${nodes.online}/${nodes.total} nodes online` : "");
     if (feedback === "hud") {
       await toast.hide();
@@ -34,7 +48,7 @@ export async function runLifecycle(action: LifecycleAction, feedback: "hud" | "t
     return true;
   } catch (error) {
     toast.style = Toast.Style.Failure;
-    toast.title = `Could not ${action} Headscale`;
+    toast.title = `Could not ${action === "shutdown" ? "stop" : action} Headscale`;
     toast.message = error instanceof Error ? error.message : String(error);
     return false;
   } finally {

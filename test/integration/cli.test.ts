@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFile, writeFile } from "node:fs/promises";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
-import { createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
+import { isAlive } from "../../helper/home/process-info.js";
+import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
 
 let home: string;
 beforeAll(async () => {
@@ -157,6 +158,33 @@ describe("headscale-remote CLI", () => {
     } finally {
       await shutDownAndRemove(fresh);
     }
+  });
+
+  it("shutdown stops Headscale and then the helper; with nothing running it says so", async () => {
+    const fresh = await tempHome();
+    try {
+      const idle = await runCli(fresh, ["shutdown"]);
+      expect(idle.exitCode).toBe(0);
+      expect(idle.stdout).toMatch(/No helper is running/);
+      const status = JSON.parse((await runCli(fresh, ["--json", "status"])).stdout);
+      const done = await runCli(fresh, ["--json", "shutdown"]);
+      expect(done.exitCode).toBe(0);
+      expect(JSON.parse(done.stdout)).toEqual({ helper: { pid: status.helper.pid }, stopped: true });
+      for (const pid of [status.helper.pid, status.headscale.pid]) expect(isAlive(pid)).toBe(false);
+    } finally {
+      await shutDownAndRemove(fresh);
+    }
+  });
+
+  it("ends quietly when its reader goes away (logs -f | head -2)", async () => {
+    const { execa } = await import("execa");
+    const result = await execa(
+      "sh",
+      ["-c", `"${process.execPath}" "${await cliPath()}" --home "${home}" logs -f -n 50 | head -2`],
+      { reject: false, timeout: 60_000 },
+    );
+    expect(result.stdout.split("\n")).toHaveLength(2);
+    expect(result.stderr).toBe("");
   });
 
   it("says why a helper it launched could not start", async () => {
