@@ -9,7 +9,6 @@ import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startHelper } from "../daemon/helper.js";
-import { serverUrl } from "../config/generate.js";
 import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
 import { waitForExit } from "../home/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
@@ -78,7 +77,7 @@ program
     await helper.autoStarted;
     const hs = helper.supervisor;
     console.log(`Headscale ${hs.state}${hs.pid ? ` (pid ${hs.pid})` : ""}${hs.lastError ? `: ${hs.lastError}` : ""}`);
-    console.log(`server  ${serverUrl(helper.settings())}`);
+    console.log(`server  ${helper.serverUrl()}`);
     console.log("\nNext, in another terminal (from a checkout, prefix these with npx):");
     console.log("  headscale-remote status                     what is running, and where");
     console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");

@@ -9,6 +9,7 @@ import { describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../home/ports.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
+import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
 import { renderHeadscaleConfig } from "./generate.js";
 import { renderPublicDerpMap } from "./public-derp.js";
 
@@ -118,4 +119,12 @@ export async function commitSettings(paths: HomePaths, settings: Settings, candi
     await rm(candidate, { force: true });
   }
   return change;
+}
+
+/** The addresses Headscale runs with: from config.yaml when it was edited by hand, else the settings'. */
+export async function loadAddresses(paths: HomePaths, settings: Settings): Promise<HeadscaleAddresses> {
+  const fromSettings = addressesFromSettings(settings);
+  if (!(await editedByHand(paths))) return fromSettings;
+  const text = await readIfExists(paths.headscaleConfig);
+  return text === undefined ? fromSettings : addressesFromConfig(text, fromSettings);
 }

@@ -2,7 +2,6 @@
 import { rm } from "node:fs/promises";
 import type { Accounts } from "../accounts/accounts.js";
 import { durationMs } from "../config/duration.js";
-import { serverUrl } from "../config/generate.js";
 import {
   commitSettings,
   ConfigError,
@@ -28,6 +27,8 @@ export interface HelperParts {
   paths: HomePaths;
   settings: () => Settings;
   setSettings: (settings: Settings) => void;
+  /** The URL devices log in to, as Headscale runs now (a hand-edited config's own). */
+  serverUrl: () => string;
   supervisor: HeadscaleSupervisor;
   admin: AdminClient;
   accounts: Accounts;
@@ -63,7 +64,7 @@ export function createHandlers(parts: HelperParts): Handlers {
         pid: supervisor.pid,
         startedAt: startedAt?.toISOString() ?? null,
         uptimeSeconds: startedAt ? Math.round((Date.now() - startedAt.getTime()) / 1000) : null,
-        serverUrl: serverUrl(parts.settings()),
+        serverUrl: parts.serverUrl(),
         version: parts.headscaleVersion(),
         binary: supervisor.binary,
         autoStart: parts.settings().autoStart,

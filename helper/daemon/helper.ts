@@ -6,8 +6,8 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { execa } from "execa";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
-import { serverUrl } from "../config/generate.js";
-import { ensureHeadscaleConfig, loadSettings, saveSettings } from "../config/settings-store.js";
+import { addressesFromSettings, connectableAddress } from "../config/addresses.js";
+import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
 import { AdminClient } from "../headscale/admin-client.js";
 import { ApiKeyManager } from "../headscale/api-key.js";
 import { findHeadscale } from "../headscale/binary.js";
@@ -31,11 +31,6 @@ import { startRpcServer } from "./rpc-server.js";
 /** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
 const NODE_KEY_LIFETIME = "3650d";
 
-/** An address this computer can connect to: a wildcard listen address means loopback here. */
-function loopbackAddress(listenAddr: string): string {
-  return listenAddr.replace(/^0\.0\.0\.0:/, "127.0.0.1:").replace(/^\[::\]:/, "[::1]:");
-}
-
 export interface HelperOptions {
   home: string;
   /** Overrides the autoStart setting (tests, `helper --no-start`). */
@@ -48,6 +43,8 @@ export interface RunningHelper {
   paths: HomePaths;
   /** The settings in force (they change with config.set). */
   settings(): Settings;
+  /** The URL devices log in to, as Headscale runs now. */
+  serverUrl(): string;
   supervisor: HeadscaleSupervisor;
   logs: LogStore;
   bridge: TailnetBridge;
@@ -93,11 +90,20 @@ async function assemble(
   const orphan = await endOrphan(paths.headscalePid, paths.headscaleConfig);
   if (orphan) logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
 
+  // What Headscale really listens on: re-read before each start, as config.yaml may have been
+  // edited by hand (or removed: then it is generated again).
+  let addresses = await loadAddresses(paths, settings);
+  const localUrl = () => `http://${connectableAddress(addresses.listenAddr)}`;
+
   const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
   // The version is asked once per binary, in the background: it must not delay a start.
   let version: string | null = null;
   let versionOf: string | undefined;
   const supervisor = new HeadscaleSupervisor({
+    prepare: async () => {
+      await ensureHeadscaleConfig(paths, settings);
+      addresses = await loadAddresses(paths, settings);
+    },
     binary: async () => {
       const binary = await resolveBinary(settings);
       if (versionOf !== binary) {
@@ -109,14 +115,9 @@ async function assemble(
     },
     configPath: paths.headscaleConfig,
     pidFile: paths.headscalePid,
-    healthUrl: () => new URL("/health", `http://${settings.listenAddr}`).toString(),
+    healthUrl: () => new URL("/health", localUrl()).toString(),
     extraEnv: () => secretEnv(settings),
     onLog: (stream, text) => logs.append(stream, text),
-    recentLog: (n) =>
-      logs
-        .tail(n)
-        .filter((line) => line.stream !== "helper")
-        .map((line) => line.text),
   });
 
   const apiKeys: ApiKeyManager = new ApiKeyManager({
@@ -126,12 +127,12 @@ async function assemble(
     expiration: () => settings.apiKeyExpiration,
     onReplaced: (prefix): Promise<void> => admin.expireApiKey(prefix),
   });
-  const admin: AdminClient = new AdminClient(() => `http://${settings.listenAddr}`, apiKeys);
+  const admin: AdminClient = new AdminClient(localUrl, apiKeys);
   const counts = new NodeCounts(admin);
   const deviceKeys = await DeviceKeyStore.open(paths.deviceKeys);
   if (deviceKeys.damage) logs.append("helper", deviceKeys.damage.message);
   const accounts = new Accounts(admin, deviceKeys, {
-    coordinationUrl: () => serverUrl(settings),
+    coordinationUrl: () => addresses.serverUrl,
     keyExpiration: () => settings.clientKeyExpiration,
     defaultAccount: userInfo().username,
   });
@@ -146,7 +147,7 @@ async function assemble(
       await saveSettings(paths, updated);
       settings = updated;
     },
-    controlUrl: () => `http://${loopbackAddress(settings.listenAddr)}`,
+    controlUrl: localUrl,
     provision: async (account) => {
       if (supervisor.state !== "running") throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
       return accounts.nodeKey(account, NODE_KEY_LIFETIME);
@@ -195,7 +196,11 @@ async function assemble(
   const handlers = createHandlers({
     paths,
     settings: () => settings,
-    setSettings: (next) => (settings = next),
+    setSettings: (next) => {
+      settings = next;
+      addresses = addressesFromSettings(next); // a generated config follows the settings
+    },
+    serverUrl: () => addresses.serverUrl,
     supervisor,
     admin,
     accounts,
@@ -222,5 +227,5 @@ async function assemble(
         ) // a failure's reason is in status.lastError
       : Promise.resolve();
 
-  return { paths, settings: () => settings, supervisor, logs, bridge, autoStarted, close };
+  return { paths, settings: () => settings, serverUrl: () => addresses.serverUrl, supervisor, logs, bridge, autoStarted, close };
 }

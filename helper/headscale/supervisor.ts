@@ -12,6 +12,8 @@ import { headscaleEnv } from "./child-env.js";
 import { removePidFile, writePidFile } from "./pid-file.js";
 
 export interface SupervisorOptions {
+  /** Runs before each launch: the config it will read may have to be written, or re-read. */
+  prepare?: () => Promise<void>;
   /** Resolved before each launch, so a new path in the settings takes effect on restart. */
   binary: () => Promise<string>;
   configPath: string;
@@ -20,8 +22,6 @@ export interface SupervisorOptions {
   /** Extra environment, e.g. the PostgreSQL password read from its file. */
   extraEnv?: () => Promise<Record<string, string>>;
   onLog: (stream: "stdout" | "stderr" | "helper", text: string) => void;
-  /** The last lines of Headscale's output, for error reports. */
-  recentLog: (lines: number) => string[];
   stopGraceMs?: number;
   readyTimeoutMs?: number;
   crashLimit?: number;
@@ -43,6 +43,9 @@ export class HeadscaleStartError extends Error {
   }
 }
 
+/** How many of Headscale's last lines an error report carries. */
+const LOG_TAIL = 20;
+
 type Child = ResultPromise<{ stdin: "ignore"; buffer: false; reject: false }>;
 
 export class HeadscaleSupervisor extends EventEmitter {
@@ -55,11 +58,13 @@ export class HeadscaleSupervisor extends EventEmitter {
   restarts = 0;
 
   private child: Child | undefined;
+  /** The current child's last output lines: an error report shows these, never an earlier run's. */
+  private childLog: string[] = [];
   private exited: Promise<void> = Promise.resolve();
   private queue: Promise<unknown> = Promise.resolve();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv">> & Pick<SupervisorOptions, "extraEnv">;
+  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare">> & Pick<SupervisorOptions, "extraEnv" | "prepare">;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -123,11 +128,15 @@ export class HeadscaleSupervisor extends EventEmitter {
     this.setState("starting");
     this.lastError = null;
     this.lastErrorLog = [];
+    this.childLog = [];
     try {
+      await this.opts.prepare?.();
       const binary = await this.opts.binary();
       await ensureExecutable(binary);
       this.binary = binary;
       const extra = (await this.opts.extraEnv?.()) ?? {};
+      const ownLog: string[] = [];
+      this.childLog = ownLog;
       const child = execa(binary, ["serve", "-c", this.opts.configPath], {
         env: headscaleEnv(process.env, extra),
         extendEnv: false,
@@ -140,7 +149,11 @@ export class HeadscaleSupervisor extends EventEmitter {
       this.child = child;
       this.pid = child.pid ?? null;
       for (const stream of ["stdout", "stderr"] as const) {
-        child[stream]?.pipe(split2()).on("data", (line: string) => this.opts.onLog(stream, line));
+        child[stream]?.pipe(split2()).on("data", (line: string) => {
+          ownLog.push(line);
+          if (ownLog.length > LOG_TAIL) ownLog.shift();
+          this.opts.onLog(stream, line);
+        });
       }
       let exitCode: string | undefined;
       const exitedSignal = new AbortController();
@@ -159,7 +172,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       this.opts.onLog("helper", `Headscale is ready (pid ${this.pid})`);
       this.watchLiveness(child);
     } catch (error) {
-      const logTail = this.opts.recentLog(20);
+      const logTail = [...this.childLog];
       await this.killChild();
       this.fail(error instanceof Error ? error.message : String(error), logTail);
       throw new HeadscaleStartError(this.lastError!, logTail);
@@ -266,7 +279,7 @@ export class HeadscaleSupervisor extends EventEmitter {
   private onCrash(what: string): void {
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.opts.crashWindowMs), now];
-    const logTail = this.opts.recentLog(20);
+    const logTail = [...this.childLog];
     if (this.crashTimes.length >= this.opts.crashLimit) {
       this.fail(
         `Headscale ${what} ${this.crashTimes.length} times within ${this.opts.crashWindowMs / 1000} s; ` +

@@ -1,5 +1,5 @@
 /** Settings changes (validated, rolled back, never over a hand edit) and the log store. */
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { startHelper } from "../../helper/daemon/helper.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
@@ -96,6 +96,30 @@ describe("config.set", () => {
     const ok = await t.client.call("config.set", { patch: { autoStart: false } });
     expect(ok.settings.autoStart).toBe(false);
     expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(edited);
+  });
+
+  it("runs with the addresses of a hand-edited config, and regenerates a config moved away", async () => {
+    const t = await helperFor();
+    const { freeTcpPort } = await import("../../helper/home/ports.js");
+    const port = await freeTcpPort();
+    const original = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    const edited = original
+      .replace(/^listen_addr: .*$/m, `listen_addr: 127.0.0.1:${port}`)
+      .replace(/^server_url: .*$/m, `server_url: http://127.0.0.1:${port}`);
+    await writeFile(t.helper.paths.headscaleConfig, edited);
+    const restarted = await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
+    expect(restarted.headscale).toMatchObject({ state: "running", serverUrl: `http://127.0.0.1:${port}` });
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    const minted = await t.client.call("preAuthKeys.mint", { deviceId: "edited" });
+    expect(minted.coordinationUrl).toBe(`http://127.0.0.1:${port}`);
+    expect((await t.client.call("nodes.list")).length).toBe(0); // the admin calls reach it too
+
+    await rm(t.helper.paths.headscaleConfig);
+    const regenerated = await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
+    expect(regenerated.headscale.state).toBe("running");
+    expect(regenerated.headscale.serverUrl).toBe(`http://${t.helper.settings().listenAddr}`);
+    expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(original);
+    expect((await t.client.call("config.get")).editedByHand).toBe(false);
   });
 
   it("refuses to start on a broken settings file and leaves it as it was", async () => {

@@ -126,6 +126,28 @@ describe("restarts that cannot succeed", () => {
   });
 });
 
+describe("the log lines shown with an error", () => {
+  it("are the failing run's own, never an earlier failure's", async () => {
+    const home = await newHome();
+    const { supervisor } = await supervisorFor({}, home);
+    const config = homePaths(home, tmpdir()).headscaleConfig;
+    const good = await readFile(config, "utf8");
+    await writeFile(config, good.replace(/^prefixes:/m, "prefixes_broken:")); // Headscale says why, and exits
+    await expect(supervisor.start()).rejects.toThrow();
+    expect(supervisor.lastErrorLog.join("\n")).toMatch(/prefix/i);
+    await writeFile(config, good);
+    const port = /listen_addr: \S+:(\d+)/.exec(good)![1];
+    const { createServer } = await import("node:net");
+    const blocker = createServer().listen(Number(port), "127.0.0.1"); // this time the port is taken
+    await new Promise((resolve) => blocker.once("listening", resolve));
+    later(async () => void blocker.close());
+    await expect(supervisor.start()).rejects.toThrow();
+    const shown = supervisor.lastErrorLog.join("\n");
+    expect(shown).not.toMatch(/prefix/i);
+    expect(shown).toMatch(/address already in use|bind/i);
+  });
+});
+
 describe("a hung Headscale", () => {
   it("is ended and restarted once it stops answering /health", async () => {
     const { supervisor, log } = await supervisorFor({

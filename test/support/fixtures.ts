@@ -135,7 +135,6 @@ export function useHelpers() {
         pidFile: paths.headscalePid,
         healthUrl: () => `http://${settings.listenAddr}/health`,
         onLog: (_stream, text) => log.push(text),
-        recentLog: (n) => log.slice(-n),
         extraEnv: () => secretEnv(settings),
         ...options,
       });
