@@ -6,10 +6,10 @@
  */
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
+import { HelperClient, HelperError, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startHelper } from "../daemon/helper.js";
-import type { LogLine, MethodName, ParamsOf, ResultOf, SettingsPatch } from "../protocol/schema.js";
+import { ErrorCode, type LogLine, type MethodName, type ParamsOf, type ResultOf, type SettingsPatch } from "../protocol/schema.js";
 import { waitForExit } from "../home/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";
@@ -30,8 +30,7 @@ const program = new Command("headscale-remote")
   .description("Run your own Headscale from your computer and drive it from Raycast or the terminal.")
   .version(HELPER_VERSION)
   .option("--home <dir>", "the helper's home folder (default: $HEADSCALE_REMOTE_HOME or the app data folder)")
-  .option("--json", "print one JSON document instead of text")
-  .showHelpAfterError();
+  .option("--json", "print one JSON document instead of text");
 
 const globals = () => program.opts<{ home?: string; json?: boolean }>();
 
@@ -333,7 +332,38 @@ service.command("install").action(async () => {
 });
 service.command("uninstall").action(async () => print(await uninstallService(), (r) => `${r.file}: ${r.note}`));
 
+/**
+ * Exit codes, for scripts: 2 bad input (usage, invalid values, a rejected setting), 3 not found,
+ * 4 nothing to talk to (no helper, or Headscale not running), 1 anything else.
+ */
+export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof HelperUnavailableError) return EXIT.unavailable;
+  if (!(error instanceof HelperError)) return EXIT.failure;
+  switch (error.code) {
+    case ErrorCode.NotFound:
+      return EXIT.notFound;
+    case ErrorCode.InvalidParams:
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.ConfigRejected:
+      return EXIT.badInput;
+    case ErrorCode.HeadscaleNotRunning:
+      return EXIT.unavailable;
+    default:
+      return EXIT.failure;
+  }
+}
+
+/** A usage mistake is one line and a pointer to the right help, not the whole usage text. */
+function oneLineUsageErrors(command: Command, path: string[]): void {
+  command.showHelpAfterError(`(see ${[...path, "--help"].join(" ")})`);
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.badInput));
+  for (const sub of command.commands) oneLineUsageErrors(sub, [...path, sub.name()]);
+}
+oneLineUsageErrors(program, ["headscale-remote"]);
+
 program.parseAsync().catch((error: unknown) => {
   console.error(`headscale-remote: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  process.exit(exitCodeFor(error));
 });

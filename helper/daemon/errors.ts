@@ -18,9 +18,47 @@ export class NotRunningError extends Error {
   }
 }
 
+/** Something asked for does not exist: a plain line instead of Headscale's own words. */
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+/** The request cannot be done as asked (a name taken, say): the caller must change it. */
+export class BadInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BadInputError";
+  }
+}
+
+/**
+ * Headscale 0.29 answers "not found" in several ways: a 404, or a 500 whose text says
+ * "no longer exists", "not found" or "record not found".
+ */
+export function isNotFound(error: unknown): boolean {
+  return (
+    error instanceof HeadscaleApiError &&
+    (error.status === 404 || (error.status >= 400 && /not found|no longer exists|does not exist/i.test(error.message)))
+  );
+}
+
+/** Runs a call to Headscale and turns its "not found" into one plain line. */
+export async function orNotFound<T>(call: Promise<T>, message: string): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw isNotFound(error) ? new NotFoundError(message) : error;
+  }
+}
+
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(error instanceof Error ? error.message : String(error));
   if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message };
+  if (error instanceof NotFoundError) return { code: ErrorCode.NotFound, message };
+  if (error instanceof BadInputError) return { code: ErrorCode.InvalidParams, message };
   if (error instanceof HeadscaleStartError)
     return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
   if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };

@@ -18,7 +18,7 @@ import type { HomePaths } from "../home/paths.js";
 import type { LogStore } from "../logs/log-store.js";
 import type { Settings, SettingsPatch, Status } from "../protocol/schema.js";
 import { HELPER_VERSION } from "../version.js";
-import { NotRunningError } from "./errors.js";
+import { BadInputError, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
 import type { TailnetBridge } from "../tailnet/bridge.js";
 import type { Handlers } from "./rpc-server.js";
@@ -169,18 +169,29 @@ export function createHandlers(parts: HelperParts): Handlers {
       return status();
     },
 
-    "nodes.list": viaHeadscale(async (params) => (await admin.listNodes(params?.user)).map(toNode)),
-    "nodes.rename": viaHeadscale(async ({ id, name }) => afterNodeChange(toNode(await admin.renameNode(id, name)))),
-    "nodes.expire": viaHeadscale(async ({ id }) => afterNodeChange(toNode(await admin.expireNode(id)))),
+    "nodes.list": viaHeadscale(async (params) => {
+      const user = params?.user;
+      const nodes = await orNotFound(admin.listNodes(user), `no user named ${user}`);
+      return nodes.map(toNode);
+    }),
+    "nodes.rename": viaHeadscale(async ({ id, name }) =>
+      afterNodeChange(toNode(await orNotFound(admin.renameNode(id, name), `no node with id ${id}`))),
+    ),
+    "nodes.expire": viaHeadscale(async ({ id }) =>
+      afterNodeChange(toNode(await orNotFound(admin.expireNode(id), `no node with id ${id}`))),
+    ),
     "nodes.delete": viaHeadscale(async ({ id }) => {
-      const { ipAddresses } = await admin.getNode(id);
-      await admin.deleteNode(id);
+      const { ipAddresses } = await orNotFound(admin.getNode(id), `no node with id ${id}`);
+      await orNotFound(admin.deleteNode(id), `no node with id ${id}`);
       parts.bridge.rejoinIfMine(ipAddresses);
       return afterNodeChange({ ok: true as const });
     }),
 
     "users.list": viaHeadscale(async () => (await admin.listUsers()).map(toUser)),
-    "users.create": viaHeadscale(async ({ name }) => toUser(await admin.createUser(name))),
+    "users.create": viaHeadscale(async ({ name }) => {
+      if ((await admin.listUsers(name)).length > 0) throw new BadInputError(`a user named ${name} already exists`);
+      return toUser(await admin.createUser(name));
+    }),
 
     "apiKeys.create": viaHeadscale(async (params) => {
       const expiration = params?.expiration ?? "90d";
@@ -205,6 +216,10 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
     "preAuthKeys.list": viaHeadscale(async () => (await admin.listPreAuthKeys()).map(toPreAuthKey)),
     "preAuthKeys.expire": viaHeadscale(async ({ id }) => {
+      // Headscale 0.29 answers success for an id it does not have.
+      if (!(await admin.listPreAuthKeys()).some((key) => key.id === id)) {
+        throw new NotFoundError(`no pre-auth key with id ${id}`);
+      }
       await admin.expirePreAuthKey(id);
       return { ok: true as const };
     }),

@@ -228,7 +228,10 @@ export const methods = {
     result: MintResult,
   },
   "preAuthKeys.list": { params: NoParams, result: z.array(PreAuthKey) },
-  "preAuthKeys.expire": { params: z.object({ id: z.string().min(1) }).strict(), result: Ok },
+  "preAuthKeys.expire": {
+    params: z.object({ id: z.string().regex(/^\d{1,19}$/, "a numeric pre-auth key ID") }).strict(),
+    result: Ok,
+  },
 
   "logs.tail": {
     params: z

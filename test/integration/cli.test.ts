@@ -98,11 +98,11 @@ describe("headscale-remote CLI", () => {
 
   it("fails with one clear line on stderr and a non-zero exit", async () => {
     const bad = await runCli(home, ["nodes", "rename", "not-a-number", "x"]);
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(2); // bad input
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toMatch(/^headscale-remote: invalid params for nodes.rename: .*numeric node ID/);
     const missing = await runCli(home, ["nodes", "delete", "424242"]);
-    expect(missing.exitCode).toBe(1);
+    expect(missing.exitCode).toBe(3); // not found
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
   });
 
@@ -145,7 +145,10 @@ describe("headscale-remote CLI", () => {
     const fresh = await tempHome();
     const env = { HEADSCALE_REMOTE_TAILNET_ADDON: join(fresh, "missing.node") };
     try {
-      for (const args of [["bridge", "status"], ["bridge", "up", "--local-port", "8096"]]) {
+      for (const args of [
+        ["bridge", "status"],
+        ["bridge", "up", "--local-port", "8096"],
+      ]) {
         const result = await runCli(fresh, args, env);
         expect(result.exitCode, args.join(" ")).toBe(1);
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
@@ -157,6 +160,35 @@ describe("headscale-remote CLI", () => {
       expect((await runCli(fresh, ["--json", "config", "get"], env)).stdout).toMatch(/"mappings": \[\]/);
     } finally {
       await shutDownAndRemove(fresh);
+    }
+  });
+
+  it("says what is missing or wrong in one plain line, with an exit code per kind", async () => {
+    const cases: [string[], number, RegExp][] = [
+      [["nodes", "rename", "999", "x"], 3, /^headscale-remote: no node with id 999$/],
+      [["nodes", "expire", "999"], 3, /^headscale-remote: no node with id 999$/],
+      [["nodes", "delete", "999"], 3, /^headscale-remote: no node with id 999$/],
+      [["nodes", "--user", "nobody"], 3, /^headscale-remote: no user named nobody$/],
+      [["keys", "expire", "12345"], 3, /^headscale-remote: no pre-auth key with id 12345$/],
+      [["keys", "expire", "abc"], 2, /a numeric pre-auth key ID/],
+      [
+        ["keys", "mint"],
+        2,
+        /^error: required option '--device-id <id>' not specified\n\(see headscale-remote keys mint --help\)$/,
+      ],
+      [["no-such-command"], 2, /unknown command/],
+      [
+        ["nodes", "--no-such-option"],
+        2,
+        /^error: unknown option '--no-such-option'\n\(see headscale-remote nodes list --help\)$/,
+      ],
+    ];
+    await runCli(home, ["users", "create", "twice"]);
+    cases.push([["users", "create", "twice"], 2, /^headscale-remote: a user named twice already exists$/]);
+    for (const [args, code, stderr] of cases) {
+      const result = await runCli(home, args);
+      expect(result.exitCode, args.join(" ")).toBe(code);
+      expect(result.stderr.trim(), args.join(" ")).toMatch(stderr);
     }
   });
 
@@ -204,7 +236,7 @@ describe("headscale-remote CLI", () => {
     const status = await json(["stop"]);
     expect(status.headscale.state).toBe("stopped");
     const nodes = await runCli(home, ["nodes"]);
-    expect(nodes.exitCode).toBe(1);
+    expect(nodes.exitCode).toBe(4); // nothing to talk to
     expect(nodes.stderr.trim()).toBe(
       "headscale-remote: Headscale is not running (stopped); start it with `headscale-remote start`",
     );
