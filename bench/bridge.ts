@@ -168,22 +168,31 @@ async function main(): Promise<void> {
     // tailscaled on the same tailnet: the same work on both sides.
     const upOurs: number[] = [];
     const upPeer: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      await client!.call("bridge.down");
-      const began = performance.now();
-      await client!.call("bridge.up", {
-        localPort: echo.port,
-        tailnetPort: TAILNET_PORT,
-        account: `bench-up-${round}`,
-      });
-      await waitRunning();
-      upOurs.push(performance.now() - began);
-      const minting = performance.now();
-      const key = await mint(`bench-up-${round}`);
-      const mintMs = performance.now() - minting;
-      const c = await startTailscaleClient(`up-${round}`, key.coordinationUrl, key.preAuthKey);
-      upPeer.push(mintMs + c.upMs);
-      await c.stop();
+    const upOnce = {
+      ours: async (round: number) => {
+        await client!.call("bridge.down");
+        const began = performance.now();
+        await client!.call("bridge.up", {
+          localPort: echo.port,
+          tailnetPort: TAILNET_PORT,
+          account: `bench-up-${round}`,
+        });
+        await waitRunning();
+        upOurs.push(performance.now() - began);
+      },
+      peer: async (round: number) => {
+        const minting = performance.now();
+        const key = await mint(`bench-up-${round}`);
+        const mintMs = performance.now() - minting;
+        const c = await startTailscaleClient(`up-${round}`, key.coordinationUrl, key.preAuthKey);
+        upPeer.push(mintMs + c.upMs);
+        await c.stop();
+      },
+    };
+    for (let round = 0; round < UP_ROUNDS; round++) {
+      const [first, second] = round % 2 === 0 ? [upOnce.ours, upOnce.peer] : [upOnce.peer, upOnce.ours];
+      await first(round);
+      await second(round);
     }
     const ourIp = await waitRunning();
     await sleep(5_000); // settled

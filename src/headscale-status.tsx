@@ -4,7 +4,7 @@ import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { call } from "./lib/helper.js";
 import { runLifecycle, type LifecycleAction } from "./lib/lifecycle.js";
-import { health, tailnetSummary } from "./lib/view-model.js";
+import { activeTailnet, health, tailnetSummary } from "./lib/view-model.js";
 import { LogsActions } from "./headscale-logs.js";
 
 const STATE_COLOR = {
@@ -24,6 +24,7 @@ export default function HeadscaleStatus() {
     );
   }
   const hs = status?.headscale;
+  const tailnet = activeTailnet(status);
   const lifecycle = (action: LifecycleAction) => async () => {
     await runLifecycle(action, "toast");
     revalidate();
@@ -91,10 +92,10 @@ export default function HeadscaleStatus() {
             {item("Nodes Online", hs.nodes ? `${hs.nodes.online} of ${hs.nodes.total}` : undefined, Icon.Network)}
             {item("Auto-Start", hs.autoStart ? "On" : "Off", Icon.Power)}
           </List.Section>
-          {status.tailnet.state !== "off" && (
+          {tailnet && (
             <List.Section title="This Computer on the Tailnet">
-              {item("Node", tailnetSummary(status.tailnet), Icon.Network)}
-              {item("Problem", status.tailnet.lastError ?? undefined, Icon.Warning, Color.Orange)}
+              {item("Node", tailnetSummary(tailnet), Icon.Network)}
+              {item("Problem", tailnet.lastError ?? undefined, Icon.Warning, Color.Orange)}
             </List.Section>
           )}
           {hs.lastError && (

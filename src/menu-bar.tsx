@@ -1,7 +1,7 @@
 import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showHUD } from "@raycast/api";
 import { useHelper } from "./hooks/use-helper.js";
 import { copyAllLogs } from "./headscale-logs.js";
-import { health, ipv4, menuBarTitle, sortNodes, tailnetSummary } from "./lib/view-model.js";
+import { activeTailnet, health, ipv4, menuBarTitle, sortNodes, tailnetSummary } from "./lib/view-model.js";
 
 const ICON = {
   running: { source: Icon.Network, tintColor: Color.Green },
@@ -19,6 +19,7 @@ export default function MenuBar() {
   const nodes = useHelper("nodes.list", undefined, { execute: running });
   const state = status.helperDown ? "stopped" : health(status.data);
   const hs = status.data?.headscale;
+  const tailnet = activeTailnet(status.data);
   const problem = status.helperDown
     ? "The helper is not running"
     : (hs?.lastError ?? (status.error && !status.data ? status.error.message : undefined));
@@ -97,15 +98,12 @@ export default function MenuBar() {
           )}
         </MenuBarExtra.Section>
       )}
-      {status.data && status.data.tailnet.state !== "off" && (
+      {tailnet && (
         <MenuBarExtra.Section title="This Computer on the Tailnet">
           <MenuBarExtra.Item
-            title={tailnetSummary(status.data.tailnet)}
-            subtitle={status.data.tailnet.lastError ?? undefined}
-            icon={{
-              source: Icon.Plug,
-              tintColor: status.data.tailnet.state === "Running" ? Color.Green : Color.Orange,
-            }}
+            title={tailnetSummary(tailnet)}
+            subtitle={tailnet.lastError ?? undefined}
+            icon={{ source: Icon.Plug, tintColor: tailnet.state === "Running" ? Color.Green : Color.Orange }}
             onAction={open_("tailnet-bridge")}
           />
         </MenuBarExtra.Section>

@@ -53,7 +53,12 @@ export class Accounts {
   async nodeKey(account: string, lifetime: string): Promise<NodeKey> {
     const user = await this.ensureUser(account);
     const expiration = new Date((this.options.now?.() ?? new Date()).getTime() + durationMs(lifetime));
-    const created = await this.admin.createPreAuthKey({ userId: user.id, expiration, reusable: true, ephemeral: false });
+    const created = await this.admin.createPreAuthKey({
+      userId: user.id,
+      expiration,
+      reusable: true,
+      ephemeral: false,
+    });
     return {
       account,
       user: user.name,

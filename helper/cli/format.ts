@@ -30,7 +30,7 @@ export function formatStatus(status: Status): string {
     lines.push(`Last error  ${hs.lastError}`);
     for (const line of hs.lastErrorLog.slice(-5)) lines.push(`            ${line}`);
   }
-  if (status.tailnet.state !== "off") lines.push(`Tailnet     ${formatTailnet(status.tailnet)}`);
+  if (status.tailnet && status.tailnet.state !== "off") lines.push(`Tailnet     ${formatTailnet(status.tailnet)}`);
   lines.push(`Helper      ${status.helper.version} (pid ${status.helper.pid}), home ${status.helper.home}`);
   return lines.join("\n");
 }

@@ -9,7 +9,14 @@ import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startHelper } from "../daemon/helper.js";
-import { ErrorCode, type LogLine, type MethodName, type ParamsOf, type ResultOf, type SettingsPatch } from "../protocol/schema.js";
+import {
+  ErrorCode,
+  type LogLine,
+  type MethodName,
+  type ParamsOf,
+  type ResultOf,
+  type SettingsPatch,
+} from "../protocol/schema.js";
 import { waitForExit } from "../home/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";

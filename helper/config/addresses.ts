@@ -34,5 +34,8 @@ export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddress
 
 /** An address this computer can connect to: a wildcard listen address means loopback here. */
 export function connectableAddress(listenAddr: string): string {
-  return listenAddr.replace(/^0\.0\.0\.0:/, "127.0.0.1:").replace(/^\[::\]:/, "[::1]:").replace(/^:/, "127.0.0.1:");
+  return listenAddr
+    .replace(/^0\.0\.0\.0:/, "127.0.0.1:")
+    .replace(/^\[::\]:/, "[::1]:")
+    .replace(/^:/, "127.0.0.1:");
 }

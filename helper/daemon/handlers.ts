@@ -115,9 +115,12 @@ export function createHandlers(parts: HelperParts): Handlers {
       throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
     }
     const previous = parts.settings();
-    const next = mergeSettings(previous, patch);
+    let next = mergeSettings(previous, patch);
     const binary = await parts.resolveBinary(next); // refuses a headscalePath that is not there
+    // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
+    const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: parts.settings().bridge });
     if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
+      next = withLatestBridge(next);
       await saveSettings(paths, next);
       parts.setSettings(next);
       return configView();
@@ -135,6 +138,7 @@ export function createHandlers(parts: HelperParts): Handlers {
       await rm(candidate, { force: true });
       throw new ConfigError(`Headscale rejects these settings: ${problem}`);
     }
+    next = withLatestBridge(next);
     const change = await commitSettings(paths, next, candidate);
     parts.setSettings(next);
     if (supervisor.state === "running" || supervisor.state === "crashed") {
@@ -142,7 +146,9 @@ export function createHandlers(parts: HelperParts): Handlers {
         await supervisor.restart();
       } catch (error) {
         await change.rollback();
-        parts.setSettings(previous);
+        const restored = withLatestBridge(previous);
+        await saveSettings(paths, restored);
+        parts.setSettings(restored);
         await supervisor.start().catch(() => {});
         throw new ConfigError(
           `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,

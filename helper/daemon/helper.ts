@@ -149,8 +149,21 @@ async function assemble(
     },
     controlUrl: localUrl,
     provision: async (account) => {
-      if (supervisor.state !== "running") throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
+      if (supervisor.state !== "running")
+        throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
       return accounts.nodeKey(account, NODE_KEY_LIFETIME);
+    },
+    retire: async (key, ipv4) => {
+      try {
+        await admin.expirePreAuthKey(key.keyId);
+        const old = ipv4 ? (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4)) : undefined;
+        if (old) await admin.deleteNode(old.id);
+      } catch (error) {
+        logs.append(
+          "helper",
+          `[tailnet] could not retire the previous node's key or node: ${(error as Error).message}`,
+        );
+      }
     },
     defaultAccount: userInfo().username,
     defaultHostname: tailnetHostname(hostname()),
@@ -227,5 +240,14 @@ async function assemble(
         ) // a failure's reason is in status.lastError
       : Promise.resolve();
 
-  return { paths, settings: () => settings, serverUrl: () => addresses.serverUrl, supervisor, logs, bridge, autoStarted, close };
+  return {
+    paths,
+    settings: () => settings,
+    serverUrl: () => addresses.serverUrl,
+    supervisor,
+    logs,
+    bridge,
+    autoStarted,
+    close,
+  };
 }

@@ -64,7 +64,8 @@ export class HeadscaleSupervisor extends EventEmitter {
   private queue: Promise<unknown> = Promise.resolve();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare">> & Pick<SupervisorOptions, "extraEnv" | "prepare">;
+  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare">> &
+    Pick<SupervisorOptions, "extraEnv" | "prepare">;
 
   constructor(options: SupervisorOptions) {
     super();

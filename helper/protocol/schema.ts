@@ -106,7 +106,8 @@ export const Status = z.object({
     lastErrorLog: z.array(z.string()),
     nodes: NodeCounts.nullable(),
   }),
-  tailnet: TailnetStatus,
+  /** Absent from helpers older than the bridge: a newer client must still read their status. */
+  tailnet: TailnetStatus.optional(),
 });
 export type Status = z.infer<typeof Status>;
 

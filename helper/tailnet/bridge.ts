@@ -3,11 +3,15 @@
  * services on localhost. Fire-and-forget, like the rest of remote access: when Headscale is
  * down, the key is refused or the addon is missing, the reason is logged and shown in
  * status, and nothing is thrown into the helper's other work.
+ *
+ * Every change of the node (start, stop, rejoin, a new identity) runs through one queue, so
+ * no two ever overlap on the node's state folder.
  */
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { BridgeMapping, BridgeStatus, Settings, TailnetStatus } from "../protocol/schema.js";
+import { SerialQueue } from "../util/serial-queue.js";
 import { AddonMissingError, type TailnetAddon } from "./addon.js";
 import type { NodeKey, NodeKeyStore } from "./node-key-store.js";
 import { TailnetNode } from "./node.js";
@@ -20,11 +24,14 @@ export interface BridgeOptions {
   keys: NodeKeyStore;
   loadAddon: () => Promise<TailnetAddon>;
   settings: () => BridgeSettings;
+  /** Saves the bridge's part of the settings, on top of the latest others. */
   saveSettings: (next: BridgeSettings) => Promise<void>;
   /** Where the node finds Headscale: its listen address, on this computer. */
   controlUrl: () => string;
   /** Mints the node's reusable key for an account's user; needs Headscale running. */
   provision: (account: string) => Promise<NodeKey>;
+  /** Best effort: expires a key the node no longer uses and deletes the node it made. */
+  retire: (key: NodeKey, ipv4: string | undefined) => Promise<void>;
   defaultAccount: string;
   defaultHostname: string;
   log: (text: string) => void;
@@ -43,11 +50,13 @@ const NO_COUNTERS = { active: 0, total: 0, refused: 0, bytesIn: 0, bytesOut: 0, 
 
 export class TailnetBridge {
   private node?: TailnetNode;
-  private starting?: Promise<void>;
+  private readonly queue = new SerialQueue();
+  private closed = false;
   /** Before the node has a backend state of its own. */
   private phase: "off" | "unavailable" | "provisioning" | "waiting" | "failed" = "off";
   private lastError: string | null = null;
-  private reprovisioned = false;
+  /** A refused key is replaced once per success, not in a loop. */
+  private keyReplaced = false;
 
   constructor(private readonly options: BridgeOptions) {}
 
@@ -59,24 +68,26 @@ export class TailnetBridge {
     return this.options.settings().hostname ?? this.options.defaultHostname;
   }
 
-  /**
-   * Brings the node up when there are mappings to serve; call it at start and whenever
-   * Headscale comes up. Never throws: failures land in status.
-   */
-  ensure(): Promise<void> {
-    if (this.options.settings().mappings.length === 0 || this.node) return Promise.resolve();
-    this.starting ??= this.start()
-      .catch((error: Error) => this.fail(error.message))
-      .finally(() => (this.starting = undefined));
-    return this.starting;
-  }
-
   private fail(message: string): void {
     this.lastError = message;
     this.options.log(`[tailnet] ${message}`);
   }
 
-  private async start(): Promise<void> {
+  /** Queued work that must never throw into its caller (events, Headscale coming up). */
+  private background(operation: () => Promise<void>): Promise<void> {
+    return this.queue.run(operation).catch((error: Error) => this.fail(error.message));
+  }
+
+  /**
+   * Brings the node up when there are mappings to serve; call it at start and whenever
+   * Headscale comes up. Never throws: failures land in status.
+   */
+  ensure(): Promise<void> {
+    return this.background(() => this.startNow());
+  }
+
+  private async startNow(): Promise<void> {
+    if (this.closed || this.node || this.options.settings().mappings.length === 0) return;
     let addon: TailnetAddon;
     try {
       addon = await this.options.loadAddon();
@@ -87,25 +98,25 @@ export class TailnetBridge {
     let key = await this.options.keys.load();
     if (key && key.account !== this.account()) key = undefined;
     const loggedIn = existsSync(join(this.options.stateDir, "tailscaled.state"));
-    if (!key && !loggedIn) key = await this.provision();
-    if (this.options.settings().mappings.length === 0) return; // all removed meanwhile
-    this.launch(addon, key);
+    if (!key && !loggedIn) key = await this.provisionAndStore(this.account());
+    this.launch(addon, key, loggedIn);
   }
 
-  private async provision(): Promise<NodeKey> {
+  private async provisionAndStore(account: string): Promise<NodeKey> {
     this.phase = "provisioning";
+    let key: NodeKey;
     try {
-      const key = await this.options.provision(this.account());
-      await this.options.keys.save(key);
-      this.options.log(`[tailnet] provisioned a key for this computer's node (user ${key.user})`);
-      return key;
+      key = await this.options.provision(account);
     } catch (error) {
       this.phase = "waiting";
       throw new BridgeError(`cannot get a key for this computer's node yet: ${(error as Error).message}`);
     }
+    await this.options.keys.save(key);
+    this.options.log(`[tailnet] provisioned a key for this computer's node (user ${key.user})`);
+    return key;
   }
 
-  private launch(addon: TailnetAddon, key: NodeKey | undefined): void {
+  private launch(addon: TailnetAddon, key: NodeKey | undefined, withSavedLogin: boolean): void {
     const node = new TailnetNode(addon, {
       dir: this.options.stateDir,
       hostname: this.hostname(),
@@ -115,62 +126,56 @@ export class TailnetBridge {
     });
     this.node = node;
     this.phase = "off";
+    // Events of a node that has since been replaced are ignored.
+    const current = () => this.node === node;
     node.on("log", (text) => this.options.log(`[tailnet] ${text}`));
-    node.on("started", () => this.applyMappings(node));
+    node.on("started", () => current() && this.reconcile());
     let wasRunning = false;
     node.on("state", (state) => {
+      if (!current()) return;
       this.options.log(`[tailnet] node ${state.toLowerCase()}`);
       if (state === "Running") {
         wasRunning = true;
         this.lastError = null;
-        this.reprovisioned = false;
-      } else if (state === "NeedsLogin" && wasRunning) {
-        // Logged out from Headscale's side (expired): its old login is worthless now.
-        this.fail("the node was logged out by Headscale; joining again as a new node");
-        void this.rejoinAsNew(node);
+        this.keyReplaced = false;
+      } else if (state === "NeedsLogin" && (wasRunning || withSavedLogin)) {
+        // Logged out from Headscale's side (expired, deleted while we were away, another
+        // database): the saved login is worthless now; join afresh with the stored key.
+        void this.rejoinAsNew(node, "Headscale no longer knows this computer's node; joining again as a new node");
       }
     });
-    node.on("failed", (message) => {
+    node.on("refused", (message) => {
+      if (!current()) return;
       this.fail(`the node was refused: ${message}`);
-      if (node.backendState !== "Running") void this.replaceRefusedKey(node);
+      // Even while "Running": a node with a saved login runs on its cached map at first.
+      void this.replaceRefusedKey(node);
+    });
+    node.on("startFailed", (message) => {
+      if (!current()) return;
+      this.phase = "failed";
+      this.node = undefined;
+      this.fail(`the node could not start: ${message}`);
+      void node.close();
     });
     node.up();
   }
 
   /**
-   * Headscale 0.29 keeps serving a deleted node's open map session, so the node cannot tell
-   * it was deleted: the helper calls this when it deletes the node itself.
+   * Makes the started node forward exactly the saved mappings. Called when it starts and after
+   * every change, so a change saved while it was starting is never missed.
    */
-  rejoinIfMine(deletedIps: string[]): void {
-    const mine = this.node?.status().ipv4;
-    if (this.node && mine && deletedIps.includes(mine)) {
-      this.fail("this computer's node was deleted in Headscale; joining again as a new node");
-      void this.rejoinAsNew(this.node);
+  private reconcile(): void {
+    const node = this.node;
+    if (!node?.isStarted) return;
+    const wanted = this.options.settings().mappings;
+    const live = node.status().forwards ?? [];
+    for (const forward of live) {
+      if (!wanted.some((m) => m.tailnetPort === forward.tailnetPort && m.localPort === forward.localPort)) {
+        node.removeForward(forward.tailnetPort);
+      }
     }
-  }
-
-  /** Drops the node's login and joins afresh with the stored key (a new node, new IPs). */
-  private async rejoinAsNew(node: TailnetNode): Promise<void> {
-    if (this.node !== node) return;
-    this.node = undefined;
-    await node.close();
-    await rm(this.options.stateDir, { recursive: true, force: true });
-    await this.ensure();
-  }
-
-  /** Headscale refused the node's key (expired, deleted, another database): get a new one, once. */
-  private async replaceRefusedKey(node: TailnetNode): Promise<void> {
-    if (this.reprovisioned || this.node !== node) return;
-    this.reprovisioned = true;
-    this.node = undefined;
-    await node.close();
-    await this.options.keys.forget();
-    await rm(this.options.stateDir, { recursive: true, force: true });
-    await this.ensure();
-  }
-
-  private applyMappings(node: TailnetNode): void {
-    for (const { tailnetPort, localPort } of this.options.settings().mappings) {
+    for (const { tailnetPort, localPort } of wanted) {
+      if (live.some((f) => f.tailnetPort === tailnetPort && f.localPort === localPort)) continue;
       try {
         node.addForward(tailnetPort, localPort);
       } catch (error) {
@@ -179,65 +184,105 @@ export class TailnetBridge {
     }
   }
 
-  /** Adds (or keeps) a mapping and saves it; the node comes up if it is not. */
-  async add(request: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) {
-    await this.options.loadAddon();
-    const tailnetPort = request.tailnetPort ?? request.localPort;
-    const current = this.options.settings();
-    const existing = current.mappings.find((m) => m.tailnetPort === tailnetPort);
-    if (existing && existing.localPort !== request.localPort) {
-      throw new BridgeError(
-        `tailnet port ${tailnetPort} already forwards to local port ${existing.localPort}; remove that mapping first`,
-      );
-    }
-    const identityChanged =
-      (request.account !== undefined && request.account !== this.account()) ||
-      (request.hostname !== undefined && request.hostname !== this.hostname());
-    const next: BridgeSettings = {
-      ...current,
-      ...(request.account !== undefined ? { account: request.account } : {}),
-      ...(request.hostname !== undefined ? { hostname: request.hostname } : {}),
-      mappings: existing ? current.mappings : [...current.mappings, { tailnetPort, localPort: request.localPort }],
-    };
-    const accountChanged = request.account !== undefined && request.account !== this.account();
-    await this.options.saveSettings(next);
-    if (identityChanged) {
-      // A new name is a restart; a new owner is a new node (its old login belongs to another user).
-      await this.stopNode();
-      if (accountChanged) {
-        await this.options.keys.forget();
-        await rm(this.options.stateDir, { recursive: true, force: true });
-      }
-    } else if (!existing && this.node?.isStarted) {
-      try {
-        this.node.addForward(tailnetPort, request.localPort);
-      } catch (error) {
-        await this.options.saveSettings(current);
-        throw new BridgeError(`cannot listen on tailnet port ${tailnetPort}: ${(error as Error).message}`);
-      }
-    }
-    await this.ensure();
-    return this.status();
-  }
-
-  /** Removes one mapping, or every one; with none left the node leaves (its identity is kept). */
-  async remove(tailnetPort?: number): Promise<BridgeStatus> {
-    const current = this.options.settings();
-    if (tailnetPort !== undefined && !current.mappings.some((m) => m.tailnetPort === tailnetPort)) {
-      throw new BridgeError(`tailnet port ${tailnetPort} is not forwarded`);
-    }
-    const mappings = tailnetPort === undefined ? [] : current.mappings.filter((m) => m.tailnetPort !== tailnetPort);
-    await this.options.saveSettings({ ...current, mappings });
-    if (mappings.length === 0) await this.stopNode();
-    else if (this.node?.isStarted) this.node.removeForward(tailnetPort!);
-    return this.status();
-  }
-
-  private async stopNode(): Promise<void> {
-    await this.starting; // a start under way may still launch a node
+  private async stopNow(): Promise<void> {
     const node = this.node;
     this.node = undefined;
     await node?.close();
+  }
+
+  private async forgetLogin(): Promise<void> {
+    await rm(this.options.stateDir, { recursive: true, force: true });
+  }
+
+  /** Drops the node's login and joins afresh with the stored key (a new node, new IPs). */
+  private rejoinAsNew(node: TailnetNode, why: string): Promise<void> {
+    return this.background(async () => {
+      if (this.node !== node) return;
+      this.fail(why);
+      await this.stopNow();
+      await this.forgetLogin();
+      await this.startNow();
+    });
+  }
+
+  /** Headscale refused the node's key (expired, deleted, another database): get a new one, once. */
+  private replaceRefusedKey(node: TailnetNode): Promise<void> {
+    return this.background(async () => {
+      if (this.node !== node || this.keyReplaced) return;
+      this.keyReplaced = true;
+      await this.stopNow();
+      await this.options.keys.forget();
+      await this.forgetLogin();
+      await this.startNow();
+    });
+  }
+
+  /**
+   * Headscale 0.29 keeps serving a deleted node's open map session, so the node cannot tell
+   * it was deleted: the helper calls this when it deletes a node itself.
+   */
+  rejoinIfMine(deletedIps: string[]): void {
+    const node = this.node;
+    const mine = node?.status().ipv4;
+    if (node && mine && deletedIps.includes(mine)) {
+      void this.rejoinAsNew(node, "this computer's node was deleted in Headscale; joining again as a new node");
+    }
+  }
+
+  /** Adds (or keeps) a mapping and saves it; the node comes up if it is not. */
+  add(request: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) {
+    return this.queue.run(async () => {
+      await this.options.loadAddon();
+      const tailnetPort = request.tailnetPort ?? request.localPort;
+      const current = this.options.settings();
+      const existing = current.mappings.find((m) => m.tailnetPort === tailnetPort);
+      if (existing && existing.localPort !== request.localPort) {
+        throw new BridgeError(
+          `tailnet port ${tailnetPort} already forwards to local port ${existing.localPort}; remove that mapping first`,
+        );
+      }
+      const newAccount = request.account !== undefined && request.account !== this.account();
+      const newHostname = request.hostname !== undefined && request.hostname !== this.hostname();
+      // A new owner is a new node: get its key first, so a mistake (or Headscale down) loses nothing.
+      const oldKey = newAccount ? await this.options.keys.load() : undefined;
+      const newKey = newAccount ? await this.provisionAndStore(request.account!) : undefined;
+      const oldIp = this.node?.status().ipv4;
+      const next: BridgeSettings = {
+        ...current,
+        ...(request.account !== undefined ? { account: request.account } : {}),
+        ...(request.hostname !== undefined ? { hostname: request.hostname } : {}),
+        mappings: existing ? current.mappings : [...current.mappings, { tailnetPort, localPort: request.localPort }],
+      };
+      if (newAccount || newHostname) {
+        await this.stopNow();
+        if (newAccount) await this.forgetLogin();
+      }
+      await this.options.saveSettings(next);
+      if (newKey && oldKey && oldKey.keyId !== newKey.keyId) await this.options.retire(oldKey, oldIp);
+      this.reconcile();
+      if (this.node?.isStarted && !(this.node.status().forwards ?? []).some((f) => f.tailnetPort === tailnetPort)) {
+        await this.options.saveSettings(current); // the port cannot be listened on: keep nothing of it
+        throw new BridgeError(`cannot listen on tailnet port ${tailnetPort}: ${this.lastError ?? "unknown reason"}`);
+      }
+      await this.startNow().catch((error: Error) => this.fail(error.message));
+      return this.statusNow();
+    });
+  }
+
+  /** Removes one mapping, or every one; with none left the node leaves (its identity is kept). */
+  remove(tailnetPort?: number): Promise<BridgeStatus> {
+    return this.queue.run(async () => {
+      const current = this.options.settings();
+      if (tailnetPort !== undefined && !current.mappings.some((m) => m.tailnetPort === tailnetPort)) {
+        throw new BridgeError(`tailnet port ${tailnetPort} is not forwarded`);
+      }
+      const mappings = tailnetPort === undefined ? [] : current.mappings.filter((m) => m.tailnetPort !== tailnetPort);
+      await this.options.saveSettings({ ...current, mappings });
+      if (mappings.length === 0) await this.stopNow();
+      else this.reconcile();
+      if (mappings.length === 0) this.phase = "off";
+      return this.statusNow();
+    });
   }
 
   /** The node as the status view shows it. */
@@ -245,7 +290,7 @@ export class TailnetBridge {
     const native = this.node?.status();
     const hasMappings = this.options.settings().mappings.length > 0;
     let state: string = this.phase;
-    if (this.node) state = native?.state === "NoState" ? "Starting" : (native?.state ?? "Starting");
+    if (this.node) state = !native || native.state === "NoState" ? "Starting" : native.state;
     else if (this.phase === "off" && hasMappings) state = "Starting";
     return {
       state,
@@ -257,9 +302,7 @@ export class TailnetBridge {
     };
   }
 
-  /** Throws when the bridge cannot work in this helper at all (no addon). */
-  async status(): Promise<BridgeStatus> {
-    await this.options.loadAddon();
+  private statusNow(): BridgeStatus {
     const live = new Map((this.node?.status().forwards ?? []).map((f) => [f.tailnetPort, f]));
     const mappings: BridgeMapping[] = this.options.settings().mappings.map((m) => {
       const f = live.get(m.tailnetPort);
@@ -269,6 +312,12 @@ export class TailnetBridge {
     return { ...this.tailnetStatus(), mappings };
   }
 
+  /** Throws when the bridge cannot work in this helper at all (no addon). */
+  async status(): Promise<BridgeStatus> {
+    await this.options.loadAddon();
+    return this.statusNow();
+  }
+
   /** This computer's tailnet name and IPv4 while the node runs: what a minted key's device needs. */
   remote(): { remoteHostname: string; remoteIp: string } | undefined {
     const s = this.tailnetStatus();
@@ -276,8 +325,10 @@ export class TailnetBridge {
     return { remoteHostname: s.hostname, remoteIp: s.ipv4 };
   }
 
-  async close(): Promise<void> {
-    await this.stopNode();
+  /** Stops the node for good: nothing queued after this starts it again. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.queue.run(() => this.stopNow());
   }
 }
 

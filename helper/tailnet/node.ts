@@ -46,7 +46,8 @@ const NodeEvent = z.discriminatedUnion("type", [
   z.object({ type: z.literal("log"), text: z.string() }),
   z.object({ type: z.literal("started") }),
   z.object({ type: z.literal("state"), state: z.string(), ipv4: z.string(), ipv6: z.string() }),
-  z.object({ type: z.literal("error"), message: z.string() }),
+  z.object({ type: z.literal("refused"), message: z.string() }),
+  z.object({ type: z.literal("startFailed"), message: z.string() }),
   z.object({ type: z.literal("closed") }),
 ]);
 type NodeEvent = z.infer<typeof NodeEvent>;
@@ -72,8 +73,10 @@ export interface TailnetNodeEvents {
   /** The node runs locally: forwards can be added. */
   started: [];
   state: [state: string];
-  /** The control server refused the node (a bad key), or it could not start. */
-  failed: [message: string];
+  /** The control server's error for this node: most often, its key was refused. */
+  refused: [message: string];
+  /** The node could not start here (its state folder, say). */
+  startFailed: [message: string];
 }
 
 export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
@@ -133,12 +136,14 @@ export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
    * has not said so after CLOSE_WAIT_MS (the helper goes on; Go finishes in the background).
    */
   close(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     this.closed ??= new Promise<boolean>((resolve) => {
       this.resolveClosed = resolve;
-      const timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
-      timer.unref();
+      // Not unref'd: a helper shutting down must wait for its node, not exit halfway.
+      timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS);
       this.addon.nodeClose(this.handle);
     }).finally(() => {
+      clearTimeout(timer);
       nodes.delete(this.handle);
       this.removeAllListeners();
     });
@@ -159,8 +164,11 @@ export class TailnetNode extends EventEmitter<TailnetNodeEvents> {
         this.state = event.state;
         this.emit("state", event.state);
         break;
-      case "error":
-        this.emit("failed", event.message);
+      case "refused":
+        this.emit("refused", event.message);
+        break;
+      case "startFailed":
+        this.emit("startFailed", event.message);
         break;
       case "closed":
         this.resolveClosed?.(true);

@@ -58,12 +58,23 @@ bool Args(const Napi::CallbackInfo& info, size_t n) {
     Napi::TypeError::New(info.Env(), "missing arguments").ThrowAsJavaScriptException();
     return false;
   }
-  for (size_t i = 1; i < n; i++) {
+  for (size_t i = 0; i < n; i++) {
     if (!info[i].IsNumber()) {
       Napi::TypeError::New(info.Env(), "expected a number").ThrowAsJavaScriptException();
       return false;
     }
   }
+  return true;
+}
+
+// A port as Go expects it: a whole number in range, never a wrapped-around double.
+bool Port(const Napi::CallbackInfo& info, size_t i, int* port) {
+  double value = info[i].As<Napi::Number>().DoubleValue();
+  if (value != static_cast<int>(value) || value < 1 || value > 65535) {
+    Napi::RangeError::New(info.Env(), "ports must be whole numbers from 1 to 65535").ThrowAsJavaScriptException();
+    return false;
+  }
+  *port = static_cast<int>(value);
   return true;
 }
 
@@ -110,14 +121,15 @@ Napi::Value NodeClose(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ForwardAdd(const Napi::CallbackInfo& info) {
-  if (!Args(info, 3)) return info.Env().Undefined();
-  return Done(info.Env(), hsr_forward_add(Handle(info), info[1].As<Napi::Number>().Int32Value(),
-                                          info[2].As<Napi::Number>().Int32Value()));
+  int tailnet_port, local_port;
+  if (!Args(info, 3) || !Port(info, 1, &tailnet_port) || !Port(info, 2, &local_port)) return info.Env().Undefined();
+  return Done(info.Env(), hsr_forward_add(Handle(info), tailnet_port, local_port));
 }
 
 Napi::Value ForwardRemove(const Napi::CallbackInfo& info) {
-  if (!Args(info, 2)) return info.Env().Undefined();
-  return Done(info.Env(), hsr_forward_remove(Handle(info), info[1].As<Napi::Number>().Int32Value()));
+  int tailnet_port;
+  if (!Args(info, 2) || !Port(info, 1, &tailnet_port)) return info.Env().Undefined();
+  return Done(info.Env(), hsr_forward_remove(Handle(info), tailnet_port));
 }
 
 Napi::Value NodeStatus(const Napi::CallbackInfo& info) {

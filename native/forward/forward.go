@@ -135,14 +135,14 @@ func (m *Mapping) isClosed() bool {
 }
 
 func (m *Mapping) handle(remote net.Conn) {
-	m.total.Add(1)
-	m.mu.Lock()
-	m.lastPeer = remote.RemoteAddr().String()
-	m.mu.Unlock()
 	if !m.track(remote) {
 		remote.Close()
 		return
 	}
+	m.total.Add(1)
+	m.mu.Lock()
+	m.lastPeer = remote.RemoteAddr().String()
+	m.mu.Unlock()
 	defer m.untrack(remote)
 	defer remote.Close()
 
@@ -194,9 +194,12 @@ func Join(a, b net.Conn, aToB, bToA *atomic.Int64, onErr func(error)) {
 	}
 	go pipe(b, a, aToB)
 	go pipe(a, b, bToA)
+	// Only the first failure is the cause; the other direction then fails because of the teardown.
+	reported := false
 	for range 2 {
-		if err := <-errs; err != nil && onErr != nil && !errors.Is(err, net.ErrClosed) {
+		if err := <-errs; err != nil && !reported && onErr != nil && !errors.Is(err, net.ErrClosed) {
 			onErr(err)
+			reported = true
 		}
 	}
 }

@@ -24,8 +24,10 @@ extern "C" {
  *   {"type":"started"}                        the node runs locally; forwards may be added
  *   {"type":"state","state":…,"ipv4":…,"ipv6":…}  the backend state changed (NeedsLogin,
  *                                             Starting, Running, Stopped, …)
- *   {"type":"error","message":…}              the control server refused the node (a bad key)
- *                                             or it could not start at all
+ *   {"type":"refused","message":…}            the control server's error for this node (most
+ *                                             often: its key was refused)
+ *   {"type":"startFailed","message":…}        the node could not start here (its state
+ *                                             folder, say); nothing was sent anywhere
  *   {"type":"closed"}                         hsr_node_close finished; the handle is gone
  * The text is valid only during the call: copy it. The callback must not call back into
  * this library.

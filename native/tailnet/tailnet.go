@@ -22,9 +22,11 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"time"
 	"unsafe"
 
 	"headscale-remote/native/forward"
+	"tailscale.com/client/local"
 	"tailscale.com/envknob"
 	"tailscale.com/ipn"
 	"tailscale.com/logtail"
@@ -35,6 +37,11 @@ func init() {
 	// Nothing of ours is ever uploaded to Tailscale's log service.
 	envknob.SetNoLogsNoSupport()
 	logtail.Disable()
+	// A tailnet peer that vanished without a word (a laptop closed) would otherwise hold its
+	// bridged connection, and the local fd, for netstack's default of two hours.
+	if os.Getenv("TS_NETSTACK_KEEPALIVE_IDLE") == "" {
+		envknob.Setenv("TS_NETSTACK_KEEPALIVE_IDLE", "5m")
+	}
 }
 
 func main() {}
@@ -78,6 +85,7 @@ type node struct {
 
 	mu       sync.Mutex
 	started  chan struct{} // closed once Start has returned (well or not)
+	startOK  bool          // Start succeeded: only then may tsnet's backend be asked anything
 	upCalled bool
 	closing  bool
 	state    string
@@ -132,8 +140,14 @@ func hsr_node_new(configJSON *C.char, errOut **C.char) C.longlong {
 		*errOut = errText(err)
 		return 0
 	}
-	// tsnet keeps its log buffer under TS_LOGS_DIR's default, /var/lib/tailscale as root.
-	os.Setenv("TS_LOGS_DIR", filepath.Join(cfg.Dir, "logs"))
+	// Parts of tailscale (logpolicy.LogsDir) otherwise keep files in /var/lib/tailscale when run
+	// as root. The folder must exist to be used. One node per helper, so process-wide is fine.
+	logsDir := filepath.Join(cfg.Dir, "logs")
+	if err := os.MkdirAll(logsDir, 0o700); err != nil {
+		*errOut = errText(err)
+		return 0
+	}
+	envknob.Setenv("TS_LOGS_DIR", logsDir)
 
 	nodesMu.Lock()
 	nextID++
@@ -175,34 +189,52 @@ func hsr_node_up(id C.longlong) *C.char {
 
 // run starts the node, then follows its backend state until the node is closed.
 func (n *node) run() {
+	defer func() {
+		// A panic here would end the host program: report it as the node's failure instead.
+		if r := recover(); r != nil {
+			emit(n.id, map[string]any{"type": "startFailed", "message": fmt.Sprint("tailnet node: ", r)})
+		}
+	}()
 	err := n.srv.Start()
+	n.mu.Lock()
+	n.startOK = err == nil
+	n.mu.Unlock()
 	close(n.started)
 	if err != nil {
 		n.setState("Failed")
-		emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+		emit(n.id, map[string]any{"type": "startFailed", "message": err.Error()})
 		return
 	}
 	emit(n.id, map[string]any{"type": "started"})
 	lc, err := n.srv.LocalClient()
 	if err != nil {
-		emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+		emit(n.id, map[string]any{"type": "startFailed", "message": err.Error()})
 		return
 	}
-	watcher, err := lc.WatchIPNBus(n.ctx, ipn.NotifyInitialState)
-	if err != nil {
-		if n.ctx.Err() == nil {
-			emit(n.id, map[string]any{"type": "error", "message": err.Error()})
+	// A watcher that falls behind is closed by tsnet: watch again for as long as the node lives.
+	for n.ctx.Err() == nil {
+		n.watch(lc)
+		select {
+		case <-n.ctx.Done():
+		case <-time.After(time.Second):
 		}
+	}
+}
+
+func (n *node) watch(lc *local.Client) {
+	watcher, err := lc.WatchIPNBus(n.ctx, ipn.NotifyInitialState|ipn.NotifyRateLimit)
+	if err != nil {
 		return
 	}
 	defer watcher.Close()
 	for {
 		note, err := watcher.Next()
 		if err != nil {
-			return // closed
+			return
 		}
 		if note.ErrMessage != nil {
-			emit(n.id, map[string]any{"type": "error", "message": *note.ErrMessage})
+			// The control server's word on this node: most often its key was refused.
+			emit(n.id, map[string]any{"type": "refused", "message": *note.ErrMessage})
 		}
 		if note.State != nil {
 			n.setState(note.State.String())
@@ -227,9 +259,10 @@ func (n *node) setState(state string) {
 }
 
 func (n *node) ips() (string, string) {
-	select {
-	case <-n.started:
-	default:
+	n.mu.Lock()
+	ok := n.startOK
+	n.mu.Unlock()
+	if !ok {
 		return "", ""
 	}
 	ip4, ip6 := n.srv.TailscaleIPs()
@@ -287,13 +320,11 @@ func hsr_forward_add(id C.longlong, tailnetPort, localPort C.int) *C.char {
 	if tailnetPort < 1 || tailnetPort > 65535 || localPort < 1 || localPort > 65535 {
 		return errText(fmt.Errorf("ports must be 1–65535 (tailnet %d, local %d)", tailnetPort, localPort))
 	}
-	select {
-	case <-n.started:
-	default:
-		return errText(errors.New("the node has not started yet"))
-	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	if !n.startOK {
+		return errText(errors.New("the node has not started yet"))
+	}
 	if n.closing {
 		return errText(errors.New("the node is closing"))
 	}

@@ -89,6 +89,12 @@ export function appendCapped(lines: LogLine[], added: LogLine[], cap = MAX_FOLLO
   return next.length > cap ? next.slice(next.length - cap) : next;
 }
 
+/** The helper's own tailnet node when it has one to show (older helpers report none). */
+export function activeTailnet(status: Status | undefined): TailnetStatus | undefined {
+  const tailnet = status?.tailnet;
+  return tailnet && tailnet.state !== "off" ? tailnet : undefined;
+}
+
 /** "my-mac · Running · 100.64.0.1": the helper's own tailnet node, in one line. */
 export function tailnetSummary(tailnet: TailnetStatus): string {
   return [tailnet.hostname, tailnet.state, tailnet.ipv4].filter(Boolean).join(" · ");

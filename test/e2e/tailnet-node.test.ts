@@ -10,6 +10,7 @@ import { freeTcpPort } from "../../helper/home/ports.js";
 import { loadAddon } from "../../helper/tailnet/addon.js";
 import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
+import type { BridgeStatus } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
 import { onlyLoopback } from "../support/tailscale-client.js";
 
@@ -22,6 +23,16 @@ async function stateDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "hr-node-"));
   later(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+async function untilRunning(t: { client: { call: (m: "bridge.status") => Promise<BridgeStatus> } }) {
+  let status = await t.client.call("bridge.status");
+  for (let i = 0; i < 600 && status.state !== "Running"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    status = await t.client.call("bridge.status");
+  }
+  expect(status.state).toBe("Running");
+  return status;
 }
 
 describe("the native tailnet node", () => {
@@ -47,12 +58,38 @@ describe("the native tailnet node", () => {
     expect(() => addon.nodeUp(987654)).toThrow(/no tailnet node/);
     const node = new TailnetNode(addon, { dir: await stateDir(), hostname: "early", controlUrl: "http://127.0.0.1:9" });
     expect(() => node.addForward(80, 8080)).toThrow(/not started/);
-    expect(() => addon.forwardAdd(1, 0, 8080)).toThrow();
+    expect(() => addon.forwardAdd(1, 0, 8080)).toThrow(/1 to 65535/);
+    expect(() => addon.forwardAdd(1, 2 ** 32 + 80, 8080)).toThrow(/1 to 65535/); // not wrapped to 80
+    expect(() => addon.forwardAdd(1, 80.5, 8080)).toThrow(/1 to 65535/);
+    expect(() => addon.nodeUp("1" as unknown as number)).toThrow(/expected a number/); // not an abort
     expect(await node.close()).toBe(true);
   });
 });
 
 describe("the bridge's own key", () => {
+  it("is replaced, and the node joins anew, when Headscale's database no longer knows either", async () => {
+    const first = await helperFor();
+    await first.client.call("bridge.up", { localPort: 18081 });
+    await untilRunning(first);
+    const keyBefore = await readFile(first.helper.paths.tailnetKey, "utf8");
+    await first.close();
+    for (const suffix of ["", "-wal", "-shm"]) await rm(first.helper.paths.database + suffix, { force: true });
+
+    const second = await helperFor({ home: first.home });
+    // Its cached map may show it "Running" for a moment; joined means Headscale lists it again.
+    let joined = false;
+    let status: BridgeStatus | undefined;
+    for (let i = 0; i < 600 && !joined; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await second.client.call("bridge.status");
+      const nodes = await second.client.call("nodes.list");
+      joined = status.state === "Running" && nodes.some((n) => n.ipAddresses.includes(status!.ipv4!) && n.online);
+    }
+    expect(joined).toBe(true);
+    expect(status!.mappings.map((m) => m.localPort)).toEqual([18081]);
+    expect(await readFile(second.helper.paths.tailnetKey, "utf8")).not.toBe(keyBefore);
+  });
+
   it("is replaced when Headscale refuses it, and the node then joins", async () => {
     const t = await helperFor();
     const keyFile = t.helper.paths.tailnetKey;
@@ -66,12 +103,7 @@ describe("the bridge's own key", () => {
     };
     await writeFile(keyFile, JSON.stringify(bogus), { mode: 0o600 });
     await t.client.call("bridge.up", { localPort: 18080 });
-    let status = await t.client.call("bridge.status");
-    for (let i = 0; i < 300 && status.state !== "Running"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await t.client.call("bridge.status");
-    }
-    expect(status.state).toBe("Running");
+    await untilRunning(t);
     const stored = JSON.parse(await readFile(keyFile, "utf8")) as NodeKey;
     expect(stored.preAuthKey).not.toBe(bogus.preAuthKey);
     const keys = await t.client.call("preAuthKeys.list");

@@ -51,6 +51,8 @@ export async function startTailscaleClient(
         TS_DEBUG_USE_DERP_HTTP: "1",
         // With only loopback, tailscaled would think it is offline and pause its control client.
         TS_ASSUME_NETWORK_UP_FOR_TEST: "1",
+        // Otherwise, as root, tailscaled keeps its log config in /var/lib/tailscale.
+        TS_LOGS_DIR: join(dir, "logs"),
       },
       reject: false,
       stdio: ["ignore", "ignore", "ignore"],
