@@ -1,6 +1,15 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
 import type { BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../protocol/schema.js";
 
+/**
+ * Text for a terminal: control characters (escape sequences that could retitle the window or
+ * move the cursor) shown as \xHH. Newlines and tabs stay; names and logs come from others.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 export function formatDuration(seconds: number): string {
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);

@@ -20,7 +20,15 @@ import {
 import { waitForExit } from "../home/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { HELPER_VERSION } from "../version.js";
-import { formatBridge, formatLogLine, formatNodes, formatStatus, formatTable, relativeTime } from "./format.js";
+import {
+  formatBridge,
+  formatLogLine,
+  printable,
+  formatNodes,
+  formatStatus,
+  formatTable,
+  relativeTime,
+} from "./format.js";
 
 /** Starting or restarting Headscale may take a while on a slow disk: allow more than the usual 15 s. */
 const LIFECYCLE_TIMEOUT_MS = 90_000;
@@ -42,7 +50,7 @@ const program = new Command("headscale-remote")
 const globals = () => program.opts<{ home?: string; json?: boolean }>();
 
 function print<T>(value: T, human: (value: T) => string): void {
-  console.log(globals().json ? JSON.stringify(value, null, 2) : human(value));
+  console.log(globals().json ? JSON.stringify(value, null, 2) : printable(human(value)));
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
@@ -200,7 +208,7 @@ program
   .option("-f, --follow", "keep printing new lines")
   .action(async (options: { lines: number; follow?: boolean }) => {
     const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
-    const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : formatLogLine(line));
+    const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : printable(formatLogLine(line)));
     const lines = await client.call("logs.tail", { lines: options.lines });
     if (!options.follow) {
       client.close();
@@ -365,12 +373,13 @@ function exitCodeFor(error: unknown): number {
 /** A usage mistake is one line and a pointer to the right help, not the whole usage text. */
 function oneLineUsageErrors(command: Command, path: string[]): void {
   command.showHelpAfterError(`(see ${[...path, "--help"].join(" ")})`);
+  command.configureOutput({ outputError: (text, write) => write(printable(text)) });
   command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.badInput));
   for (const sub of command.commands) oneLineUsageErrors(sub, [...path, sub.name()]);
 }
 oneLineUsageErrors(program, ["headscale-remote"]);
 
 program.parseAsync().catch((error: unknown) => {
-  console.error(`headscale-remote: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(printable(`headscale-remote: ${error instanceof Error ? error.message : String(error)}`));
   process.exit(exitCodeFor(error));
 });

@@ -8,11 +8,15 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { defaultHome, homePaths } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
+import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
 import { projectRoot } from "../headscale/binary.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 
 export function resolveHome(home?: string, env = process.env): string {
+  if (home !== undefined && home.trim() === "") {
+    throw new Error("--home is empty: give a folder, or leave the option out for the default home");
+  }
   return home || defaultHome(process.platform, env, homedir());
 }
 
@@ -41,6 +45,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());
+  await checkHome(paths); // write nothing into a folder that is not a home
   await ensurePrivateDir(paths.logDir);
   const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.

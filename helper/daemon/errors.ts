@@ -5,6 +5,7 @@ import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";
 import { DamagedStateError } from "../accounts/device-key-store.js";
 import { redact } from "../logs/redact.js";
+import { NotOurHomeError } from "../home/home-dir.js";
 import { AddonMissingError, BridgeError } from "../tailnet/bridge.js";
 import { ErrorCode } from "../protocol/schema.js";
 
@@ -58,6 +59,7 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   const message = redact(error instanceof Error ? error.message : String(error));
   if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message };
   if (error instanceof NotFoundError) return { code: ErrorCode.NotFound, message };
+  if (error instanceof NotOurHomeError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof BadInputError) return { code: ErrorCode.InvalidParams, message };
   if (error instanceof HeadscaleStartError)
     return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };

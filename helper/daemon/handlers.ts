@@ -11,6 +11,7 @@ import {
   writeHeadscaleConfig,
 } from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
+import { headscaleVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
 import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/rest-schemas.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
@@ -117,6 +118,11 @@ export function createHandlers(parts: HelperParts): Handlers {
     const previous = parts.settings();
     let next = mergeSettings(previous, patch);
     const binary = await parts.resolveBinary(next); // refuses a headscalePath that is not there
+    if (patch.headscalePath && !(await headscaleVersion(binary))) {
+      throw new ConfigError(
+        `headscalePath: ${binary} is not a Headscale executable (\`${binary} version\` did not answer as Headscale does)`,
+      );
+    }
     // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
     const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: parts.settings().bridge });
     if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {

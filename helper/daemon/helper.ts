@@ -3,19 +3,19 @@
  * Everything long-lived in the product is owned here.
  */
 import { hostname, tmpdir, userInfo } from "node:os";
-import { execa } from "execa";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { addressesFromSettings, connectableAddress } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
 import { AdminClient } from "../headscale/admin-client.js";
 import { ApiKeyManager } from "../headscale/api-key.js";
-import { findHeadscale } from "../headscale/binary.js";
-import { headscaleEnv, secretEnv } from "../headscale/child-env.js";
+import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
+import { secretEnv } from "../headscale/child-env.js";
 import { endOrphan } from "../headscale/pid-file.js";
 import { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import { acquireHomeLock } from "../home/lock.js";
 import { homePaths, type HomePaths } from "../home/paths.js";
+import { ensureHome } from "../home/home-dir.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 import { LogStore } from "../logs/log-store.js";
 import type { Settings } from "../protocol/schema.js";
@@ -54,19 +54,11 @@ export interface RunningHelper {
   close(): Promise<void>;
 }
 
-async function binaryVersion(binary: string): Promise<string | null> {
-  const result = await execa(binary, ["version"], {
-    env: headscaleEnv(process.env),
-    extendEnv: false,
-    reject: false,
-    timeout: 10_000,
-  });
-  return /version (v\S+)/.exec(result.stdout)?.[1] ?? null;
-}
-
 export async function startHelper(options: HelperOptions): Promise<RunningHelper> {
   const paths = homePaths(options.home, tmpdir());
-  await ensurePrivateDir(paths.home);
+  // Everything the helper and Headscale create (the database included) is the user's alone.
+  process.umask(0o077);
+  await ensureHome(paths);
   for (const dir of ["state", "secrets", "logs"]) await ensurePrivateDir(`${paths.home}/${dir}`);
   const lock = await acquireHomeLock(paths.helperLock, paths.home);
   try {
@@ -109,7 +101,7 @@ async function assemble(
       if (versionOf !== binary) {
         versionOf = binary;
         version = null;
-        void binaryVersion(binary).then((v) => versionOf === binary && (version = v));
+        void headscaleVersion(binary).then((v) => versionOf === binary && (version = v));
       }
       return binary;
     },

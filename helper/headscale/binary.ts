@@ -1,14 +1,16 @@
 /** Finds the Headscale executable: the user's explicit path, the project-built one, then PATH. */
 import { constants } from "node:fs";
 import { access, chmod, readFile, stat } from "node:fs/promises";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, sep } from "node:path";
+import { execa } from "execa";
+import { headscaleEnv } from "./child-env.js";
 import { fileURLToPath } from "node:url";
 
 export class HeadscaleNotFoundError extends Error {
   constructor(tried: string[]) {
     super(
       `Headscale was not found (tried ${tried.join(", ") || "nothing"}). ` +
-        "Run `npm run build:headscale`, or set headscalePath with `headscale-remote config set`.",
+        "Run `npm run build:go` in the checkout, or set headscalePath with `headscale-remote config set`.",
     );
     this.name = "HeadscaleNotFoundError";
   }
@@ -48,12 +50,31 @@ export async function findHeadscale(explicit: string | undefined, env = process.
   throw new HeadscaleNotFoundError(candidates.slice(0, 3));
 }
 
-/** Copying, unpacking or code signing can drop the executable bit; put it back before each launch. */
+/**
+ * Before each launch. Copying or unpacking can drop the executable bit of the binary we built
+ * (.tools/bin): that one gets it back. Anyone else's file is never changed, only refused.
+ */
 export async function ensureExecutable(path: string): Promise<void> {
   try {
     await access(path, constants.X_OK);
   } catch {
+    const root = await projectRoot();
+    if (!root || !path.startsWith(join(root, ".tools", "bin") + sep)) {
+      throw new HeadscaleNotFoundError([`${path} (not executable)`]);
+    }
     const { mode } = await stat(path);
     await chmod(path, mode | 0o755);
   }
+}
+
+/** "v0.29.3" from `headscale version`, or null when the file does not answer as Headscale does. */
+export async function headscaleVersion(binary: string): Promise<string | null> {
+  const result = await execa(binary, ["version"], {
+    env: headscaleEnv(process.env),
+    extendEnv: false,
+    reject: false,
+    timeout: 10_000,
+  }).catch(() => undefined);
+  if (!result || result.exitCode !== 0) return null;
+  return /version (v\S+)/.exec(result.stdout)?.[1] ?? /^(v?\d+\.\d+\.\d+\S*)$/m.exec(result.stdout)?.[1] ?? null;
 }

@@ -3,16 +3,25 @@
  * write to a temp file beside the target (same filesystem), fsync, rename over it.
  */
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 
 export const SECRET_MODE = 0o600;
 export const DIR_MODE = 0o700;
 
+/**
+ * Makes a folder 0700 if it is missing. An existing folder keeps its mode (it may be a shared
+ * one the user chose as home), but must belong to this user: a folder someone else made in
+ * the temp dir under our socket folder's name is refused, not used.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  // mkdir's mode is masked by umask and ignored for folders that already exist.
-  await chmod(dir, DIR_MODE);
+  const created = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  if (created !== undefined) {
+    await chmod(dir, DIR_MODE); // mkdir's mode is masked by the umask
+    return;
+  }
+  const { uid } = await stat(dir);
+  if (process.getuid && uid !== process.getuid()) throw new Error(`${dir} belongs to another user; refusing to use it`);
 }
 
 export async function writeFileAtomic(path: string, data: string, mode = SECRET_MODE): Promise<void> {

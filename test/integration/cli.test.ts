@@ -1,7 +1,8 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/home/process-info.js";
@@ -190,6 +191,52 @@ describe("headscale-remote CLI", () => {
       expect(result.exitCode, args.join(" ")).toBe(code);
       expect(result.stderr.trim(), args.join(" ")).toMatch(stderr);
     }
+  });
+
+  it("never changes a file it does not own, and checks that headscalePath is Headscale", async () => {
+    const notExecutable = join(home, "..", `hr-copy-${process.pid}`);
+    await writeFile(notExecutable, "#!/bin/sh\necho hi\n", { mode: 0o644 });
+    try {
+      for (const path of ["/bin/true", notExecutable]) {
+        const result = await runCli(home, ["config", "set", `headscalePath=${path}`]);
+        expect(result.exitCode, path).toBe(2);
+        expect(result.stderr).toMatch(/headscalePath: .* is not a Headscale executable/);
+      }
+      expect((await stat(notExecutable)).mode & 0o777).toBe(0o644);
+      expect((await json(["config", "get"])).settings.headscalePath).toBeUndefined();
+    } finally {
+      await rm(notExecutable, { force: true });
+    }
+  });
+
+  it("uses an existing home as it is, refuses a folder that is not one, and an empty --home", async () => {
+    const shared = await mkdtemp(join(tmpdir(), "hr-shared-"));
+    const foreign = await mkdtemp(join(tmpdir(), "hr-foreign-"));
+    try {
+      await chmod(shared, 0o1777); // like /tmp: sticky, everyone's
+      await writeFile(join(foreign, "someone-elses.txt"), "keep me");
+      const ok = await runCli(shared, ["--json", "status"]);
+      expect(ok.exitCode).toBe(0);
+      expect((await stat(shared)).mode & 0o7777).toBe(0o1777);
+      expect((await stat(join(shared, "headscale.db"))).mode & 0o077).toBe(0); // the database is private
+      const refused = await runCli(foreign, ["status"]);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.stderr).toMatch(/is not empty and holds no settings\.json/);
+      expect(await readdir(foreign)).toEqual(["someone-elses.txt"]);
+      const empty = await runCli("", ["status"]);
+      expect(empty.exitCode).not.toBe(0);
+      expect(empty.stderr).toMatch(/--home is empty/);
+    } finally {
+      await shutDownAndRemove(shared);
+      await rm(foreign, { recursive: true, force: true });
+    }
+  });
+
+  it("escapes terminal control characters in what it prints", async () => {
+    const result = await runCli(home, ["keys", "mint", "--device-id", "evil\x1b]0;owned\x07"]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).not.toMatch(/\x1b|\x07/);
+    expect(result.stdout).toContain("evil\\x1b]0;owned\\x07");
   });
 
   it("shutdown stops Headscale and then the helper; with nothing running it says so", async () => {

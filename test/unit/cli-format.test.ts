@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatNodes, formatStatus, relativeTime } from "../../helper/cli/format.js";
+import { formatDuration, formatNodes, formatStatus, printable, relativeTime } from "../../helper/cli/format.js";
 import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
 import { sampleStatus } from "../support/samples.js";
 
@@ -63,5 +63,13 @@ describe("service definitions", () => {
       'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
     );
     expect(unit).toContain("Restart=on-failure");
+  });
+});
+
+describe("printable", () => {
+  it("shows control characters as \\xHH and keeps newlines and tabs", () => {
+    expect(printable("a\x1b]0;owned\x07b")).toBe("a\\x1b]0;owned\\x07b");
+    expect(printable("tab\tnew\nline\x7f\x9b")).toBe("tab\tnew\nline\\x7f\\x9b");
+    expect(printable("héllo wörld ✓")).toBe("héllo wörld ✓");
   });
 });

@@ -1,0 +1,48 @@
+/**
+ * The home folder itself. A new one is made 0700; an existing one is used as it is, never
+ * re-moded (it may be someone's shared folder), and only if it is ours: empty, or holding our
+ * settings.json.
+ */
+import { chmod, mkdir, readdir, stat } from "node:fs/promises";
+import { basename } from "node:path";
+import type { HomePaths } from "./paths.js";
+import { DIR_MODE, SECRET_MODE } from "./secure-fs.js";
+
+export class NotOurHomeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotOurHomeError";
+  }
+}
+
+/** Throws NotOurHomeError for a folder we must not use; true when the home already exists. Changes nothing. */
+export async function checkHome(paths: HomePaths): Promise<boolean> {
+  const info = await stat(paths.home).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (!info) return false;
+  if (!info.isDirectory()) throw new NotOurHomeError(`${paths.home} is not a folder`);
+  const entries = await readdir(paths.home);
+  // settings.json, or the folders a first run makes before it (a run killed in between).
+  const ours = [basename(paths.settings), "state", "secrets", "logs"];
+  if (entries.length > 0 && !entries.some((entry) => ours.includes(entry))) {
+    throw new NotOurHomeError(
+      `${paths.home} is not empty and holds no settings.json, so it is not a Headscale Remote home; ` +
+        "choose a new or empty folder",
+    );
+  }
+  return true;
+}
+
+export async function ensureHome(paths: HomePaths): Promise<void> {
+  if (!(await checkHome(paths))) {
+    await mkdir(paths.home, { recursive: true, mode: DIR_MODE });
+    await chmod(paths.home, DIR_MODE); // mkdir's mode is masked by the umask
+    return;
+  }
+  // Files an older version (or Headscale under a looser umask) left readable to others.
+  for (const file of [paths.database, `${paths.database}-wal`, `${paths.database}-shm`]) {
+    await chmod(file, SECRET_MODE).catch(() => {});
+  }
+}
