@@ -31,6 +31,12 @@ export class Accounts {
     },
   ) {}
 
+  /** "phone (family)": the device and account a key was minted for here, if it was. */
+  deviceOf(keyId: string): string | null {
+    const record = this.store.deviceOf(keyId);
+    return record ? `${record.deviceName ?? record.deviceId} (${record.account})` : null;
+  }
+
   /** The account's Headscale user, created on first use. */
   async ensureUser(account: string): Promise<{ id: string; name: string }> {
     const name = accountUserName(account);

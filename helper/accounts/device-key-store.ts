@@ -54,6 +54,13 @@ export class DeviceKeyStore {
     return this.records.get(deviceKeyId(account, deviceId));
   }
 
+  /** The device a pre-auth key was minted for, if it was minted here (undefined when damaged). */
+  deviceOf(keyId: string): DeviceKeyRecord | undefined {
+    if (this.damage) return undefined;
+    for (const record of this.records.values()) if (record.keyId === keyId) return record;
+    return undefined;
+  }
+
   async put(record: DeviceKeyRecord): Promise<void> {
     if (this.damage) throw this.damage;
     const next = new Map(this.records).set(deviceKeyId(record.account, record.deviceId), record);

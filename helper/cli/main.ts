@@ -11,6 +11,7 @@ import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js
 import { startHelper } from "../daemon/helper.js";
 import {
   ErrorCode,
+  Settings,
   type LogLine,
   type MethodName,
   type ParamsOf,
@@ -204,7 +205,7 @@ users
 program
   .command("logs")
   .description("print Headscale's recent log lines")
-  .option("-n, --lines <n>", "how many lines", (value) => Number.parseInt(value, 10), 100)
+  .option("-n, --lines <n>", "how many lines (0–100000)", count(100_000), 100)
   .option("-f, --follow", "keep printing new lines")
   .action(async (options: { lines: number; follow?: boolean }) => {
     const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
@@ -223,11 +224,13 @@ program
     await client.followLogs((line) => {
       if (line.seq > last) show(line);
     });
-    await new Promise<void>((resolve) => {
-      process.once("SIGINT", resolve);
-      client.onClose(resolve);
+    const ended = await new Promise<"interrupted" | "helper gone">((resolve) => {
+      process.once("SIGINT", () => resolve("interrupted"));
+      client.onClose(() => resolve("helper gone"));
     });
     client.close();
+    // The helper stopping is not what the person following asked for: say so, and fail.
+    if (ended === "helper gone") throw new HelperUnavailableError(client.socketPath, "it stopped while following");
   });
 
 const keys = program.command("keys").description("API keys and pre-auth keys");
@@ -261,8 +264,15 @@ keys
   .action(async () =>
     print(await call("preAuthKeys.list"), (list) =>
       formatTable(
-        ["ID", "USER", "REUSABLE", "USED", "EXPIRES"],
-        list.map((k) => [k.id, k.user ?? "", String(k.reusable), String(k.used), k.expiration ?? "never"]),
+        ["ID", "DEVICE", "USER", "REUSABLE", "USED", "EXPIRES"],
+        list.map((k) => [
+          k.id,
+          k.device ?? "",
+          k.user ?? "",
+          String(k.reusable),
+          String(k.used),
+          k.expiration ?? "never",
+        ]),
       ),
     ),
   );
@@ -275,18 +285,31 @@ const config = program
   .command("config")
   .description("the helper's settings (Headscale's config is generated from them)");
 config
-  .command("get", { isDefault: true })
-  .action(async () =>
-    print(
-      await call("config.get"),
-      (c) =>
-        `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`,
-    ),
-  );
+  .command("get [key]", { isDefault: true })
+  .description("all settings, or one")
+  .action(async (key?: string) => {
+    const view = await call("config.get");
+    if (key === undefined) {
+      return print(
+        view,
+        (c) =>
+          `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`,
+      );
+    }
+    if (!(key in Settings.shape)) {
+      throw new InvalidArgumentError(`no setting named ${key}; settings: ${Object.keys(Settings.shape).join(", ")}`);
+    }
+    const value = (view.settings as Record<string, unknown>)[key] ?? null;
+    print(value, (v) => (typeof v === "string" ? v : JSON.stringify(v, null, 2)));
+  });
 config
   .command("set <key=value...>")
   .description(
-    "change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text",
+    "change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text; " +
+      "`serverUrl=` or `headscalePath=` goes back to the default. Settings: " +
+      Object.keys(Settings.shape)
+        .filter((key) => key !== "bridge")
+        .join(", "),
   )
   .action(async (pairs: string[]) => {
     const patch: Record<string, unknown> = {};
@@ -302,6 +325,16 @@ config
     }
     print(await call("config.set", { patch: patch as SettingsPatch }, LIFECYCLE_TIMEOUT_MS), () => "Settings saved.");
   });
+
+/** A whole number written as digits only ("1e3", "0x10", "1.5" are refused, not misread), up to max. */
+function count(max: number) {
+  return (value: string): number => {
+    if (!/^\d{1,9}$/.test(value) || Number(value) > max) {
+      throw new InvalidArgumentError(`a whole number from 0 to ${max}`);
+    }
+    return Number(value);
+  };
+}
 
 /** A TCP port, written as digits only: "80x", "0" and "70000" are refused, not guessed at. */
 function port(value: string): number {
@@ -355,6 +388,7 @@ export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as 
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof HelperUnavailableError) return EXIT.unavailable;
+  if (error instanceof InvalidArgumentError) return EXIT.badInput;
   if (!(error instanceof HelperError)) return EXIT.failure;
   switch (error.code) {
     case ErrorCode.NotFound:

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
-import { describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
+import { CLEARABLE_SETTINGS, describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../home/ports.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
@@ -55,9 +55,19 @@ export async function loadSettings(paths: HomePaths): Promise<Settings> {
 }
 
 export function mergeSettings(current: Settings, patch: unknown): Settings {
-  const parsedPatch = SettingsPatch.safeParse(patch);
+  const cleared = new Set<string>();
+  const rest: Record<string, unknown> = { ...(patch as Record<string, unknown>) };
+  for (const key of CLEARABLE_SETTINGS) {
+    if (key in rest && (rest[key] === "" || rest[key] === null)) {
+      cleared.add(key);
+      delete rest[key];
+    }
+  }
+  const parsedPatch = SettingsPatch.safeParse(rest);
   if (!parsedPatch.success) throw new ConfigError(`invalid settings: ${describeIssues(parsedPatch.error)}`);
-  const merged = Settings.safeParse({ ...current, ...parsedPatch.data });
+  const base: Record<string, unknown> = { ...current };
+  for (const key of cleared) delete base[key];
+  const merged = Settings.safeParse({ ...base, ...parsedPatch.data });
   if (!merged.success) throw new ConfigError(`invalid settings: ${describeIssues(merged.error)}`);
   return merged.data;
 }

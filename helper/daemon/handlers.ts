@@ -226,7 +226,9 @@ export function createHandlers(parts: HelperParts): Handlers {
       );
       return result;
     }),
-    "preAuthKeys.list": viaHeadscale(async () => (await admin.listPreAuthKeys()).map(toPreAuthKey)),
+    "preAuthKeys.list": viaHeadscale(async () =>
+      (await admin.listPreAuthKeys()).map((key) => ({ ...toPreAuthKey(key), device: parts.accounts.deviceOf(key.id) })),
+    ),
     "preAuthKeys.expire": viaHeadscale(async ({ id }) => {
       // Headscale 0.29 answers success for an id it does not have.
       if (!(await admin.listPreAuthKeys()).some((key) => key.id === id)) {

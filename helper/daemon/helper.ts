@@ -2,7 +2,9 @@
  * The helper: assembles its parts for one home and serves them on the socket.
  * Everything long-lived in the product is owned here.
  */
+import { rm, rmdir } from "node:fs/promises";
 import { hostname, tmpdir, userInfo } from "node:os";
+import { dirname } from "node:path";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { addressesFromSettings, connectableAddress } from "../config/addresses.js";
@@ -193,6 +195,9 @@ async function assemble(
       await server.close();
       await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
       await supervisor.stop();
+      // The short socket folder in the temp dir (for a long home path) is ours to remove.
+      await rm(paths.headscaleSocket, { force: true });
+      if (dirname(paths.helperSocket) !== paths.home) await rmdir(dirname(paths.helperSocket)).catch(() => {});
       logs.append("helper", `helper ${process.pid} stopped`);
       await logs.close();
       await releaseLock();

@@ -30,6 +30,8 @@ export function projectRoot(): Promise<string | undefined> {
   return root;
 }
 
+const PACKAGE_MANAGER_BINS = ["/opt/homebrew/bin", "/usr/local/bin", "/opt/local/bin"];
+
 async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
@@ -44,10 +46,13 @@ export async function findHeadscale(explicit: string | undefined, env = process.
   const root = await projectRoot();
   if (root) candidates.push(join(root, ".tools", "bin", "headscale"));
   for (const dir of (env.PATH ?? "").split(delimiter)) if (dir) candidates.push(join(dir, "headscale"));
-  for (const candidate of candidates) {
+  // A helper Raycast starts on a Mac sees a minimal PATH: look where Homebrew and MacPorts install.
+  for (const dir of PACKAGE_MANAGER_BINS) candidates.push(join(dir, "headscale"));
+  const tried = [...new Set(candidates)];
+  for (const candidate of tried) {
     if (await isFile(candidate)) return candidate;
   }
-  throw new HeadscaleNotFoundError(candidates.slice(0, 3));
+  throw new HeadscaleNotFoundError(tried);
 }
 
 /**

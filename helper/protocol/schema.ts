@@ -3,6 +3,7 @@
  * The helper validates params with these schemas; clients validate results with them.
  */
 import { z } from "zod";
+import { durationProblem } from "../config/duration.js";
 
 export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
 export type HeadscaleState = z.infer<typeof HeadscaleState>;
@@ -50,6 +51,8 @@ export const PreAuthKey = z.object({
   expiration: z.string().nullable(),
   createdAt: z.string().nullable(),
   aclTags: z.array(z.string()),
+  /** The device (and account) it was minted for through the helper; null for other keys. */
+  device: z.string().nullable().optional(),
 });
 export type PreAuthKey = z.infer<typeof PreAuthKey>;
 
@@ -112,15 +115,30 @@ export const Status = z.object({
 export type Status = z.infer<typeof Status>;
 
 /** "90d", "12h", "30m", "45s": Headscale's own duration words. */
-export const Duration = z.string().regex(/^\d+(s|m|h|d|w)$/, 'a duration such as "90d", "12h" or "30m"');
+export const Duration = z.string().superRefine((text, ctx) => {
+  const problem = durationProblem(text);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 const Port = z.number().int().min(1).max(65535);
+
+/** The longest name or identifier anything here accepts (users, accounts, devices). */
+const MAX_NAME = 256;
+
+/** host:port with a port Headscale can listen on (1–65535; 0 would pick one we could not find). */
+const HostPort = z
+  .string()
+  .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, "host:port, e.g. 127.0.0.1:8080")
+  .refine((text) => {
+    const port = Number(text.slice(text.lastIndexOf(":") + 1));
+    return port >= 1 && port <= 65535;
+  }, "the port must be from 1 to 65535");
 
 /** The bridge's saved mappings and the identity of the node that serves them. */
 const BridgeSettings = z.object({
   mappings: z.array(z.object({ tailnetPort: Port, localPort: Port })).default([]),
   /** Whose Headscale user the node belongs to; the OS user's name when not set. */
-  account: z.string().min(1).max(256).optional(),
+  account: z.string().min(1).max(MAX_NAME).optional(),
   /** The node's tailnet name; the machine name, sanitised, when not set. */
   hostname: z
     .string()
@@ -144,11 +162,11 @@ const DatabaseSettings = z.discriminatedUnion("type", [
 
 /** What a person can set through the helper; Headscale's YAML is generated from it. */
 export const Settings = z.object({
-  listenAddr: z.string().regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, "host:port"),
+  listenAddr: HostPort,
   /** Defaults to http://<listenAddr>; set it to the address remote devices use. */
   serverUrl: z.url({ protocol: /^https?$/ }).optional(),
-  grpcListenAddr: z.string(),
-  stunListenAddr: z.string(),
+  grpcListenAddr: HostPort,
+  stunListenAddr: HostPort,
   database: DatabaseSettings.default({ type: "sqlite" }),
   /** embedded: Headscale's own DERP relay, no internet needed. public: Tailscale's relays. */
   derp: z.enum(["embedded", "public"]).default("embedded"),
@@ -163,20 +181,36 @@ export const Settings = z.object({
   bridge: BridgeSettings.default({ mappings: [] }),
 });
 export type Settings = z.infer<typeof Settings>;
+/** Optional settings a patch may clear (back to their default) with "" or null. */
+export const CLEARABLE_SETTINGS = ["serverUrl", "headscalePath"] as const;
+
 /** Only the keys a caller names: Settings' defaults must not fill in the rest of a patch. */
 export const SettingsPatch = z
   .object(
     Object.fromEntries(
-      Object.entries(Settings.shape).map(([key, schema]) => [
-        key,
-        (schema instanceof z.ZodDefault ? schema.unwrap() : schema).optional(),
-      ]),
+      Object.entries(Settings.shape).map(([key, schema]) => {
+        const plain = schema instanceof z.ZodDefault ? schema.unwrap() : schema;
+        const clearable = (CLEARABLE_SETTINGS as readonly string[]).includes(key);
+        return [key, (clearable ? z.union([plain, z.literal(""), z.null()]) : plain).optional()];
+      }),
     ),
   )
-  .strict() as unknown as z.ZodType<Partial<Settings>>;
-export type SettingsPatch = Partial<Settings>;
+  .strict() as unknown as z.ZodType<SettingsPatch>;
+export type SettingsPatch = {
+  [K in keyof Settings]?: Settings[K] | (K extends (typeof CLEARABLE_SETTINGS)[number] ? "" | null : never);
+};
 
 const NoParams = z.object({}).strict().optional();
+
+/** Headscale 0.29's own rule (util.ValidateUsername), checked here so it is one clear line. */
+const UserName = z
+  .string()
+  .max(MAX_NAME)
+  .regex(
+    /^\p{L}[\p{L}\p{Nd}._@-]+$/u,
+    "at least 2 characters: a letter first, then letters, digits, '-', '.', '_' or one '@'",
+  )
+  .refine((name) => (name.match(/@/g) ?? []).length <= 1, "at most one '@'");
 const NodeId = z.string().regex(/^\d+$/, "a numeric node ID");
 const Ok = z.object({ ok: z.literal(true) });
 
@@ -200,13 +234,19 @@ export const methods = {
   "headscale.stop": { params: NoParams, result: Status },
   "headscale.restart": { params: NoParams, result: Status },
 
-  "nodes.list": { params: z.object({ user: z.string().optional() }).strict().optional(), result: z.array(Node) },
+  "nodes.list": {
+    params: z
+      .object({ user: z.string().max(MAX_NAME).optional() })
+      .strict()
+      .optional(),
+    result: z.array(Node),
+  },
   "nodes.rename": { params: z.object({ id: NodeId, name: z.string().min(1).max(63) }).strict(), result: Node },
   "nodes.expire": { params: z.object({ id: NodeId }).strict(), result: Node },
   "nodes.delete": { params: z.object({ id: NodeId }).strict(), result: Ok },
 
   "users.list": { params: NoParams, result: z.array(User) },
-  "users.create": { params: z.object({ name: z.string().min(1) }).strict(), result: User },
+  "users.create": { params: z.object({ name: UserName }).strict(), result: User },
 
   "apiKeys.create": {
     params: z
@@ -221,9 +261,9 @@ export const methods = {
   "preAuthKeys.mint": {
     params: z
       .object({
-        deviceId: z.string().min(1).max(256),
-        deviceName: z.string().max(256).optional(),
-        account: z.string().min(1).max(256).optional(),
+        deviceId: z.string().min(1).max(MAX_NAME),
+        deviceName: z.string().max(MAX_NAME).optional(),
+        account: z.string().min(1).max(MAX_NAME).optional(),
       })
       .strict(),
     result: MintResult,
@@ -260,7 +300,7 @@ export const methods = {
       .object({
         localPort: Port,
         tailnetPort: Port.optional(),
-        account: z.string().min(1).max(256).optional(),
+        account: z.string().min(1).max(MAX_NAME).optional(),
         hostname: BridgeSettings.shape.hostname,
       })
       .strict(),

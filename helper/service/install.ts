@@ -37,11 +37,11 @@ export async function installService(spec: ServiceSpec): Promise<ServiceResult> 
   const failed =
     (await run("systemctl", ["--user", "daemon-reload"])) ??
     (await run("systemctl", ["--user", "enable", "--now", SYSTEMD_UNIT]));
-  if (failed)
-    return {
-      file,
-      note: `wrote the unit, but systemctl --user failed (${failed}); run: systemctl --user enable --now ${SYSTEMD_UNIT}`,
-    };
+  if (failed) {
+    throw new Error(
+      `wrote ${file}, but systemctl --user failed (${failed}); run: systemctl --user enable --now ${SYSTEMD_UNIT}`,
+    );
+  }
   return { file, note: `enabled and started with systemctl --user enable --now ${SYSTEMD_UNIT}` };
 }
 

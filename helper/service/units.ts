@@ -30,14 +30,17 @@ export function launchdPlist({ nodePath, cliPath, home }: ServiceSpec): string {
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
   <key>ProcessType</key><string>Background</string>
-  <key>StandardErrorPath</key><string>${xml(home)}/logs/helper.err</string>
+  <key>StandardErrorPath</key><string>${xml(home)}/logs/helper-stderr.log</string>
 </dict>
 </plist>
 `;
 }
 
-/** systemd quotes arguments with C-style escapes inside double quotes. */
-const quote = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+/**
+ * systemd quotes arguments with C-style escapes inside double quotes, and expands `%`
+ * specifiers even there: a literal `%` is written `%%`.
+ */
+const quote = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%")}"`;
 
 export function systemdUnit({ nodePath, cliPath, home }: ServiceSpec): string {
   return `[Unit]

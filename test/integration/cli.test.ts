@@ -1,5 +1,5 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -229,6 +229,80 @@ describe("headscale-remote CLI", () => {
     } finally {
       await shutDownAndRemove(shared);
       await rm(foreign, { recursive: true, force: true });
+    }
+  });
+
+  it("accepts plain whole numbers and sane durations only, naming the flag or setting", async () => {
+    const cases: [string[], RegExp][] = [
+      [["logs", "-n", "1e3"], /lines.*a whole number from 0 to 100000/],
+      [["logs", "-n", "0x10"], /a whole number/],
+      [["logs", "-n", "1.5"], /a whole number/],
+      [["logs", "-n", "abc"], /a whole number/],
+      [["keys", "api", "--expiration", "0d"], /expiration: a duration longer than zero/],
+      [["keys", "api", "--expiration", "9999999999999999d"], /expiration: a duration such as/],
+      [["keys", "api", "--expiration", "99999d"], /at most ten years/],
+      [["config", "set", "listenAddr=127.0.0.1:99999"], /listenAddr: the port must be from 1 to 65535/],
+      [["config", "set", "listenAddr=127.0.0.1:0"], /listenAddr: the port must be from 1 to 65535/],
+      [["config", "set", "clientKeyExpiration=0s"], /clientKeyExpiration: a duration longer than zero/],
+      [["users", "create", "x".repeat(300)], /name: .*(256|at least 2)/],
+      [["users", "create", "9lives"], /a letter first/],
+      [["users", "create", "a@b@c"], /at most one '@'/],
+    ];
+    for (const [args, stderr] of cases) {
+      const result = await runCli(home, args);
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr.split("\n")[0], args.join(" ")).toMatch(stderr);
+    }
+    expect((await runCli(home, ["logs", "-n", "3"])).stdout.split("\n")).toHaveLength(3);
+  });
+
+  it("clears serverUrl with `serverUrl=`, reads one setting with config get KEY, and names the device of a key", async () => {
+    await runCli(home, ["config", "set", "serverUrl=https://hs.example.test"]);
+    expect((await runCli(home, ["config", "get", "serverUrl"])).stdout.trim()).toBe("https://hs.example.test");
+    const cleared = await runCli(home, ["config", "set", "serverUrl="]);
+    expect(cleared.exitCode).toBe(0);
+    const settings = (await json(["config", "get"])).settings;
+    expect(settings.serverUrl).toBeUndefined();
+    expect((await json(["status"])).headscale.serverUrl).toBe(`http://${settings.listenAddr}`);
+    const unknown = await runCli(home, ["config", "get", "nope"]);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/no setting named nope; settings: listenAddr, serverUrl/);
+    const minted = await json(["keys", "mint", "--device-id", "tablet-7", "--device-name", "Tablet"]);
+    const keys = await runCli(home, ["keys", "list"]);
+    expect(keys.stdout).toMatch(/DEVICE/);
+    expect(keys.stdout).toContain(`Tablet (${minted.account})`);
+  });
+
+  it("logs -f says so and fails when the helper goes away", async () => {
+    const fresh = await tempHome();
+    try {
+      await runCli(fresh, ["status"]);
+      const { execa } = await import("execa");
+      const follow = execa(process.execPath, [await cliPath(), "--home", fresh, "logs", "-f", "-n", "1"], {
+        reject: false,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await runCli(fresh, ["shutdown"]);
+      const result = await follow;
+      expect(result.exitCode).toBe(4);
+      expect(result.stderr).toMatch(/it stopped while following/);
+    } finally {
+      await shutDownAndRemove(fresh);
+    }
+  });
+
+  it("leaves no socket folder behind in the temp dir for a long home path", async () => {
+    const long = join(await tempHome(), "a-rather-long-folder-name-".repeat(4));
+    const socketDir = dirname(helperSocketPath(long));
+    expect(socketDir).not.toBe(long);
+    try {
+      expect((await runCli(long, ["status"])).exitCode).toBe(0);
+      expect(await readdir(socketDir)).toContain("helper.sock");
+      expect((await runCli(long, ["shutdown"])).exitCode).toBe(0);
+      await expect(stat(socketDir)).rejects.toThrow(/ENOENT/);
+    } finally {
+      await shutDownAndRemove(long);
+      await rm(dirname(long), { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, formatNodes, formatStatus, printable, relativeTime } from "../../helper/cli/format.js";
-import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
 import { sampleStatus } from "../support/samples.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
@@ -41,28 +40,6 @@ describe("CLI formatting", () => {
     expect(text).toContain("Headscale   crashed");
     expect(text).toContain("Last error  it broke");
     expect(text).toContain("FTL bad config");
-  });
-});
-
-describe("service definitions", () => {
-  const spec = {
-    nodePath: "/usr/bin/node",
-    cliPath: "/opt/hr/dist/helper/cli/main.js",
-    home: "/Users/me/Library/Application Support/Headscale Remote",
-  };
-  it("launchd agent runs the helper at load and keeps it alive", () => {
-    const plist = launchdPlist(spec);
-    expect(plist).toContain("<string>/opt/hr/dist/helper/cli/main.js</string>\n    <string>helper</string>");
-    expect(plist).toContain("<key>RunAtLoad</key><true/>");
-    expect(plist).toContain("Application Support/Headscale Remote</string>");
-  });
-  it("systemd unit quotes paths with spaces and restarts on failure", () => {
-    const unit = systemdUnit(spec);
-    expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/hr/dist/helper/cli/main.js" helper');
-    expect(unit).toContain(
-      'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
-    );
-    expect(unit).toContain("Restart=on-failure");
   });
 });
 

@@ -1,0 +1,30 @@
+/** The launchd agent and systemd unit texts (pure). */
+import { describe, expect, it } from "vitest";
+import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
+
+describe("service definitions", () => {
+  const spec = {
+    nodePath: "/usr/bin/node",
+    cliPath: "/opt/hr/dist/helper/cli/main.js",
+    home: "/Users/me/Library/Application Support/Headscale Remote",
+  };
+  it("launchd agent runs the helper at load and keeps it alive", () => {
+    const plist = launchdPlist(spec);
+    expect(plist).toContain("<string>/opt/hr/dist/helper/cli/main.js</string>\n    <string>helper</string>");
+    expect(plist).toContain("<key>RunAtLoad</key><true/>");
+    expect(plist).toContain("Application Support/Headscale Remote</string>");
+  });
+  it("systemd unit quotes paths with spaces and restarts on failure", () => {
+    const unit = systemdUnit(spec);
+    expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/hr/dist/helper/cli/main.js" helper');
+    expect(unit).toContain(
+      'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
+    );
+    expect(unit).toContain("Restart=on-failure");
+  });
+  it("systemd unit keeps a % in a path literal, and both write stderr to the one documented file", () => {
+    const unit = systemdUnit({ ...spec, home: "/home/me/100% mine" });
+    expect(unit).toContain('Environment="HEADSCALE_REMOTE_HOME=/home/me/100%% mine"');
+    expect(launchdPlist(spec)).toContain("/logs/helper-stderr.log</string>");
+  });
+});
