@@ -65,6 +65,18 @@ async function killHelper(): Promise<void> {
 
 const dial = (port: number) => dialTailnet(laptop.socks5Port!, nodeIp, port);
 
+/** The laptop learns the node (and its endpoints) through Headscale: wait until it reaches it. */
+const untilLaptopReachesNode = () =>
+  until(
+    "the laptop reaches the node",
+    () =>
+      laptop.cli(["ping", "--c=1", "--timeout=5s", nodeIp]).then(
+        () => true,
+        () => false,
+      ),
+    (ok) => ok,
+  );
+
 beforeAll(async () => {
   if (!(await onlyLoopback())) throw new Error("refusing to run a tailnet outside a loopback-only network namespace");
   home = await tempHome();
@@ -77,6 +89,7 @@ beforeAll(async () => {
   const minted = await client.call("preAuthKeys.mint", { deviceId: "laptop", account: "family" });
   expect(minted).toMatchObject({ remoteHostname: "bridge-host", remoteIp: nodeIp });
   laptop = await startTailscaleClient("laptop", minted.coordinationUrl, minted.preAuthKey, { socks5: true });
+  await untilLaptopReachesNode();
 });
 
 afterAll(async () => {
@@ -205,6 +218,7 @@ describe("the tailnet bridge", () => {
       () => client.call("nodes.list"),
       (nodes) => nodes.some((n) => n.ipAddresses.includes(nodeIp) && n.online),
     );
+    await untilLaptopReachesNode();
     const socket = await dial(ECHO_PORT);
     const { sent, received } = await echoTransfer(socket, 1 << 20);
     socket.destroy();
@@ -227,16 +241,7 @@ describe("the tailnet bridge", () => {
     expect(status.mappings.map((m) => m.tailnetPort).sort()).toEqual([ECHO_PORT, WS_PORT]);
     expect(await readFile(paths.tailnetKey, "utf8")).toBe(keyFile);
     expect((await client.call("preAuthKeys.list")).length).toBe(keysBefore);
-    // The laptop learns the node's new endpoints through Headscale: wait until it reaches it.
-    await until(
-      "the laptop reaches the node",
-      () =>
-        laptop.cli(["ping", "--c=1", "--timeout=5s", nodeIp]).then(
-          () => true,
-          () => false,
-        ),
-      (ok) => ok,
-    );
+    await untilLaptopReachesNode();
     const socket = await dial(ECHO_PORT);
     const { sent, received } = await echoTransfer(socket, 1 << 20);
     socket.destroy();
@@ -254,15 +259,7 @@ describe("the tailnet bridge", () => {
     expect(back.filter((n) => n.givenName === "bridge-host")).toHaveLength(1);
     const status = await until("running again", bridgeStatus, running);
     nodeIp = status.ipv4!;
-    await until(
-      "the laptop reaches the node",
-      () =>
-        laptop.cli(["ping", "--c=1", "--timeout=5s", nodeIp]).then(
-          () => true,
-          () => false,
-        ),
-      (ok) => ok,
-    );
+    await untilLaptopReachesNode();
     const socket = await dial(ECHO_PORT);
     const { sent, received } = await echoTransfer(socket, 1 << 20);
     socket.destroy();

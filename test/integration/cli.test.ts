@@ -306,6 +306,20 @@ describe("headscale-remote CLI", () => {
     }
   });
 
+  it("service install says it failed when systemctl --user cannot enable the unit (no user session here)", async () => {
+    const fakeHome = await mkdtemp(join(tmpdir(), "hr-user-"));
+    try {
+      // HOME moves where the unit is written; this machine has no systemd user session to enable it.
+      const result = await runCli(home, ["service", "install"], { HOME: fakeHome, XDG_RUNTIME_DIR: fakeHome });
+      const unit = join(fakeHome, ".config", "systemd", "user", "headscale-remote.service");
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/wrote .*headscale-remote\.service, but systemctl --user failed/);
+      expect(await readFile(unit, "utf8")).toContain(`HEADSCALE_REMOTE_HOME=${home}`);
+    } finally {
+      await rm(fakeHome, { recursive: true, force: true });
+    }
+  });
+
   it("escapes terminal control characters in what it prints", async () => {
     const result = await runCli(home, ["keys", "mint", "--device-id", "evil\x1b]0;owned\x07"]);
     expect(result.exitCode).toBe(0);
