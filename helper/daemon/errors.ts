@@ -6,7 +6,8 @@ import { ConfigError } from "../config/settings-store.js";
 import { DamagedStateError } from "../accounts/device-key-store.js";
 import { redact } from "../logs/redact.js";
 import { NotOurHomeError } from "../home/home-dir.js";
-import { AddonMissingError, BridgeError } from "../tailnet/bridge.js";
+import { AddonMissingError } from "../tailnet/addon.js";
+import { BridgeError } from "../tailnet/bridge.js";
 import { ErrorCode } from "../protocol/schema.js";
 
 export class NotRunningError extends Error {

@@ -12,7 +12,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { BridgeMapping, BridgeStatus, Settings, TailnetStatus } from "../protocol/schema.js";
 import { SerialQueue } from "../util/serial-queue.js";
-import { AddonMissingError, type TailnetAddon } from "./addon.js";
+import type { TailnetAddon } from "./addon.js";
 import type { NodeKey, NodeKeyStore } from "./node-key-store.js";
 import { TailnetNode } from "./node.js";
 
@@ -331,5 +331,3 @@ export class TailnetBridge {
     return this.queue.run(() => this.stopNow());
   }
 }
-
-export { AddonMissingError };

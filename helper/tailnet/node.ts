@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import { z } from "zod";
+import { BridgeMapping } from "../protocol/schema.js";
 import type { TailnetAddon } from "./addon.js";
 
 export interface TailnetNodeOptions {
@@ -26,14 +27,8 @@ export const NativeStatus = z.object({
   ipv6: z.string().optional(),
   forwards: z
     .array(
-      z.object({
-        tailnetPort: z.number(),
-        localPort: z.number(),
-        active: z.number(),
-        total: z.number(),
-        refused: z.number(),
-        bytesIn: z.number(),
-        bytesOut: z.number(),
+      BridgeMapping.extend({
+        // Go leaves out what it has not seen yet.
         lastError: z.string().optional(),
         lastClient: z.string().optional(),
       }),

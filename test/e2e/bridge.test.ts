@@ -65,6 +65,14 @@ async function killHelper(): Promise<void> {
 
 const dial = (port: number) => dialTailnet(laptop.socks5Port!, nodeIp, port);
 
+/** Sends `bytes` through the bridge to the echo service and checks they come back intact. */
+async function expectEcho(bytes: number): Promise<void> {
+  const socket = await dial(ECHO_PORT);
+  const { sent, received } = await echoTransfer(socket, bytes);
+  socket.destroy();
+  expect(received).toBe(sent);
+}
+
 /** The laptop learns the node (and its endpoints) through Headscale: wait until it reaches it. */
 const untilLaptopReachesNode = () =>
   until(
@@ -112,11 +120,8 @@ describe("the tailnet bridge", () => {
 
   it("carries 256 MiB to a local echo and back intact, and counts it", async () => {
     const before = mapping(await bridgeStatus(), ECHO_PORT);
-    const socket = await dial(ECHO_PORT);
     const bytes = 256 * 1024 * 1024;
-    const { sent, received } = await echoTransfer(socket, bytes);
-    socket.destroy();
-    expect(received).toBe(sent);
+    await expectEcho(bytes);
     const after = mapping(await bridgeStatus(), ECHO_PORT);
     expect(after.bytesIn - before.bytesIn).toBeGreaterThanOrEqual(bytes);
     expect(after.bytesOut - before.bytesOut).toBeGreaterThanOrEqual(bytes);
@@ -185,10 +190,7 @@ describe("the tailnet bridge", () => {
     expect(mapping(refused, ECHO_PORT).lastError).toMatch(/refused/);
 
     echo = await startEchoService(port);
-    const again = await dial(ECHO_PORT);
-    const { sent, received } = await echoTransfer(again, 1 << 20);
-    again.destroy();
-    expect(received).toBe(sent);
+    await expectEcho(1 << 20);
   });
 
   it("closes the local side when a client aborts mid-transfer", async () => {
@@ -219,10 +221,7 @@ describe("the tailnet bridge", () => {
       (nodes) => nodes.some((n) => n.ipAddresses.includes(nodeIp) && n.online),
     );
     await untilLaptopReachesNode();
-    const socket = await dial(ECHO_PORT);
-    const { sent, received } = await echoTransfer(socket, 1 << 20);
-    socket.destroy();
-    expect(received).toBe(sent);
+    await expectEcho(1 << 20);
   });
 
   it("comes back after kill -9 with the same IP and no new key, and Headscale is not orphaned", async () => {
@@ -242,10 +241,7 @@ describe("the tailnet bridge", () => {
     expect(await readFile(paths.tailnetKey, "utf8")).toBe(keyFile);
     expect((await client.call("preAuthKeys.list")).length).toBe(keysBefore);
     await untilLaptopReachesNode();
-    const socket = await dial(ECHO_PORT);
-    const { sent, received } = await echoTransfer(socket, 1 << 20);
-    socket.destroy();
-    expect(received).toBe(sent);
+    await expectEcho(1 << 20);
   });
 
   it("joins again as a new node when it is deleted through the helper", async () => {
@@ -260,10 +256,7 @@ describe("the tailnet bridge", () => {
     const status = await until("running again", bridgeStatus, running);
     nodeIp = status.ipv4!;
     await untilLaptopReachesNode();
-    const socket = await dial(ECHO_PORT);
-    const { sent, received } = await echoTransfer(socket, 1 << 20);
-    socket.destroy();
-    expect(received).toBe(sent);
+    await expectEcho(1 << 20);
   });
 
   it("removes a mapping: its port no longer answers, the other still does", async () => {
