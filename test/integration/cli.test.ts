@@ -228,7 +228,7 @@ describe("headscale-remote CLI", () => {
       expect(empty.stderr).toMatch(/--home is empty/);
     } finally {
       await shutDownAndRemove(shared);
-      await rm(foreign, { recursive: true, force: true });
+      await shutDownAndRemove(foreign); // had a helper started there by mistake, it is stopped too
     }
   });
 
