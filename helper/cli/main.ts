@@ -361,7 +361,13 @@ bridge
   .command("down")
   .description("stop forwarding one tailnet port, or all of them (the node then leaves)")
   .option("--tailnet-port <port>", "only this mapping", port)
-  .action(async (options: { tailnetPort?: number }) => print(await call("bridge.down", options), formatBridge));
+  .action(async (options: { tailnetPort?: number }) =>
+    print(await call("bridge.down", options), (bridge) =>
+      options.tailnetPort === undefined
+        ? "Removed every mapping; this computer's node has left the tailnet (it keeps its identity for the next bridge up)."
+        : `Tailnet port ${options.tailnetPort} is no longer forwarded.\n\n${formatBridge(bridge)}`,
+    ),
+  );
 bridge
   .command("status", { isDefault: true })
   .description("the node's state and addresses, and each mapping's counters")

@@ -67,6 +67,8 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
+  if (error instanceof BridgeError && error.kind === "bad-input") return { code: ErrorCode.InvalidParams, message };
+  if (error instanceof BridgeError && error.kind === "not-found") return { code: ErrorCode.NotFound, message };
   if (error instanceof AddonMissingError || error instanceof BridgeError)
     return { code: ErrorCode.BridgeUnavailable, message };
   if (error instanceof HeadscaleApiError) {

@@ -159,6 +159,14 @@ async function assemble(
         );
       }
     },
+    rename: async (ipv4, name) => {
+      try {
+        const node = (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4));
+        if (node && node.givenName !== name) await admin.renameNode(node.id, name);
+      } catch (error) {
+        logs.append("helper", `[tailnet] could not rename the node in Headscale: ${(error as Error).message}`);
+      }
+    },
     defaultAccount: userInfo().username,
     defaultHostname: tailnetHostname(hostname()),
     log: (text) => logs.append("helper", text),
@@ -173,6 +181,7 @@ async function assemble(
       await apiKeys.get();
       setImmediate(() => counts.start()); // after the start request's answer has gone out
       void bridge.ensure(); // provisioning the node's key needs the API key
+      void bridge.followControl();
     } catch (error) {
       logs.append("helper", `API key: ${(error as Error).message}`);
     }

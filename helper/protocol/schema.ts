@@ -125,6 +125,11 @@ const Port = z.number().int().min(1).max(65535);
 /** The longest name or identifier anything here accepts (users, accounts, devices). */
 const MAX_NAME = 256;
 
+/** A node's name on the tailnet, as Headscale accepts it. */
+const DnsLabel = z
+  .string()
+  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a DNS label: a-z, 0-9 and inner dashes, at most 63");
+
 /** host:port with a port Headscale can listen on (1–65535; 0 would pick one we could not find). */
 const HostPort = z
   .string()
@@ -140,10 +145,7 @@ const BridgeSettings = z.object({
   /** Whose Headscale user the node belongs to; the OS user's name when not set. */
   account: z.string().min(1).max(MAX_NAME).optional(),
   /** The node's tailnet name; the machine name, sanitised, when not set. */
-  hostname: z
-    .string()
-    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, "a DNS label: a-z, 0-9 and inner dashes, at most 63")
-    .optional(),
+  hostname: DnsLabel.optional(),
 });
 
 const DatabaseSettings = z.discriminatedUnion("type", [
@@ -241,7 +243,7 @@ export const methods = {
       .optional(),
     result: z.array(Node),
   },
-  "nodes.rename": { params: z.object({ id: NodeId, name: z.string().min(1).max(63) }).strict(), result: Node },
+  "nodes.rename": { params: z.object({ id: NodeId, name: DnsLabel }).strict(), result: Node },
   "nodes.expire": { params: z.object({ id: NodeId }).strict(), result: Node },
   "nodes.delete": { params: z.object({ id: NodeId }).strict(), result: Ok },
 
@@ -301,7 +303,8 @@ export const methods = {
         localPort: Port,
         tailnetPort: Port.optional(),
         account: z.string().min(1).max(MAX_NAME).optional(),
-        hostname: BridgeSettings.shape.hostname,
+        /** Any name: it is made a DNS label as the machine's own name is ("My Mac" → my-mac). */
+        hostname: z.string().min(1).max(MAX_NAME).optional(),
       })
       .strict(),
     result: BridgeStatus,

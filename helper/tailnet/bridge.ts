@@ -14,6 +14,7 @@ import type { BridgeMapping, BridgeStatus, Settings, TailnetStatus } from "../pr
 import { SerialQueue } from "../util/serial-queue.js";
 import type { TailnetAddon } from "./addon.js";
 import type { NodeKey, NodeKeyStore } from "./node-key-store.js";
+import { tailnetHostname } from "./hostname.js";
 import { TailnetNode } from "./node.js";
 
 type BridgeSettings = Settings["bridge"];
@@ -32,6 +33,8 @@ export interface BridgeOptions {
   provision: (account: string) => Promise<NodeKey>;
   /** Best effort: expires a key the node no longer uses and deletes the node it made. */
   retire: (key: NodeKey, ipv4: string | undefined) => Promise<void>;
+  /** Best effort: gives the node at this address a new name in Headscale too. */
+  rename: (ipv4: string, name: string) => Promise<void>;
   defaultAccount: string;
   defaultHostname: string;
   log: (text: string) => void;
@@ -39,8 +42,12 @@ export interface BridgeOptions {
   verbose?: boolean;
 }
 
+/** What a bridge request got wrong: the helper turns the kind into its error code. */
 export class BridgeError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: "bad-input" | "not-found" | "unavailable" = "unavailable",
+  ) {
     super(message);
     this.name = "BridgeError";
   }
@@ -112,6 +119,7 @@ export class TailnetBridge {
       throw new BridgeError(`cannot get a key for this computer's node yet: ${(error as Error).message}`);
     }
     await this.options.keys.save(key);
+    this.lastError = null;
     this.options.log(`[tailnet] provisioned a key for this computer's node (user ${key.user})`);
     return key;
   }
@@ -218,6 +226,19 @@ export class TailnetBridge {
   }
 
   /**
+   * After Headscale started: a node still pointed at an address Headscale no longer listens on
+   * (listenAddr changed) starts again, with its login, at the new one.
+   */
+  followControl(): Promise<void> {
+    return this.background(async () => {
+      if (!this.node || this.node.options.controlUrl === this.options.controlUrl()) return;
+      this.options.log(`[tailnet] Headscale moved to ${this.options.controlUrl()}; the node follows`);
+      await this.stopNow();
+      await this.startNow();
+    });
+  }
+
+  /**
    * Headscale 0.29 keeps serving a deleted node's open map session, so the node cannot tell
    * it was deleted: the helper calls this when it deletes a node itself.
    */
@@ -231,6 +252,7 @@ export class TailnetBridge {
 
   /** Adds (or keeps) a mapping and saves it; the node comes up if it is not. */
   add(request: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) {
+    if (request.hostname !== undefined) request = { ...request, hostname: tailnetHostname(request.hostname) };
     return this.queue.run(async () => {
       await this.options.loadAddon();
       const tailnetPort = request.tailnetPort ?? request.localPort;
@@ -239,6 +261,7 @@ export class TailnetBridge {
       if (existing && existing.localPort !== request.localPort) {
         throw new BridgeError(
           `tailnet port ${tailnetPort} already forwards to local port ${existing.localPort}; remove that mapping first`,
+          "bad-input",
         );
       }
       const newAccount = request.account !== undefined && request.account !== this.account();
@@ -259,6 +282,8 @@ export class TailnetBridge {
       }
       await this.options.saveSettings(next);
       if (newKey && oldKey && oldKey.keyId !== newKey.keyId) await this.options.retire(oldKey, oldIp);
+      // Headscale keeps a known node's given name when its host name changes: rename it there too.
+      if (newHostname && !newAccount && oldIp) await this.options.rename(oldIp, this.hostname());
       this.reconcile();
       if (this.node?.isStarted && !(this.node.status().forwards ?? []).some((f) => f.tailnetPort === tailnetPort)) {
         await this.options.saveSettings(current); // the port cannot be listened on: keep nothing of it
@@ -274,7 +299,7 @@ export class TailnetBridge {
     return this.queue.run(async () => {
       const current = this.options.settings();
       if (tailnetPort !== undefined && !current.mappings.some((m) => m.tailnetPort === tailnetPort)) {
-        throw new BridgeError(`tailnet port ${tailnetPort} is not forwarded`);
+        throw new BridgeError(`tailnet port ${tailnetPort} is not forwarded`, "not-found");
       }
       const mappings = tailnetPort === undefined ? [] : current.mappings.filter((m) => m.tailnetPort !== tailnetPort);
       await this.options.saveSettings({ ...current, mappings });
@@ -290,8 +315,11 @@ export class TailnetBridge {
     const native = this.node?.status();
     const hasMappings = this.options.settings().mappings.length > 0;
     let state: string = this.phase;
-    if (this.node) state = !native || native.state === "NoState" ? "Starting" : native.state;
-    else if (this.phase === "off" && hasMappings) state = "Starting";
+    if (this.node) {
+      // A join with a key passes through NeedsLogin: it needs nothing from the person.
+      const joining = !native || native.state === "NoState" || (native.state === "NeedsLogin" && !this.lastError);
+      state = joining ? "Starting" : native.state;
+    } else if (this.phase === "off" && hasMappings) state = "Starting";
     return {
       state,
       hostname: hasMappings || this.node ? this.hostname() : null,

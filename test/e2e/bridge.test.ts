@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { homePaths } from "../../helper/home/paths.js";
-import type { BridgeStatus } from "../../helper/protocol/schema.js";
+import { ErrorCode, type BridgeStatus } from "../../helper/protocol/schema.js";
 import { processesServing } from "../support/chaos.js";
 import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
 import {
@@ -257,6 +257,42 @@ describe("the tailnet bridge", () => {
     nodeIp = status.ipv4!;
     await untilLaptopReachesNode();
     await expectEcho(1 << 20);
+  });
+
+  it("refuses a second local port for a mapped tailnet port (exit-code kind: bad input)", async () => {
+    const error = await client.call("bridge.up", { localPort: 1, tailnetPort: ECHO_PORT }).catch((e) => e);
+    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error.message).toMatch(/already forwards to local port/);
+  });
+
+  it("renames the node in Headscale too when its hostname changes, taking any name", async () => {
+    const status = await client.call("bridge.up", {
+      localPort: echo.port,
+      tailnetPort: ECHO_PORT,
+      hostname: "Bridge Host 2",
+    });
+    expect(status.hostname).toBe("bridge-host-2");
+    nodeIp = (await until("running again", bridgeStatus, running)).ipv4!;
+    const nodes = await until(
+      "renamed in Headscale",
+      () => client.call("nodes.list"),
+      (list) => list.some((n) => n.ipAddresses.includes(nodeIp) && n.givenName === "bridge-host-2"),
+    );
+    expect(nodes.filter((n) => n.givenName.startsWith("bridge-host"))).toHaveLength(1);
+    await untilLaptopReachesNode();
+    await expectEcho(1 << 20);
+  });
+
+  it("follows Headscale to a new listen address", async () => {
+    const { freeTcpPort } = await import("../../helper/home/ports.js");
+    const port = await freeTcpPort();
+    await client.call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 });
+    await until(
+      "the node is online at the new address",
+      () => client.call("nodes.list"),
+      (nodes) => nodes.some((n) => n.ipAddresses.includes(nodeIp) && n.online),
+    );
+    expect((await bridgeStatus()).state).toBe("Running");
   });
 
   it("removes a mapping: its port no longer answers, the other still does", async () => {

@@ -247,6 +247,7 @@ describe("headscale-remote CLI", () => {
       [["users", "create", "x".repeat(300)], /name: .*(256|at least 2)/],
       [["users", "create", "9lives"], /a letter first/],
       [["users", "create", "a@b@c"], /at most one '@'/],
+      [["nodes", "rename", "1", "Bad Name"], /name: a DNS label/],
     ];
     for (const [args, stderr] of cases) {
       const result = await runCli(home, args);
