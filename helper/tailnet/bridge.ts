@@ -53,6 +53,9 @@ export class BridgeError extends Error {
   }
 }
 
+/** How long a node may say NeedsLogin before its saved login is taken as lost. */
+const LOGGED_OUT_GRACE_MS = 10_000;
+
 const NO_COUNTERS = { active: 0, total: 0, refused: 0, bytesIn: 0, bytesOut: 0, lastError: null, lastClient: null };
 
 export class TailnetBridge {
@@ -139,17 +142,25 @@ export class TailnetBridge {
     node.on("log", (text) => this.options.log(`[tailnet] ${text}`));
     node.on("started", () => current() && this.reconcile());
     let wasRunning = false;
+    let loggedOut: NodeJS.Timeout | undefined;
     node.on("state", (state) => {
       if (!current()) return;
       this.options.log(`[tailnet] node ${state.toLowerCase()}`);
       if (state === "Running") {
+        clearTimeout(loggedOut);
         wasRunning = true;
         this.lastError = null;
         this.keyReplaced = false;
-      } else if (state === "NeedsLogin" && (wasRunning || withSavedLogin)) {
+      } else if (state === "NeedsLogin" && (wasRunning || withSavedLogin) && !loggedOut) {
         // Logged out from Headscale's side (expired, deleted while we were away, another
-        // database): the saved login is worthless now; join afresh with the stored key.
-        void this.rejoinAsNew(node, "Headscale no longer knows this computer's node; joining again as a new node");
+        // database): the saved login is worthless, so join afresh with the stored key. Only
+        // if it lasts: a node can pass through NeedsLogin on its way back.
+        loggedOut = setTimeout(() => {
+          if (current() && node.backendState === "NeedsLogin") {
+            void this.rejoinAsNew(node, "Headscale no longer knows this computer's node; joining again as a new node");
+          }
+          loggedOut = undefined;
+        }, LOGGED_OUT_GRACE_MS);
       }
     });
     node.on("refused", (message) => {

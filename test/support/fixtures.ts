@@ -152,8 +152,9 @@ export async function spawnHelperProcess(home: string): Promise<{ child: ChildPr
   let out = "";
   child.stdout!.on("data", (chunk) => (out += chunk));
   const running = /Headscale running \(pid (\d+)\)/;
-  while (!running.test(out)) {
+  for (let waited = 0; !running.test(out); waited += 50) {
     if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
+    if (waited > 90_000) throw new Error(`the helper did not report Headscale running in 90 s; it said: ${out}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { child, headscalePid: Number(running.exec(out)![1]) };
