@@ -21,7 +21,10 @@ declare namespace Preferences {
   /** Preferences accessible in the `start-headscale` command */
   export type StartHeadscale = ExtensionPreferences & {}
   /** Preferences accessible in the `stop-headscale` command */
-  export type StopHeadscale = ExtensionPreferences & {}
+  export type StopHeadscale = ExtensionPreferences & {
+  /** Helper - Stop the background helper too, so nothing of Headscale Remote keeps running. The next command starts it again. */
+  "alsoStopHelper": boolean
+}
   /** Preferences accessible in the `restart-headscale` command */
   export type RestartHeadscale = ExtensionPreferences & {}
   /** Preferences accessible in the `headscale-status` command */
