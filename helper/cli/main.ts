@@ -98,6 +98,8 @@ program
     console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");
     console.log("  headscale-remote nodes                      the tailnet's devices");
     console.log("  headscale-remote logs -f                    follow Headscale's log");
+    console.log("  headscale-remote bridge up --local-port N   reach a service on this computer from the tailnet");
+    console.log("  headscale-remote shutdown                   stop Headscale and the helper");
     console.log("Ctrl-C stops Headscale and the helper.");
   });
 
