@@ -12,9 +12,8 @@ export function durationMs(text: string): number {
 
 /** Why a duration is not usable as a lifetime (zero, or longer than ten years), or undefined. */
 export function durationProblem(text: string): string | undefined {
-  const match = /^(\d{1,12})([smhdw])$/.exec(text);
-  if (!match) return 'a duration such as "90d", "12h" or "30m"';
-  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (!/^\d{1,12}[smhdw]$/.test(text)) return 'a duration such as "90d", "12h" or "30m"';
+  const ms = durationMs(text);
   if (ms <= 0) return "a duration longer than zero";
   if (ms > MAX_DURATION_MS) return "a duration of at most ten years (3650d)";
   return undefined;

@@ -72,10 +72,15 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
   return merged.data;
 }
 
-export async function editedByHand(paths: HomePaths): Promise<boolean> {
+/** config.yaml's text when it was edited by hand (it is not what we last generated), else undefined. */
+async function handEditedConfig(paths: HomePaths): Promise<string | undefined> {
   const config = await readIfExists(paths.headscaleConfig);
-  if (config === undefined) return false;
-  return (await readIfExists(paths.generatedConfigHash))?.trim() !== sha256(config);
+  if (config === undefined) return undefined;
+  return (await readIfExists(paths.generatedConfigHash))?.trim() === sha256(config) ? undefined : config;
+}
+
+export async function editedByHand(paths: HomePaths): Promise<boolean> {
+  return (await handEditedConfig(paths)) !== undefined;
 }
 
 /** Writes config.yaml (and the DERP map it may name) from the settings, unless edited by hand. */
@@ -134,7 +139,6 @@ export async function commitSettings(paths: HomePaths, settings: Settings, candi
 /** The addresses Headscale runs with: from config.yaml when it was edited by hand, else the settings'. */
 export async function loadAddresses(paths: HomePaths, settings: Settings): Promise<HeadscaleAddresses> {
   const fromSettings = addressesFromSettings(settings);
-  if (!(await editedByHand(paths))) return fromSettings;
-  const text = await readIfExists(paths.headscaleConfig);
-  return text === undefined ? fromSettings : addressesFromConfig(text, fromSettings);
+  const edited = await handEditedConfig(paths);
+  return edited === undefined ? fromSettings : addressesFromConfig(edited, fromSettings);
 }

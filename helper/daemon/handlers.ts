@@ -193,9 +193,10 @@ export function createHandlers(parts: HelperParts): Handlers {
       afterNodeChange(toNode(await orNotFound(admin.expireNode(id), `no node with id ${id}`))),
     ),
     "nodes.delete": viaHeadscale(async ({ id }) => {
-      const { ipAddresses } = await orNotFound(admin.getNode(id), `no node with id ${id}`);
+      // Only a helper running its own node needs to know whose node this was.
+      const deleted = parts.bridge.hasNode ? await orNotFound(admin.getNode(id), `no node with id ${id}`) : undefined;
       await orNotFound(admin.deleteNode(id), `no node with id ${id}`);
-      parts.bridge.rejoinIfMine(ipAddresses);
+      if (deleted) parts.bridge.rejoinIfMine(deleted.ipAddresses);
       return afterNodeChange({ ok: true as const });
     }),
 

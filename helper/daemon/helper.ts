@@ -131,6 +131,9 @@ async function assemble(
     defaultAccount: userInfo().username,
   });
 
+  const nodeAt = async (ipv4: string) => (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4));
+  const bestEffort = (what: string, work: () => Promise<void>) =>
+    work().catch((error: Error) => void logs.append("helper", `[tailnet] could not ${what}: ${error.message}`));
   const bridge = new TailnetBridge({
     stateDir: paths.tailnetState,
     keys: new NodeKeyStore(paths.tailnetKey),
@@ -147,26 +150,17 @@ async function assemble(
         throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
       return accounts.nodeKey(account, NODE_KEY_LIFETIME);
     },
-    retire: async (key, ipv4) => {
-      try {
+    retire: (key, ipv4) =>
+      bestEffort("retire the previous node's key or node", async () => {
         await admin.expirePreAuthKey(key.keyId);
-        const old = ipv4 ? (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4)) : undefined;
+        const old = ipv4 ? await nodeAt(ipv4) : undefined;
         if (old) await admin.deleteNode(old.id);
-      } catch (error) {
-        logs.append(
-          "helper",
-          `[tailnet] could not retire the previous node's key or node: ${(error as Error).message}`,
-        );
-      }
-    },
-    rename: async (ipv4, name) => {
-      try {
-        const node = (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4));
+      }),
+    rename: (ipv4, name) =>
+      bestEffort("rename the node in Headscale", async () => {
+        const node = await nodeAt(ipv4);
         if (node && node.givenName !== name) await admin.renameNode(node.id, name);
-      } catch (error) {
-        logs.append("helper", `[tailnet] could not rename the node in Headscale: ${(error as Error).message}`);
-      }
-    },
+      }),
     defaultAccount: userInfo().username,
     defaultHostname: tailnetHostname(hostname()),
     log: (text) => logs.append("helper", text),
@@ -180,8 +174,7 @@ async function assemble(
     try {
       await apiKeys.get();
       setImmediate(() => counts.start()); // after the start request's answer has gone out
-      void bridge.ensure(); // provisioning the node's key needs the API key
-      void bridge.followControl();
+      void bridge.ensure(); // provisioning the node's key needs the API key; a moved Headscale is followed
     } catch (error) {
       logs.append("helper", `API key: ${(error as Error).message}`);
     }

@@ -89,14 +89,19 @@ export class TailnetBridge {
   }
 
   /**
-   * Brings the node up when there are mappings to serve; call it at start and whenever
-   * Headscale comes up. Never throws: failures land in status.
+   * Brings the node up when there are mappings to serve, at the address Headscale listens on
+   * now; call it at start and whenever Headscale comes up. Never throws: failures land in status.
    */
   ensure(): Promise<void> {
     return this.background(() => this.startNow());
   }
 
   private async startNow(): Promise<void> {
+    if (this.node && this.node.options.controlUrl !== this.options.controlUrl()) {
+      // Headscale moved (listenAddr changed): the node starts again, with its login, at the new address.
+      this.options.log(`[tailnet] Headscale moved to ${this.options.controlUrl()}; the node follows`);
+      await this.stopNow();
+    }
     if (this.closed || this.node || this.options.settings().mappings.length === 0) return;
     let addon: TailnetAddon;
     try {
@@ -237,22 +242,13 @@ export class TailnetBridge {
   }
 
   /**
-   * After Headscale started: a node still pointed at an address Headscale no longer listens on
-   * (listenAddr changed) starts again, with its login, at the new one.
-   */
-  followControl(): Promise<void> {
-    return this.background(async () => {
-      if (!this.node || this.node.options.controlUrl === this.options.controlUrl()) return;
-      this.options.log(`[tailnet] Headscale moved to ${this.options.controlUrl()}; the node follows`);
-      await this.stopNow();
-      await this.startNow();
-    });
-  }
-
-  /**
    * Headscale 0.29 keeps serving a deleted node's open map session, so the node cannot tell
    * it was deleted: the helper calls this when it deletes a node itself.
    */
+  get hasNode(): boolean {
+    return this.node !== undefined;
+  }
+
   rejoinIfMine(deletedIps: string[]): void {
     const node = this.node;
     const mine = node?.status().ipv4;
