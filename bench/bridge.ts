@@ -18,13 +18,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { HelperClient } from "../helper/client/helper-client.js";
-import { projectRoot } from "../helper/headscale/binary.js";
+import { projectRoot } from "../helper/project.js";
 import { homePaths } from "../helper/home/paths.js";
-import { freeTcpPort } from "../helper/home/ports.js";
-import { waitForExit } from "../helper/home/process-info.js";
+import { freeTcpPort } from "../helper/os/ports.js";
+import { waitForExit } from "../helper/os/process-info.js";
 import { DEFAULT_MEMORY_LIMIT_MIB } from "../helper/tailnet/addon.js";
-import { dialTailnet } from "../test/support/local-services.js";
-import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../test/support/tailscale-client.js";
+import { dialTailnet } from "../testkit/local-services.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
 const MiB = 1024 * 1024;
@@ -127,7 +127,7 @@ async function measure(path: Path, bytes: number) {
 
 async function main(): Promise<void> {
   if (!(await onlyLoopback())) throw new Error("run the bench in a loopback-only namespace: npm run bench does");
-  const root = (await projectRoot())!;
+  const root = projectRoot()!;
   const cli = join(root, "dist", "helper", "cli", "main.js");
   const home = await mkdtemp(join(tmpdir(), "hrbb-"));
   const paths = homePaths(home, tmpdir());

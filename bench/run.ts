@@ -15,13 +15,14 @@ import { performance } from "node:perf_hooks";
 import { execa } from "execa";
 import { callHelper, HelperClient } from "../helper/client/helper-client.js";
 import { ensureHeadscaleConfig, loadSettings } from "../helper/config/settings-store.js";
-import { findHeadscale, projectRoot } from "../helper/headscale/binary.js";
+import { findHeadscale } from "../helper/headscale/binary.js";
+import { projectRoot } from "../helper/project.js";
 import { headscaleEnv } from "../helper/headscale/child-env.js";
 import { homePaths } from "../helper/home/paths.js";
-import { waitForExit } from "../helper/home/process-info.js";
+import { waitForExit } from "../helper/os/process-info.js";
 import { ensurePrivateDir } from "../helper/home/secure-fs.js";
-import { createFakeNodes } from "../test/support/fake-nodes.js";
-import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../test/support/tailscale-client.js";
+import { createFakeNodes } from "../testkit/fake-nodes.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
 /** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   await ensureHeadscaleConfig(paths, settings);
   const binary = await findHeadscale(undefined);
   const healthUrl = `http://${settings.listenAddr}/health`;
-  const cli = join((await projectRoot())!, "dist", "helper", "cli", "main.js");
+  const cli = join(projectRoot()!, "dist", "helper", "cli", "main.js");
 
   let helper: ChildProcess | undefined;
   const realClients: TailscaleClient[] = [];

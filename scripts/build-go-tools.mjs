@@ -1,5 +1,5 @@
 // Builds the Go programs the project pins into .tools/bin (git-ignored): Headscale, from
-// tools/go/go.mod, and the Tailscale client the end-to-end tests use, from
+// tools/headscale/go.mod, and the Tailscale client the end-to-end tests use, from
 // tools/tailscale/go.mod. Upgrading one is a `go get -tool …@version` in its folder.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -10,7 +10,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const binDir = join(root, ".tools", "bin");
 
 const programs = [
-  { name: "headscale", module: "tools/go", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
+  { name: "headscale", module: "tools/headscale", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
   { name: "tailscaled", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscaled" },
   { name: "tailscale", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscale" },
 ];

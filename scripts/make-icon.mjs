@@ -6,38 +6,14 @@ import { deflateSync } from "node:zlib";
 
 const SIZE = 512;
 const ICONS = {
-  "extension-icon.png": [
-    [67, 56, 202],
-    [20, 184, 166],
-  ],
-  "start-headscale.png": [
-    [22, 163, 74],
-    [132, 204, 22],
-  ],
-  "stop-headscale.png": [
-    [220, 38, 38],
-    [249, 115, 22],
-  ],
-  "restart-headscale.png": [
-    [234, 88, 12],
-    [234, 179, 8],
-  ],
-  "list-nodes.png": [
-    [37, 99, 235],
-    [6, 182, 212],
-  ],
-  "headscale-logs.png": [
-    [71, 85, 105],
-    [148, 163, 184],
-  ],
-  "mint-client-key.png": [
-    [202, 138, 4],
-    [250, 204, 21],
-  ],
-  "generate-api-key.png": [
-    [126, 34, 206],
-    [219, 39, 119],
-  ],
+  "extension-icon.png": [[67, 56, 202], [20, 184, 166]],
+  "start-headscale.png": [[22, 163, 74], [132, 204, 22]],
+  "stop-headscale.png": [[220, 38, 38], [249, 115, 22]],
+  "restart-headscale.png": [[234, 88, 12], [234, 179, 8]],
+  "list-nodes.png": [[37, 99, 235], [6, 182, 212]],
+  "headscale-logs.png": [[71, 85, 105], [148, 163, 184]],
+  "mint-client-key.png": [[202, 138, 4], [250, 204, 21]],
+  "generate-api-key.png": [[126, 34, 206], [219, 39, 119]],
 };
 
 function draw([top, bottom]) {

@@ -1,6 +1,7 @@
 import { Action, ActionPanel, Detail, Form, Icon, useNavigation } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
-import { call, ensureHeadscale } from "./lib/helper.js";
+import { DEFAULT_API_KEY_EXPIRATION } from "../helper/client/index.js";
+import { SubmitPanel } from "./components/actions.js";
+import { call, withHeadscale } from "./lib/raycast-client.js";
 
 const EXPIRATIONS = [
   ["7 Days", "7d"],
@@ -11,27 +12,13 @@ const EXPIRATIONS = [
 
 export default function GenerateApiKey() {
   const { push } = useNavigation();
+  const generate = withHeadscale("Could not create an API key", async (values: { expiration: string }) => {
+    const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
+    push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
+  });
   return (
-    <Form
-      actions={
-        <ActionPanel>
-          <Action.SubmitForm
-            title="Generate API Key"
-            icon={Icon.Key}
-            onSubmit={async (values: { expiration: string }) => {
-              try {
-                await ensureHeadscale();
-                const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
-                push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
-              } catch (error) {
-                await showFailureToast(error, { title: "Could not create an API key" });
-              }
-            }}
-          />
-        </ActionPanel>
-      }
-    >
-      <Form.Dropdown id="expiration" title="Expires In" defaultValue="90d">
+    <Form actions={<SubmitPanel title="Generate API Key" icon={Icon.Key} onSubmit={generate} />}>
+      <Form.Dropdown id="expiration" title="Expires In" defaultValue={DEFAULT_API_KEY_EXPIRATION}>
         {EXPIRATIONS.map(([title, value]) => (
           <Form.Dropdown.Item key={value} title={title} value={value} />
         ))}

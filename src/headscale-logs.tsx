@@ -1,12 +1,11 @@
-import { Action, ActionPanel, Clipboard, Color, Icon, Keyboard, List, showHUD } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
+import { Action, ActionPanel, Color, Icon, List } from "@raycast/api";
 import { useEffect, useState } from "react";
-import type { HelperClient } from "../helper/client/index.js";
-import type { LogLine } from "../helper/protocol/schema.js";
+import type { HelperClient, LogLine } from "../helper/client/index.js";
+import { CopyLogsAction } from "./components/actions.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { call, connect } from "./lib/helper.js";
-import { appendCapped, filterLogs, logLevel, logsAsText, LOG_LEVELS, type LogLevel } from "./lib/view-model.js";
+import { connect } from "./lib/raycast-client.js";
+import { appendCapped, filterLogs, logLevel, LOG_LEVELS, type LogLevel } from "./lib/view-model.js";
 
 const LEVEL_COLOR: Record<LogLevel, Color> = {
   trace: Color.SecondaryText,
@@ -15,28 +14,6 @@ const LEVEL_COLOR: Record<LogLevel, Color> = {
   warn: Color.Orange,
   error: Color.Red,
 };
-
-/** Copies the helper's whole log buffer: shared by this view, the status view and the menu bar. */
-export async function copyAllLogs(): Promise<void> {
-  try {
-    const lines = await call("logs.tail", { lines: 100_000 });
-    await Clipboard.copy(logsAsText(lines));
-    await showHUD(`Copied ${lines.length} log lines`);
-  } catch (error) {
-    await showFailureToast(error, { title: "Could not copy the logs" });
-  }
-}
-
-export function LogsActions() {
-  return (
-    <Action
-      title="Copy Logs"
-      icon={Icon.CopyClipboard}
-      shortcut={Keyboard.Shortcut.Common.Copy}
-      onAction={copyAllLogs}
-    />
-  );
-}
 
 export default function HeadscaleLogs() {
   const [minimum, setMinimum] = useState<LogLevel>("info");
@@ -66,11 +43,7 @@ export default function HeadscaleLogs() {
   }, [initial.data !== undefined]);
 
   if (initial.helperDown) {
-    return (
-      <List>
-        <HelperUnavailable onStarted={initial.revalidate} />
-      </List>
-    );
+    return <HelperUnavailable onStarted={initial.revalidate} />;
   }
   const shown = filterLogs(lines, minimum).reverse(); // newest first
   return (
@@ -96,7 +69,7 @@ export default function HeadscaleLogs() {
           actions={
             <ActionPanel>
               <Action.CopyToClipboard title="Copy Line" content={line.text} />
-              <LogsActions />
+              <CopyLogsAction />
             </ActionPanel>
           }
         />

@@ -1,11 +1,11 @@
-import { Action, ActionPanel, Color, Icon, Keyboard, launchCommand, LaunchType, List } from "@raycast/api";
-import { formatDuration } from "../helper/cli/format.js";
+import { Action, ActionPanel, Color, Icon, launchCommand, LaunchType, List } from "@raycast/api";
+import { formatDuration, tailnetSummary } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
+import { CopyLogsAction, RefreshAction } from "./components/actions.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { call } from "./lib/helper.js";
 import { runLifecycle, type LifecycleAction } from "./lib/lifecycle.js";
-import { activeTailnet, health, tailnetSummary } from "./lib/view-model.js";
-import { LogsActions } from "./headscale-logs.js";
+import { call } from "./lib/raycast-client.js";
+import { activeTailnet, health } from "./lib/view-model.js";
 
 const STATE_COLOR = {
   running: Color.Green,
@@ -17,11 +17,7 @@ const STATE_COLOR = {
 export default function HeadscaleStatus() {
   const { data: status, isLoading, revalidate, helperDown, error } = useHelper("status");
   if (helperDown) {
-    return (
-      <List>
-        <HelperUnavailable onStarted={revalidate} />
-      </List>
-    );
+    return <HelperUnavailable onStarted={revalidate} />;
   }
   const hs = status?.headscale;
   const tailnet = activeTailnet(status);
@@ -46,7 +42,7 @@ export default function HeadscaleStatus() {
         icon={Icon.Document}
         onAction={() => launchCommand({ name: "headscale-logs", type: LaunchType.UserInitiated })}
       />
-      <LogsActions />
+      <CopyLogsAction />
       <Action
         title={hs?.autoStart ? "Disable Auto-Start" : "Enable Auto-Start"}
         icon={Icon.Power}
@@ -55,12 +51,7 @@ export default function HeadscaleStatus() {
           revalidate();
         }}
       />
-      <Action
-        title="Refresh"
-        icon={Icon.ArrowClockwise}
-        shortcut={Keyboard.Shortcut.Common.Refresh}
-        onAction={revalidate}
-      />
+      <RefreshAction onRefresh={revalidate} />
     </ActionPanel>
   );
   const item = (title: string, value: string | undefined, icon: Icon = Icon.Dot, color?: Color) =>

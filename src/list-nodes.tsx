@@ -1,35 +1,20 @@
-import {
-  Action,
-  ActionPanel,
-  Alert,
-  Color,
-  confirmAlert,
-  Form,
-  Icon,
-  Keyboard,
-  List,
-  showToast,
-  Toast,
-  useNavigation,
-} from "@raycast/api";
+import { Action, ActionPanel, Color, Form, Icon, List, showToast, Toast, useNavigation } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
 import { useState } from "react";
-import { relativeTime } from "../helper/cli/format.js";
-import type { Node } from "../helper/protocol/schema.js";
+import { relativeTime, type Node } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
+import { RefreshAction, RemoveAction, SubmitPanel } from "./components/actions.js";
+import { EmptyList } from "./components/empty-list.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { call } from "./lib/helper.js";
+import { runConfirmed } from "./lib/confirm.js";
+import { call } from "./lib/raycast-client.js";
 import { filterNodes, ipv4, ipv6, sortNodes, type NodeFilter } from "./lib/view-model.js";
 
 export default function ListNodes() {
   const [filter, setFilter] = useState<NodeFilter>("all");
   const { data, isLoading, revalidate, helperDown, error } = useHelper("nodes.list");
   if (helperDown) {
-    return (
-      <List>
-        <HelperUnavailable onStarted={revalidate} />
-      </List>
-    );
+    return <HelperUnavailable onStarted={revalidate} />;
   }
   const nodes = filterNodes(sortNodes(data ?? []), filter);
   return (
@@ -44,15 +29,13 @@ export default function ListNodes() {
         </List.Dropdown>
       }
     >
-      {error && !data ? (
-        <List.EmptyView icon={Icon.Warning} title="Could not list nodes" description={error.message} />
-      ) : (
-        <List.EmptyView
-          icon={Icon.Network}
-          title="No nodes yet"
-          description="Mint a client key and run the `tailscale up` line on a device."
-        />
-      )}
+      <EmptyList
+        failure={data ? undefined : error}
+        failureTitle="Could not list nodes"
+        icon={Icon.Network}
+        title="No nodes yet"
+        description="Mint a client key and run the `tailscale up` line on a device."
+      />
       {nodes.map((node) => (
         <NodeItem key={node.id} node={node} onChange={revalidate} />
       ))}
@@ -63,21 +46,16 @@ export default function ListNodes() {
 function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
   const v4 = ipv4(node);
   const v6 = ipv6(node);
-  /** Asks first, then does it, reports, and refreshes the list. */
-  const destructive = (verb: string, consequence: string, work: () => Promise<unknown>) => async () => {
-    const confirmed = await confirmAlert({
+  const destructive = (verb: string, message: string, work: () => Promise<unknown>) => async () => {
+    const done = await runConfirmed({
       title: `${verb} ${node.givenName}?`,
-      message: consequence,
-      primaryAction: { title: verb, style: Alert.ActionStyle.Destructive },
+      message,
+      confirm: verb,
+      work,
+      done: `${verb}d ${node.givenName}`,
+      failed: `Could not ${verb.toLowerCase()} ${node.givenName}`,
     });
-    if (!confirmed) return;
-    try {
-      await work();
-      await showToast({ style: Toast.Style.Success, title: `${verb}d ${node.givenName}` });
-      onChange();
-    } catch (error) {
-      await showFailureToast(error, { title: `Could not ${verb.toLowerCase()} ${node.givenName}` });
-    }
+    if (done) onChange();
   };
   return (
     <List.Item
@@ -110,21 +88,13 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
               call("nodes.expire", { id: node.id }),
             )}
           />
-          <Action
+          <RemoveAction
             title="Delete Node"
-            icon={Icon.Trash}
-            style={Action.Style.Destructive}
-            shortcut={Keyboard.Shortcut.Common.Remove}
-            onAction={destructive("Delete", "It is removed from the tailnet.", () =>
+            onRemove={destructive("Delete", "It is removed from the tailnet.", () =>
               call("nodes.delete", { id: node.id }),
             )}
           />
-          <Action
-            title="Refresh"
-            icon={Icon.ArrowClockwise}
-            shortcut={Keyboard.Shortcut.Common.Refresh}
-            onAction={onChange}
-          />
+          <RefreshAction onRefresh={onChange} />
         </ActionPanel>
       }
     />
@@ -137,21 +107,19 @@ function RenameNode({ node, onRenamed }: { node: Node; onRenamed: () => void }) 
     <Form
       navigationTitle={`Rename ${node.givenName}`}
       actions={
-        <ActionPanel>
-          <Action.SubmitForm
-            title="Rename Node"
-            onSubmit={async (values: { name: string }) => {
-              try {
-                await call("nodes.rename", { id: node.id, name: values.name.trim() });
-                await showToast({ style: Toast.Style.Success, title: `Renamed to ${values.name.trim()}` });
-                onRenamed();
-                pop();
-              } catch (error) {
-                await showFailureToast(error, { title: "Could not rename the node" });
-              }
-            }}
-          />
-        </ActionPanel>
+        <SubmitPanel
+          title="Rename Node"
+          onSubmit={async (values: { name: string }) => {
+            try {
+              await call("nodes.rename", { id: node.id, name: values.name.trim() });
+              await showToast({ style: Toast.Style.Success, title: `Renamed to ${values.name.trim()}` });
+              onRenamed();
+              pop();
+            } catch (error) {
+              await showFailureToast(error, { title: "Could not rename the node" });
+            }
+          }}
+        />
       }
     >
       <Form.TextField

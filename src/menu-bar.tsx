@@ -1,7 +1,8 @@
 import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showHUD } from "@raycast/api";
+import { tailnetSummary } from "../helper/client/index.js";
+import { copyAllLogs } from "./lib/copy-logs.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { copyAllLogs } from "./headscale-logs.js";
-import { activeTailnet, health, ipv4, menuBarTitle, sortNodes, tailnetSummary } from "./lib/view-model.js";
+import { activeTailnet, health, ipv4, menuBarTitle, sortNodes } from "./lib/view-model.js";
 
 const ICON = {
   running: { source: Icon.Network, tintColor: Color.Green },
@@ -11,7 +12,7 @@ const ICON = {
 } as const;
 
 /** Only a view: it reads the helper and launches the other commands; it never starts a process. */
-const open_ = (name: string) => () => launchCommand({ name, type: LaunchType.UserInitiated });
+const launch = (command: string) => () => launchCommand({ name: command, type: LaunchType.UserInitiated });
 
 export default function MenuBar() {
   const status = useHelper("status");
@@ -36,12 +37,12 @@ export default function MenuBar() {
           <MenuBarExtra.Item
             icon={ICON.error}
             title={problem}
-            onAction={open_(status.helperDown ? "start-headscale" : "headscale-status")}
+            onAction={launch(status.helperDown ? "start-headscale" : "headscale-status")}
           />
           <MenuBarExtra.Item
             title={status.helperDown ? "Start Helper and Headscale" : "Open Headscale Status"}
             icon={status.helperDown ? Icon.Play : Icon.Info}
-            onAction={open_(status.helperDown ? "start-headscale" : "headscale-status")}
+            onAction={launch(status.helperDown ? "start-headscale" : "headscale-status")}
           />
         </MenuBarExtra.Section>
       )}
@@ -51,13 +52,13 @@ export default function MenuBar() {
             <MenuBarExtra.Item
               title="Restart Headscale"
               icon={Icon.RotateClockwise}
-              onAction={open_("restart-headscale")}
+              onAction={launch("restart-headscale")}
             />
-            <MenuBarExtra.Item title="Stop Headscale" icon={Icon.Stop} onAction={open_("stop-headscale")} />
+            <MenuBarExtra.Item title="Stop Headscale" icon={Icon.Stop} onAction={launch("stop-headscale")} />
           </>
         ) : (
           !status.helperDown && (
-            <MenuBarExtra.Item title="Start Headscale" icon={Icon.Play} onAction={open_("start-headscale")} />
+            <MenuBarExtra.Item title="Start Headscale" icon={Icon.Play} onAction={launch("start-headscale")} />
           )
         )}
         {hs && (
@@ -94,7 +95,7 @@ export default function MenuBar() {
               />
             ))}
           {(nodes.data?.length ?? 0) > 50 && (
-            <MenuBarExtra.Item title={`All ${nodes.data!.length} Nodes…`} onAction={open_("list-nodes")} />
+            <MenuBarExtra.Item title={`All ${nodes.data!.length} Nodes…`} onAction={launch("list-nodes")} />
           )}
         </MenuBarExtra.Section>
       )}
@@ -104,16 +105,16 @@ export default function MenuBar() {
             title={tailnetSummary(tailnet)}
             subtitle={tailnet.lastError ?? undefined}
             icon={{ source: Icon.Plug, tintColor: tailnet.state === "Running" ? Color.Green : Color.Orange }}
-            onAction={open_("tailnet-bridge")}
+            onAction={launch("tailnet-bridge")}
           />
         </MenuBarExtra.Section>
       )}
       <MenuBarExtra.Section>
-        <MenuBarExtra.Item title="Mint Client Key" icon={Icon.Key} onAction={open_("mint-client-key")} />
-        <MenuBarExtra.Item title="List Nodes" icon={Icon.List} onAction={open_("list-nodes")} />
-        <MenuBarExtra.Item title="Tailnet Bridge" icon={Icon.Plug} onAction={open_("tailnet-bridge")} />
+        <MenuBarExtra.Item title="Mint Client Key" icon={Icon.Key} onAction={launch("mint-client-key")} />
+        <MenuBarExtra.Item title="List Nodes" icon={Icon.List} onAction={launch("list-nodes")} />
+        <MenuBarExtra.Item title="Tailnet Bridge" icon={Icon.Plug} onAction={launch("tailnet-bridge")} />
         <MenuBarExtra.Item title="Copy Logs" icon={Icon.CopyClipboard} onAction={copyAllLogs} />
-        <MenuBarExtra.Item title="Open Headscale Logs" icon={Icon.Document} onAction={open_("headscale-logs")} />
+        <MenuBarExtra.Item title="Open Headscale Logs" icon={Icon.Document} onAction={launch("headscale-logs")} />
         {hs && (
           <MenuBarExtra.Item title="Open Server URL" icon={Icon.Link} onAction={() => open(hs.serverUrl + "/health")} />
         )}

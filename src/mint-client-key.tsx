@@ -1,9 +1,8 @@
 import { Action, ActionPanel, Detail, Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
 import { userInfo } from "node:os";
-import type { MintResult } from "../helper/protocol/schema.js";
-import { call, ensureHeadscale } from "./lib/helper.js";
-import { tailscaleUpCommand } from "./lib/view-model.js";
+import { tailscaleUpCommand, type MintResult } from "../helper/client/index.js";
+import { SubmitPanel } from "./components/actions.js";
+import { call, withHeadscale } from "./lib/raycast-client.js";
 
 interface Values {
   deviceId: string;
@@ -13,34 +12,21 @@ interface Values {
 
 export default function MintClientKey() {
   const { push } = useNavigation();
+  const mint = withHeadscale("Could not mint a key", async (values: Values) => {
+    const result = await call("preAuthKeys.mint", {
+      deviceId: values.deviceId.trim(),
+      deviceName: values.deviceName.trim() || undefined,
+      account: values.account.trim() || undefined,
+    });
+    push(<MintedKey result={result} />);
+  });
+  const submit = async (values: Values) => {
+    // Checked before anything starts: a blank identifier never needs Headscale.
+    if (values.deviceId.trim()) return mint(values);
+    await showToast({ style: Toast.Style.Failure, title: "Device identifier is required" });
+  };
   return (
-    <Form
-      actions={
-        <ActionPanel>
-          <Action.SubmitForm
-            title="Mint Client Key"
-            icon={Icon.Key}
-            onSubmit={async (values: Values) => {
-              if (!values.deviceId.trim()) {
-                await showToast({ style: Toast.Style.Failure, title: "Device identifier is required" });
-                return;
-              }
-              try {
-                await ensureHeadscale();
-                const result = await call("preAuthKeys.mint", {
-                  deviceId: values.deviceId.trim(),
-                  deviceName: values.deviceName.trim() || undefined,
-                  account: values.account.trim() || undefined,
-                });
-                push(<MintedKey result={result} />);
-              } catch (error) {
-                await showFailureToast(error, { title: "Could not mint a key" });
-              }
-            }}
-          />
-        </ActionPanel>
-      }
-    >
+    <Form actions={<SubmitPanel title="Mint Client Key" icon={Icon.Key} onSubmit={submit} />}>
       <Form.TextField id="deviceId" title="Device Identifier" placeholder="a stable id, e.g. the device's serial" />
       <Form.TextField id="deviceName" title="Device Name" placeholder="Living Room TV" />
       <Form.TextField

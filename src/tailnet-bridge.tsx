@@ -1,25 +1,14 @@
-import {
-  Action,
-  ActionPanel,
-  Alert,
-  Color,
-  confirmAlert,
-  Form,
-  Icon,
-  Keyboard,
-  List,
-  showToast,
-  Toast,
-  useNavigation,
-} from "@raycast/api";
+import { Action, ActionPanel, Color, Form, Icon, Keyboard, List, showToast, Toast, useNavigation } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
 import { useEffect, useState } from "react";
-import { formatBytes } from "../helper/cli/format.js";
-import type { BridgeMapping, BridgeStatus } from "../helper/protocol/schema.js";
+import { formatBytes, tailnetSummary, type BridgeMapping, type BridgeStatus } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
+import { RefreshAction, RemoveAction, SubmitPanel } from "./components/actions.js";
+import { EmptyList } from "./components/empty-list.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { call } from "./lib/helper.js";
-import { mappingAddress, parsePort, tailnetSummary } from "./lib/view-model.js";
+import { runConfirmed } from "./lib/confirm.js";
+import { call } from "./lib/raycast-client.js";
+import { mappingAddress, parsePort } from "./lib/view-model.js";
 
 /** Counters move while connections run: refresh them this often while the view is open. */
 const REFRESH_MS = 2_000;
@@ -31,11 +20,7 @@ export default function TailnetBridge() {
     return () => clearInterval(timer);
   }, [revalidate]);
   if (helperDown) {
-    return (
-      <List>
-        <HelperUnavailable onStarted={revalidate} />
-      </List>
-    );
+    return <HelperUnavailable onStarted={revalidate} />;
   }
   const addAction = (
     <Action.Push
@@ -47,16 +32,14 @@ export default function TailnetBridge() {
   );
   return (
     <List isLoading={isLoading} navigationTitle={data ? `Tailnet Bridge · ${tailnetSummary(data)}` : "Tailnet Bridge"}>
-      {error && !data ? (
-        <List.EmptyView icon={Icon.Warning} title="The bridge is not available" description={error.message} />
-      ) : (
-        <List.EmptyView
-          icon={Icon.Network}
-          title="No tailnet port is bridged"
-          description="Add a mapping to reach a service on this computer from every device of the tailnet."
-          actions={<ActionPanel>{addAction}</ActionPanel>}
-        />
-      )}
+      <EmptyList
+        failure={data ? undefined : error}
+        failureTitle="The bridge is not available"
+        icon={Icon.Network}
+        title="No tailnet port is bridged"
+        description="Add a mapping to reach a service on this computer from every device of the tailnet."
+        actions={<ActionPanel>{addAction}</ActionPanel>}
+      />
       {data && data.mappings.length > 0 && (
         <List.Section title="Mappings" subtitle={data.lastError ?? tailnetSummary(data)}>
           {data.mappings.map((mapping) => (
@@ -83,19 +66,15 @@ function MappingItem(props: {
   const { bridge, mapping, onChange } = props;
   const address = mappingAddress(bridge, mapping);
   const remove = async () => {
-    const confirmed = await confirmAlert({
+    const done = await runConfirmed({
       title: `Stop forwarding tailnet port ${mapping.tailnetPort}?`,
       message: "Its open connections end now.",
-      primaryAction: { title: "Remove Mapping", style: Alert.ActionStyle.Destructive },
+      confirm: "Remove Mapping",
+      work: () => call("bridge.down", { tailnetPort: mapping.tailnetPort }),
+      done: `Removed tailnet port ${mapping.tailnetPort}`,
+      failed: "Could not remove the mapping",
     });
-    if (!confirmed) return;
-    try {
-      await call("bridge.down", { tailnetPort: mapping.tailnetPort });
-      await showToast({ style: Toast.Style.Success, title: `Removed tailnet port ${mapping.tailnetPort}` });
-      onChange();
-    } catch (error) {
-      await showFailureToast(error, { title: "Could not remove the mapping" });
-    }
+    if (done) onChange();
   };
   return (
     <List.Item
@@ -113,24 +92,23 @@ function MappingItem(props: {
         <ActionPanel>
           {address && <Action.CopyToClipboard title="Copy Address" content={address} />}
           {props.addAction}
-          <Action
-            title="Remove Mapping"
-            icon={Icon.Trash}
-            style={Action.Style.Destructive}
-            shortcut={Keyboard.Shortcut.Common.Remove}
-            onAction={remove}
-          />
-          <Action
-            title="Refresh"
-            icon={Icon.ArrowClockwise}
-            shortcut={Keyboard.Shortcut.Common.Refresh}
-            onAction={onChange}
-          />
+          <RemoveAction title="Remove Mapping" onRemove={remove} />
+          <RefreshAction onRefresh={onChange} />
         </ActionPanel>
       }
     />
   );
 }
+
+const PORT_FIELDS = [
+  { id: "localPort", title: "Local Port", placeholder: "8096", info: "The service on this computer (127.0.0.1)" },
+  {
+    id: "tailnetPort",
+    title: "Tailnet Port",
+    placeholder: "the same as the local port",
+    info: "The port devices on the tailnet connect to",
+  },
+] as const;
 
 function AddMapping({ onAdded }: { onAdded: () => void }) {
   const { pop } = useNavigation();
@@ -139,55 +117,40 @@ function AddMapping({ onAdded }: { onAdded: () => void }) {
     <Form
       navigationTitle="Add Mapping"
       actions={
-        <ActionPanel>
-          <Action.SubmitForm
-            title="Add Mapping"
-            onSubmit={async (values: { localPort: string; tailnetPort: string }) => {
-              const localPort = parsePort(values.localPort);
-              const tailnetPort = parsePort(values.tailnetPort);
-              const problems = {
-                localPort:
-                  localPort instanceof Error ? localPort.message : localPort === undefined ? "Required" : undefined,
-                tailnetPort: tailnetPort instanceof Error ? tailnetPort.message : undefined,
-              };
-              setErrors(problems);
-              if (problems.localPort || problems.tailnetPort) return;
-              try {
-                const result = await call("bridge.up", {
-                  localPort: localPort as number,
-                  ...(tailnetPort !== undefined ? { tailnetPort: tailnetPort as number } : {}),
-                });
-                await showToast({
-                  style: Toast.Style.Success,
-                  title: `Forwarding tailnet port ${tailnetPort ?? localPort}`,
-                  message: tailnetSummary(result),
-                });
-                onAdded();
-                pop();
-              } catch (error) {
-                await showFailureToast(error, { title: "Could not add the mapping" });
-              }
-            }}
-          />
-        </ActionPanel>
+        <SubmitPanel
+          title="Add Mapping"
+          onSubmit={async (values: { localPort: string; tailnetPort: string }) => {
+            const localPort = parsePort(values.localPort);
+            const tailnetPort = parsePort(values.tailnetPort);
+            const problems = {
+              localPort:
+                localPort instanceof Error ? localPort.message : localPort === undefined ? "Required" : undefined,
+              tailnetPort: tailnetPort instanceof Error ? tailnetPort.message : undefined,
+            };
+            setErrors(problems);
+            if (problems.localPort || problems.tailnetPort) return;
+            try {
+              const result = await call("bridge.up", {
+                localPort: localPort as number,
+                ...(tailnetPort !== undefined ? { tailnetPort: tailnetPort as number } : {}),
+              });
+              await showToast({
+                style: Toast.Style.Success,
+                title: `Forwarding tailnet port ${tailnetPort ?? localPort}`,
+                message: tailnetSummary(result),
+              });
+              onAdded();
+              pop();
+            } catch (error) {
+              await showFailureToast(error, { title: "Could not add the mapping" });
+            }
+          }}
+        />
       }
     >
-      <Form.TextField
-        id="localPort"
-        title="Local Port"
-        placeholder="8096"
-        info="The service on this computer (127.0.0.1)"
-        error={errors.localPort}
-        onChange={() => setErrors({})}
-      />
-      <Form.TextField
-        id="tailnetPort"
-        title="Tailnet Port"
-        placeholder="the same as the local port"
-        info="The port devices on the tailnet connect to"
-        error={errors.tailnetPort}
-        onChange={() => setErrors({})}
-      />
+      {PORT_FIELDS.map((field) => (
+        <Form.TextField key={field.id} {...field} error={errors[field.id]} onChange={() => setErrors({})} />
+      ))}
     </Form>
   );
 }

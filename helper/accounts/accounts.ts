@@ -1,11 +1,12 @@
 /**
- * Accounts and their devices' keys: the credential flow of the original app. An account
- * maps to one Headscale user; a device of that account gets one pre-auth key, handed out
- * again while it can still register the device.
+ * Accounts and their devices' keys: how a program that has its own users (a media server, say)
+ * hands each of their devices a tailnet key. An account maps to one Headscale user; a device
+ * of that account gets one pre-auth key, handed out again while it can still register the device.
  */
 import type { MintResult } from "../protocol/schema.js";
 import type { AdminClient } from "../headscale/admin-client.js";
-import { durationMs } from "../config/duration.js";
+import { durationMs } from "../util/duration.js";
+import { SerialQueue } from "../util/serial-queue.js";
 import { canReuse } from "./device-keys.js";
 import type { DeviceKeyStore } from "./device-key-store.js";
 import { accountUserName } from "./user-name.js";
@@ -18,7 +19,8 @@ export interface MintRequest {
 }
 
 export class Accounts {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Mints run one at a time, so two logins of one device at once still get one key. */
+  private readonly mints = new SerialQueue();
 
   constructor(
     private readonly admin: AdminClient,
@@ -74,12 +76,8 @@ export class Accounts {
     };
   }
 
-  /** Mints are serialized so two logins of one device at once still get one key. */
   mint(request: MintRequest): Promise<MintResult> {
-    const run = () => this.doMint(request);
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => {});
-    return next;
+    return this.mints.run(() => this.doMint(request));
   }
 
   private async doMint({

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { deviceKeyId, type DeviceKeyRecord } from "./device-keys.js";
 
-const Record = z.object({
+const StoredDeviceKey = z.object({
   account: z.string(),
   deviceId: z.string(),
   deviceName: z.string().optional(),
@@ -13,7 +13,7 @@ const Record = z.object({
   expiresAt: z.string(),
   createdAt: z.string(),
 });
-const FileShape = z.object({ version: z.literal(1), devices: z.array(Record) });
+const FileShape = z.object({ version: z.literal(1), devices: z.array(StoredDeviceKey) });
 
 /** The records file cannot be read: minting is refused until someone moves it away or repairs it. */
 export class DamagedStateError extends Error {

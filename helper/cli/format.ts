@@ -1,5 +1,6 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
-import type { BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../protocol/schema.js";
+import { formatBytes, formatDuration, relativeTime, tailnetSummary } from "../client/present.js";
+import type { BridgeStatus, Node, Status, TailnetStatus } from "../protocol/schema.js";
 
 /**
  * Text for a terminal: control characters (escape sequences that could retitle the window or
@@ -8,22 +9,6 @@ import type { BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../prot
 export function printable(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
-}
-
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours}h ${minutes % 60}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-export function relativeTime(iso: string | null, now = new Date()): string {
-  if (!iso) return "never";
-  const seconds = Math.round((now.getTime() - Date.parse(iso)) / 1000);
-  if (seconds < 5) return "just now";
-  return `${formatDuration(Math.abs(seconds))} ${seconds >= 0 ? "ago" : "from now"}`;
 }
 
 export function formatStatus(status: Status): string {
@@ -69,25 +54,10 @@ export function formatNodes(nodes: Node[], now = new Date()): string {
   );
 }
 
-export function formatLogLine(line: LogLine): string {
-  return line.stream === "helper" ? `[helper] ${line.text}` : line.text;
-}
-
-/** "my-mac Running 100.64.0.1", with the reason when there is one. */
-export function formatTailnet(node: TailnetStatus): string {
-  const parts = [node.hostname ?? "", node.state, node.ipv4 ?? ""].filter(Boolean).join("  ");
-  return node.lastError ? `${parts}\n            ${node.lastError}` : parts;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+/** "my-mac  Running  100.64.0.1", with the reason when there is one. */
+function formatTailnet(node: TailnetStatus): string {
+  const summary = tailnetSummary(node, "  ");
+  return node.lastError ? `${summary}\n            ${node.lastError}` : summary;
 }
 
 export function formatBridge(bridge: BridgeStatus): string {

@@ -6,10 +6,16 @@
  */
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import { HelperClient, HelperError, HelperUnavailableError } from "../client/helper-client.js";
-import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
-import { startHelper } from "../daemon/helper.js";
 import {
+  HelperClient,
+  HelperError,
+  HelperUnavailableError,
+  LIFECYCLE_TIMEOUT_MS,
+} from "../client/helper-client.js";
+import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
+import { startDaemon } from "../daemon/daemon.js";
+import {
+  DEFAULT_API_KEY_EXPIRATION,
   ErrorCode,
   Settings,
   type LogLine,
@@ -18,21 +24,17 @@ import {
   type ResultOf,
   type SettingsPatch,
 } from "../protocol/schema.js";
-import { waitForExit } from "../home/process-info.js";
+import { waitForExit } from "../os/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
-import { HELPER_VERSION } from "../version.js";
+import { helperVersion } from "../project.js";
 import {
   formatBridge,
-  formatLogLine,
-  printable,
   formatNodes,
   formatStatus,
   formatTable,
-  relativeTime,
+  printable,
 } from "./format.js";
-
-/** Starting or restarting Headscale may take a while on a slow disk: allow more than the usual 15 s. */
-const LIFECYCLE_TIMEOUT_MS = 90_000;
+import { logLineText, logsAsText, relativeTime, tailscaleUpCommand } from "../client/present.js";
 
 // A reader that went away (`logs -f | head -2`) is a normal end, not a crash with a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -44,7 +46,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const program = new Command("headscale-remote")
   .description("Run your own Headscale from your computer and drive it from Raycast or the terminal.")
-  .version(HELPER_VERSION)
+  .version(helperVersion())
   .option("--home <dir>", "the helper's home folder (default: $HEADSCALE_REMOTE_HOME or the app data folder)")
   .option("--json", "print one JSON document instead of text");
 
@@ -69,7 +71,7 @@ program
   .option("--no-start", "do not start Headscale now, whatever the autoStart setting says")
   .action(async (options: { start: boolean }) => {
     const home = resolveHome(globals().home);
-    const helper = await startHelper({
+    const daemon = await startDaemon({
       home,
       autoStart: options.start ? undefined : false,
       onShutdown: () => process.exit(0),
@@ -80,19 +82,19 @@ program
       stopping = true;
       // SIGHUP: the terminal has gone, and writing to it could fail.
       if (signal !== "SIGHUP") console.error(`${signal}: stopping Headscale and the helper…`);
-      helper.close().then(
+      daemon.close().then(
         () => process.exit(0),
         () => process.exit(1),
       );
     };
     for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => stop(signal));
-    console.log(`Headscale Remote helper ${HELPER_VERSION} (pid ${process.pid})`);
+    console.log(`Headscale Remote helper ${helperVersion()} (pid ${process.pid})`);
     console.log(`home    ${home}`);
-    console.log(`socket  ${helper.paths.helperSocket}`);
-    await helper.autoStarted;
-    const hs = helper.supervisor;
+    console.log(`socket  ${daemon.paths.helperSocket}`);
+    await daemon.autoStarted;
+    const hs = daemon.supervisor;
     console.log(`Headscale ${hs.state}${hs.pid ? ` (pid ${hs.pid})` : ""}${hs.lastError ? `: ${hs.lastError}` : ""}`);
-    console.log(`server  ${helper.serverUrl()}`);
+    console.log(`server  ${daemon.serverUrl()}`);
     console.log("\nNext, in another terminal (from a checkout, prefix these with npx):");
     console.log("  headscale-remote status                     what is running, and where");
     console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");
@@ -211,11 +213,11 @@ program
   .option("-f, --follow", "keep printing new lines")
   .action(async (options: { lines: number; follow?: boolean }) => {
     const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
-    const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : printable(formatLogLine(line)));
+    const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : printable(logLineText(line)));
     const lines = await client.call("logs.tail", { lines: options.lines });
     if (!options.follow) {
       client.close();
-      return print(lines, (list) => list.map(formatLogLine).join("\n"));
+      return print(lines, logsAsText);
     }
     // Follow prints JSON lines (one document per line) in --json mode.
     let last = 0;
@@ -239,7 +241,7 @@ const keys = program.command("keys").description("API keys and pre-auth keys");
 keys
   .command("api")
   .description("create an API key for Headscale's REST API (shown once)")
-  .option("--expiration <duration>", "how long it lives, e.g. 90d", "90d")
+  .option("--expiration <duration>", "how long it lives, e.g. 30d or 12h", DEFAULT_API_KEY_EXPIRATION)
   .action(async (options: { expiration: string }) =>
     print(
       await call("apiKeys.create", { expiration: options.expiration }),
@@ -256,7 +258,7 @@ keys
     print(await call("preAuthKeys.mint", options), (r) =>
       [
         `${r.reused ? "Reused" : "New"} key for ${r.deviceId} (user ${r.user}), expires ${r.expiresAt}:`,
-        `  tailscale up --login-server=${r.coordinationUrl} --auth-key=${r.preAuthKey}`,
+        `  ${tailscaleUpCommand(r)}`,
       ].join("\n"),
     ),
   );
@@ -421,7 +423,16 @@ function oneLineUsageErrors(command: Command, path: string[]): void {
 }
 oneLineUsageErrors(program, ["headscale-remote"]);
 
+/** What to type next, for the failures a command fixes; the helper's messages carry no CLI wording. */
+function nextStep(error: unknown): string {
+  if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
+  const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;
+  // A crashed Headscale whose restart is already on its way needs nobody to start it.
+  return notRunning && !/restarting in/.test(error.message) ? "; start it with `headscale-remote start`" : "";
+}
+
 program.parseAsync().catch((error: unknown) => {
-  console.error(printable(`headscale-remote: ${error instanceof Error ? error.message : String(error)}`));
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(printable(`headscale-remote: ${message}${nextStep(error)}`));
   process.exit(exitCodeFor(error));
 });

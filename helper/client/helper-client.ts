@@ -15,15 +15,18 @@ import {
   type ResultOf,
 } from "../protocol/schema.js";
 
+/** How long a call waits for its answer unless told otherwise. */
+export const CALL_TIMEOUT_MS = 15_000;
+/** For starting or restarting Headscale: its own readiness wait is 60 s, and a restart stops it first. */
+export const LIFECYCLE_TIMEOUT_MS = 90_000;
+
 /** No helper answers on the socket: not started, or it died. */
 export class HelperUnavailableError extends Error {
   constructor(
     readonly socketPath: string,
     readonly reason: string,
   ) {
-    super(
-      `the Headscale Remote helper is not running (${reason} on ${socketPath}); start it with \`headscale-remote helper\``,
-    );
+    super(`the Headscale Remote helper is not running (${reason} on ${socketPath})`);
     this.name = "HelperUnavailableError";
   }
 }
@@ -116,7 +119,7 @@ export class HelperClient {
 
   async call<M extends MethodName>(method: M, params?: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
     if (this.closed) throw new HelperUnavailableError(this.socketPath, "connection closed");
-    const timeoutMs = options.timeoutMs ?? 15_000;
+    const timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HelperTimeoutError(method, timeoutMs)), timeoutMs);

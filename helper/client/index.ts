@@ -5,11 +5,30 @@
  *   const client = await ensureHelper();
  *   const { preAuthKey, coordinationUrl } = await client.call("preAuthKeys.mint", { deviceId });
  */
-export { HelperClient, HelperError, HelperTimeoutError, HelperUnavailableError, callHelper } from "./helper-client.js";
+export {
+  CALL_TIMEOUT_MS,
+  HelperClient,
+  HelperError,
+  HelperTimeoutError,
+  HelperUnavailableError,
+  LIFECYCLE_TIMEOUT_MS,
+  callHelper,
+} from "./helper-client.js";
 export type { CallOptions } from "./helper-client.js";
 export { ensureHelper, helperSocketPath, resolveHome } from "./launch.js";
-export { ErrorCode, methods } from "../protocol/schema.js";
+export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods } from "../protocol/schema.js";
+export {
+  formatBytes,
+  formatDuration,
+  logLineText,
+  logsAsText,
+  relativeTime,
+  tailnetSummary,
+  tailscaleUpCommand,
+} from "./present.js";
 export type {
+  BridgeMapping,
+  BridgeStatus,
   LogLine,
   MethodName,
   MintResult,
@@ -18,4 +37,5 @@ export type {
   ResultOf,
   Settings,
   Status,
+  TailnetStatus,
 } from "../protocol/schema.js";

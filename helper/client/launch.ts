@@ -10,7 +10,7 @@ import { defaultHome, homePaths } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
-import { projectRoot } from "../headscale/binary.js";
+import { projectRoot } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 
 export function resolveHome(home?: string, env = process.env): string {
@@ -41,7 +41,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   } catch (error) {
     if (!(error instanceof HelperUnavailableError)) throw error;
   }
-  const cli = options.cliPath ?? join((await projectRoot()) ?? ".", "dist", "helper", "cli", "main.js");
+  const cli = options.cliPath ?? join(projectRoot() ?? ".", "dist", "helper", "cli", "main.js");
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());

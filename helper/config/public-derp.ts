@@ -1,8 +1,8 @@
 /**
  * A static map of Tailscale's public DERP relays, for tailnets whose devices are really
  * remote. Static on purpose: fetching the live map at start-up would make Headscale
- * depend on the internet to start (the original app ships a fixed map for the same reason).
- * Hostnames only; clients resolve them.
+ * depend on the internet to start, and a changed map would change the config under a running
+ * Headscale. Hostnames only; clients resolve them.
  */
 import { stringify } from "yaml";
 

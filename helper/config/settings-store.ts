@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
 import { CLEARABLE_SETTINGS, describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
-import { freeTcpPort, freeUdpPort } from "../home/ports.js";
+import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
 import { renderHeadscaleConfig } from "./generate.js";

@@ -13,9 +13,8 @@ import { ErrorCode } from "../protocol/schema.js";
 export class NotRunningError extends Error {
   /** `lastError` explains a crash, and says when a restart is already on its way. */
   constructor(state: string, lastError?: string | null) {
-    const restarting = lastError && /restarting in/.test(lastError);
     const why = lastError && state === "crashed" ? `: ${lastError.replace(/^Headscale /, "")}` : ` (${state})`;
-    super(`Headscale is not running${why}${restarting ? "" : "; start it with `headscale-remote start`"}`);
+    super(`Headscale is not running${why}`);
     this.name = "NotRunningError";
   }
 }

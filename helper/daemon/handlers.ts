@@ -1,33 +1,20 @@
 /** What each RPC method does, in terms of the helper's parts. */
-import { rm } from "node:fs/promises";
 import type { Accounts } from "../accounts/accounts.js";
-import { durationMs } from "../config/duration.js";
-import {
-  commitSettings,
-  ConfigError,
-  editedByHand,
-  mergeSettings,
-  saveSettings,
-  writeHeadscaleConfig,
-} from "../config/settings-store.js";
+import { durationMs } from "../util/duration.js";
+import { editedByHand } from "../config/settings-store.js";
+import { changeSettings, type ConfigTarget } from "../config/transaction.js";
 import type { AdminClient } from "../headscale/admin-client.js";
-import { headscaleVersion } from "../headscale/binary.js";
-import { configTest } from "../headscale/configtest.js";
 import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/rest-schemas.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
-import type { HomePaths } from "../home/paths.js";
 import type { LogStore } from "../logs/log-store.js";
-import type { Settings, SettingsPatch, Status } from "../protocol/schema.js";
-import { HELPER_VERSION } from "../version.js";
+import { DEFAULT_API_KEY_EXPIRATION, type Status } from "../protocol/schema.js";
+import { helperVersion } from "../project.js";
 import { BadInputError, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
 import type { TailnetBridge } from "../tailnet/bridge.js";
 import type { Handlers } from "./rpc-server.js";
 
-export interface HelperParts {
-  paths: HomePaths;
-  settings: () => Settings;
-  setSettings: (settings: Settings) => void;
+export interface HelperParts extends ConfigTarget {
   /** The URL devices log in to, as Headscale runs now (a hand-edited config's own). */
   serverUrl: () => string;
   supervisor: HeadscaleSupervisor;
@@ -37,21 +24,10 @@ export interface HelperParts {
   counts: NodeCounts;
   bridge: TailnetBridge;
   headscaleVersion: () => string | null;
-  /** Finishes bringing Headscale into service: API key, node counts. Never throws. */
-  whenRunning: () => Promise<void>;
-  resolveBinary: (settings: Settings) => Promise<string>;
-  headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
+  /** Settles once the running Headscale has the helper's API key (counts follow on their own). Never rejects. */
+  inService: () => Promise<void>;
   shutdown: () => void;
 }
-
-/** Settings that only the helper reads: changing them never touches Headscale's config. */
-const HELPER_ONLY: (keyof Settings)[] = [
-  "autoStart",
-  "headscalePath",
-  "logLines",
-  "apiKeyExpiration",
-  "clientKeyExpiration",
-];
 
 export function createHandlers(parts: HelperParts): Handlers {
   const { supervisor, admin, logs, paths } = parts;
@@ -59,7 +35,7 @@ export function createHandlers(parts: HelperParts): Handlers {
   const status = (): Status => {
     const startedAt = supervisor.startedAt;
     return {
-      helper: { version: HELPER_VERSION, pid: process.pid, home: paths.home, socket: paths.helperSocket },
+      helper: { version: helperVersion(), pid: process.pid, home: paths.home, socket: paths.helperSocket },
       headscale: {
         state: supervisor.state,
         pid: supervisor.pid,
@@ -89,7 +65,7 @@ export function createHandlers(parts: HelperParts): Handlers {
       // A loop: another client's restart may begin between the wait and the check.
       while (supervisor.state === "starting") await supervisor.settled();
       if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
-      await parts.whenRunning();
+      await parts.inService();
       try {
         return await handler(params);
       } catch (error) {
@@ -111,64 +87,11 @@ export function createHandlers(parts: HelperParts): Handlers {
     editedByHand: await editedByHand(paths),
   });
 
-  const setConfig = async (patch: SettingsPatch) => {
-    if ("bridge" in patch) {
-      throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
-    }
-    const previous = parts.settings();
-    let next = mergeSettings(previous, patch);
-    const binary = await parts.resolveBinary(next); // refuses a headscalePath that is not there
-    if (patch.headscalePath && !(await headscaleVersion(binary))) {
-      throw new ConfigError(
-        `headscalePath: ${binary} is not a Headscale executable (\`${binary} version\` did not answer as Headscale does)`,
-      );
-    }
-    // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
-    const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: parts.settings().bridge });
-    if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
-      next = withLatestBridge(next);
-      await saveSettings(paths, next);
-      parts.setSettings(next);
-      return configView();
-    }
-    if (await editedByHand(paths)) {
-      throw new ConfigError(
-        `${paths.headscaleConfig} was edited by hand, so the helper will not rewrite it; ` +
-          "edit it directly, or move it away to go back to a generated config",
-      );
-    }
-    const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
-    await writeHeadscaleConfig(paths, next, candidate);
-    const problem = await configTest(binary, candidate, await parts.headscaleEnv(next));
-    if (problem) {
-      await rm(candidate, { force: true });
-      throw new ConfigError(`Headscale rejects these settings: ${problem}`);
-    }
-    next = withLatestBridge(next);
-    const change = await commitSettings(paths, next, candidate);
-    parts.setSettings(next);
-    if (supervisor.state === "running" || supervisor.state === "crashed") {
-      try {
-        await supervisor.restart();
-      } catch (error) {
-        await change.rollback();
-        const restored = withLatestBridge(previous);
-        await saveSettings(paths, restored);
-        parts.setSettings(restored);
-        await supervisor.start().catch(() => {});
-        throw new ConfigError(
-          `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,
-        );
-      }
-    }
-    return configView();
-  };
-
   return {
     status,
     "headscale.start": async () => {
       await supervisor.start();
-      await parts.whenRunning();
+      await parts.inService();
       return status();
     },
     "headscale.stop": async () => {
@@ -177,7 +100,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     },
     "headscale.restart": async () => {
       await supervisor.restart();
-      await parts.whenRunning();
+      await parts.inService();
       return status();
     },
 
@@ -207,7 +130,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
 
     "apiKeys.create": viaHeadscale(async (params) => {
-      const expiration = params?.expiration ?? "90d";
+      const expiration = params?.expiration ?? DEFAULT_API_KEY_EXPIRATION;
       const expiresAt = new Date(Date.now() + durationMs(expiration));
       const apiKey = await admin.createApiKey(expiresAt);
       logs.append("helper", `created an API key expiring ${expiresAt.toISOString()}`);
@@ -252,7 +175,10 @@ export function createHandlers(parts: HelperParts): Handlers {
     },
 
     "config.get": configView,
-    "config.set": ({ patch }) => setConfig(patch),
+    "config.set": async ({ patch }) => {
+      await changeSettings(parts, patch);
+      return configView();
+    },
 
     "bridge.up": (params) => parts.bridge.add(params),
     "bridge.down": (params) => parts.bridge.remove(params?.tailnetPort),

@@ -3,11 +3,10 @@
  * needs no key), kept 0600 in the home, replaced before it expires or when Headscale
  * rejects it (a new database, say).
  */
-import { execa } from "execa";
 import { z } from "zod";
-import { durationMs } from "../config/duration.js";
+import { durationMs } from "../util/duration.js";
 import { readJsonIfExists, writeFileAtomic } from "../home/secure-fs.js";
-import { headscaleEnv } from "./child-env.js";
+import { runHeadscaleCli } from "./run-cli.js";
 
 const StoredKey = z.object({ key: z.string().startsWith("hskey-api-"), expiresAt: z.string(), createdAt: z.string() });
 type StoredKey = z.infer<typeof StoredKey>;
@@ -72,12 +71,7 @@ export class ApiKeyManager {
   private async createWithCli(expiration: string): Promise<string> {
     const binary = await this.options.binary();
     const args = ["apikeys", "create", "--expiration", expiration, "-c", this.options.configPath];
-    const result = await execa(binary, args, {
-      env: headscaleEnv(process.env),
-      extendEnv: false,
-      reject: false,
-      timeout: 30_000,
-    });
+    const result = await runHeadscaleCli(binary, args);
     const key = result.stdout.trim().split("\n").pop() ?? "";
     if (result.exitCode !== 0 || !key.startsWith("hskey-api-")) {
       const why = result.stderr.trim() || result.stdout.trim() || result.shortMessage;

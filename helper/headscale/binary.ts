@@ -1,10 +1,9 @@
 /** Finds the Headscale executable: the user's explicit path, the project-built one, then PATH. */
 import { constants } from "node:fs";
-import { access, chmod, readFile, stat } from "node:fs/promises";
-import { delimiter, dirname, join, sep } from "node:path";
-import { execa } from "execa";
-import { headscaleEnv } from "./child-env.js";
-import { fileURLToPath } from "node:url";
+import { access, chmod, stat } from "node:fs/promises";
+import { delimiter, join, sep } from "node:path";
+import { runHeadscaleCli } from "./run-cli.js";
+import { projectRoot } from "../project.js";
 
 export class HeadscaleNotFoundError extends Error {
   constructor(tried: string[]) {
@@ -14,20 +13,6 @@ export class HeadscaleNotFoundError extends Error {
     );
     this.name = "HeadscaleNotFoundError";
   }
-}
-
-let root: Promise<string | undefined> | undefined;
-
-/** The folder holding our package.json, found once by walking up from this module (src or dist). */
-export function projectRoot(): Promise<string | undefined> {
-  root ??= (async () => {
-    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-      const manifest = await readFile(join(dir, "package.json"), "utf8").catch(() => undefined);
-      if (manifest && JSON.parse(manifest).name === "headscale-remote") return dir;
-      if (dirname(dir) === dir) return undefined;
-    }
-  })();
-  return root;
 }
 
 const PACKAGE_MANAGER_BINS = ["/opt/homebrew/bin", "/usr/local/bin", "/opt/local/bin"];
@@ -43,7 +28,7 @@ export async function findHeadscale(explicit: string | undefined, env = process.
     if (await isFile(explicit)) return explicit;
     throw new HeadscaleNotFoundError([explicit]);
   }
-  const root = await projectRoot();
+  const root = projectRoot();
   if (root) candidates.push(join(root, ".tools", "bin", "headscale"));
   for (const dir of (env.PATH ?? "").split(delimiter)) if (dir) candidates.push(join(dir, "headscale"));
   // A helper Raycast starts on a Mac sees a minimal PATH: look where Homebrew and MacPorts install.
@@ -63,7 +48,7 @@ export async function ensureExecutable(path: string): Promise<void> {
   try {
     await access(path, constants.X_OK);
   } catch {
-    const root = await projectRoot();
+    const root = projectRoot();
     if (!root || !path.startsWith(join(root, ".tools", "bin") + sep)) {
       throw new HeadscaleNotFoundError([`${path} (not executable)`]);
     }
@@ -74,12 +59,7 @@ export async function ensureExecutable(path: string): Promise<void> {
 
 /** "v0.29.3" from `headscale version`, or null when the file does not answer as Headscale does. */
 export async function headscaleVersion(binary: string): Promise<string | null> {
-  const result = await execa(binary, ["version"], {
-    env: headscaleEnv(process.env),
-    extendEnv: false,
-    reject: false,
-    timeout: 10_000,
-  }).catch(() => undefined);
+  const result = await runHeadscaleCli(binary, ["version"], { timeoutMs: 10_000 }).catch(() => undefined);
   if (!result || result.exitCode !== 0) return null;
   return /version (v\S+)/.exec(result.stdout)?.[1] ?? /^(v?\d+\.\d+\.\d+\S*)$/m.exec(result.stdout)?.[1] ?? null;
 }

@@ -1,6 +1,5 @@
-import { execa } from "execa";
 import { redact } from "../logs/redact.js";
-import { headscaleEnv } from "./child-env.js";
+import { runHeadscaleCli } from "./run-cli.js";
 
 /** Asks Headscale itself whether it would start with this config; returns its complaint, if any. */
 export async function configTest(
@@ -8,12 +7,7 @@ export async function configTest(
   configPath: string,
   extraEnv: Record<string, string> = {},
 ): Promise<string | undefined> {
-  const result = await execa(binary, ["configtest", "-c", configPath], {
-    env: headscaleEnv(process.env, extraEnv),
-    extendEnv: false,
-    reject: false,
-    timeout: 30_000,
-  });
+  const result = await runHeadscaleCli(binary, ["configtest", "-c", configPath], { extraEnv });
   if (result.exitCode === 0 && !result.failed) return undefined;
   const output = `${result.stderr}\n${result.stdout}`
     .split("\n")

@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { z } from "zod";
-import { commandLine, isAlive, waitForExit } from "../home/process-info.js";
+import { commandLine, isAlive, waitForExit } from "../os/process-info.js";
 import { readJsonIfExists, writeFileAtomic } from "../home/secure-fs.js";
 
 const PidRecord = z.object({ pid: z.number().int().positive(), binary: z.string(), config: z.string() });

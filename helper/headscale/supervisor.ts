@@ -10,6 +10,7 @@ import type { HeadscaleState } from "../protocol/schema.js";
 import { ensureExecutable } from "./binary.js";
 import { headscaleEnv } from "./child-env.js";
 import { removePidFile, writePidFile } from "./pid-file.js";
+import { SerialQueue } from "../util/serial-queue.js";
 
 export interface SupervisorOptions {
   /** Runs before each launch: the config it will read may have to be written, or re-read. */
@@ -61,7 +62,8 @@ export class HeadscaleSupervisor extends EventEmitter {
   /** The current child's last output lines: an error report shows these, never an earlier run's. */
   private childLog: string[] = [];
   private exited: Promise<void> = Promise.resolve();
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Starts, stops and the watchdog's kill run one at a time, in the order asked. */
+  private readonly queue = new SerialQueue();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare">> &
@@ -84,16 +86,16 @@ export class HeadscaleSupervisor extends EventEmitter {
 
   /** Resolves once Headscale answers /health; rejects with the reason and its last log lines. */
   start(): Promise<void> {
-    return this.serialize(() => this.doStart());
+    return this.queue.run(() => this.doStart());
   }
 
   /** SIGTERM, then SIGKILL after the grace period; resolves once the process has exited. */
   stop(): Promise<void> {
-    return this.serialize(() => this.doStop());
+    return this.queue.run(() => this.doStop());
   }
 
   restart(): Promise<void> {
-    return this.serialize(async () => {
+    return this.queue.run(async () => {
       await this.doStop();
       await this.doStart();
     });
@@ -110,12 +112,6 @@ export class HeadscaleSupervisor extends EventEmitter {
       };
       this.on("state", onState);
     });
-  }
-
-  private serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(operation, operation);
-    this.queue = next.catch(() => {});
-    return next;
   }
 
   private setState(state: HeadscaleState): void {
@@ -218,7 +214,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       }
       if (misses < this.opts.livenessMisses) return schedule();
       // Through the queue, so it cannot interleave with a stop or start someone asked for.
-      await this.serialize(async () => {
+      await this.queue.run(async () => {
         if (!current()) return;
         this.opts.onLog("helper", `Headscale did not answer /health ${misses} times in a row; ending it`);
         this.setState("stopping");

@@ -1,6 +1,6 @@
 /** One helper per home: a PID file created exclusively, reclaimed when its owner is gone. */
 import { open, readFile, rm } from "node:fs/promises";
-import { commandLine, isAlive } from "./process-info.js";
+import { commandLine, isAlive } from "../os/process-info.js";
 import { ensurePrivateDir } from "./secure-fs.js";
 import { dirname } from "node:path";
 

@@ -3,7 +3,7 @@
  * The helper validates params with these schemas; clients validate results with them.
  */
 import { z } from "zod";
-import { durationProblem } from "../config/duration.js";
+import { durationProblem } from "../util/duration.js";
 
 export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
 export type HeadscaleState = z.infer<typeof HeadscaleState>;
@@ -120,6 +120,9 @@ export const Duration = z.string().superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
+/** How long an API key lives unless someone says otherwise: the helper's own, and one asked for. */
+export const DEFAULT_API_KEY_EXPIRATION = "90d";
+
 const Port = z.number().int().min(1).max(65535);
 
 /** The longest name or identifier anything here accepts (users, accounts, devices). */
@@ -176,7 +179,7 @@ export const Settings = z.object({
   autoStart: z.boolean().default(true),
   logLines: z.number().int().min(10).max(100_000).default(1000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
-  apiKeyExpiration: Duration.default("90d"),
+  apiKeyExpiration: Duration.default(DEFAULT_API_KEY_EXPIRATION),
   clientKeyExpiration: Duration.default("30d"),
   prefixV4: z.string().default("100.64.0.0/10"),
   prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
@@ -252,7 +255,7 @@ export const methods = {
 
   "apiKeys.create": {
     params: z
-      .object({ expiration: Duration.default("90d") })
+      .object({ expiration: Duration.default(DEFAULT_API_KEY_EXPIRATION) })
       .strict()
       .optional(),
     result: z.object({ apiKey: z.string(), expiresAt: z.string() }),

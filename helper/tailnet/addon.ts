@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { projectRoot } from "../headscale/binary.js";
+import { projectRoot } from "../project.js";
 
 /** The addon's functions: thin wrappers of native/tailnet/hsr_tailnet.h, each returning at once. */
 export interface TailnetAddon {
@@ -48,7 +48,7 @@ let loaded: Promise<TailnetAddon> | undefined;
 /** The addon, loaded once; HEADSCALE_REMOTE_TAILNET_ADDON names another build of it. */
 export function loadAddon(): Promise<TailnetAddon> {
   loaded ??= (async () => {
-    const root = await projectRoot();
+    const root = projectRoot();
     const path =
       process.env.HEADSCALE_REMOTE_TAILNET_ADDON ??
       (root ? join(root, "native", "build", "Release", "hsr_tailnet.node") : undefined);

@@ -1,6 +1,7 @@
 /** Start, stop, restart: shared by the no-view commands, the status view and the menu bar. */
 import { showHUD, showToast, Toast } from "@raycast/api";
-import { call, isHelperDown, LIFECYCLE_TIMEOUT_MS, refreshMenuBar, startHelper } from "./helper.js";
+import { LIFECYCLE_TIMEOUT_MS } from "../../helper/client/index.js";
+import { call, ensureHelperRunning, isHelperDown, refreshMenuBar } from "./raycast-client.js";
 
 /** "shutdown" stops Headscale and then the helper itself. */
 export type LifecycleAction = "start" | "stop" | "restart" | "shutdown";
@@ -30,7 +31,7 @@ export async function runLifecycle(action: LifecycleAction, feedback: "hud" | "t
   const toast = await showToast({ style: Toast.Style.Animated, title: DOING[action] });
   const stopping = action === "stop" || action === "shutdown";
   try {
-    if (!stopping) await startHelper();
+    if (!stopping) await ensureHelperRunning();
     const answer = await call(METHOD[action], undefined, LIFECYCLE_TIMEOUT_MS).catch((error) => {
       // Stopping with no helper running: nothing runs, which is what was asked.
       if (stopping && isHelperDown(error)) return undefined;

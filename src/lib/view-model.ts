@@ -1,13 +1,5 @@
 /** What the Raycast commands show, computed from the helper's answers. Pure: no Raycast, no I/O. */
-import type {
-  BridgeMapping,
-  BridgeStatus,
-  LogLine,
-  MintResult,
-  Node,
-  Status,
-  TailnetStatus,
-} from "../../helper/protocol/schema.js";
+import type { BridgeMapping, BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../../helper/client/index.js";
 
 export type Health = "running" | "busy" | "stopped" | "error";
 
@@ -46,10 +38,6 @@ export function filterNodes(nodes: Node[], filter: NodeFilter): Node[] {
   return nodes.filter((node) => node.online === (filter === "online"));
 }
 
-export function tailscaleUpCommand(mint: Pick<MintResult, "coordinationUrl" | "preAuthKey">): string {
-  return `tailscale up --login-server=${mint.coordinationUrl} --auth-key=${mint.preAuthKey}`;
-}
-
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 const LEVEL_TAGS: Record<string, LogLevel> = {
@@ -74,10 +62,6 @@ export function filterLogs(lines: LogLine[], minimum: LogLevel): LogLine[] {
   return lines.filter((line) => LOG_LEVELS.indexOf(logLevel(line)) >= floor);
 }
 
-export function logsAsText(lines: LogLine[]): string {
-  return lines.map((line) => (line.stream === "helper" ? `[helper] ${line.text}` : line.text)).join("\n");
-}
-
 /** How many newest lines a view keeps while following, so a long session stays light. */
 export const MAX_FOLLOWED_LINES = 1000;
 
@@ -93,11 +77,6 @@ export function appendCapped(lines: LogLine[], added: LogLine[], cap = MAX_FOLLO
 export function activeTailnet(status: Status | undefined): TailnetStatus | undefined {
   const tailnet = status?.tailnet;
   return tailnet && tailnet.state !== "off" ? tailnet : undefined;
-}
-
-/** "my-mac · Running · 100.64.0.1": the helper's own tailnet node, in one line. */
-export function tailnetSummary(tailnet: TailnetStatus): string {
-  return [tailnet.hostname, tailnet.state, tailnet.ipv4].filter(Boolean).join(" · ");
 }
 
 /** Where devices on the tailnet reach a mapping: the node's IPv4 and the tailnet port. */

@@ -23,8 +23,8 @@ import {
   startEchoService,
   startWebSocketEcho,
   type LocalService,
-} from "../support/local-services.js";
-import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../support/tailscale-client.js";
+} from "../../testkit/local-services.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../../testkit/tailscale-client.js";
 
 const ECHO_PORT = 9096;
 const WS_PORT = 9097;
@@ -51,7 +51,7 @@ const bridgeStatus = () => client.call("bridge.status");
 const running = (s: BridgeStatus) => s.state === "Running" && s.ipv4 !== null;
 const mapping = (s: BridgeStatus, port: number) => s.mappings.find((m) => m.tailnetPort === port)!;
 
-async function startHelper(): Promise<void> {
+async function spawnHelper(): Promise<void> {
   helper = (await spawnHelperProcess(home)).child;
   client = await HelperClient.connect(homePaths(home, tmpdir()).helperSocket);
 }
@@ -90,7 +90,7 @@ beforeAll(async () => {
   home = await tempHome();
   echo = await startEchoService();
   wsEcho = await startWebSocketEcho();
-  await startHelper();
+  await spawnHelper();
   await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "bridge-host" });
   await client.call("bridge.up", { localPort: wsEcho.port, tailnetPort: WS_PORT });
   nodeIp = (await until("the node comes up", bridgeStatus, running)).ipv4!;
@@ -230,7 +230,7 @@ describe("the tailnet bridge", () => {
     const keysBefore = (await client.call("preAuthKeys.list")).length;
     const headscalePid = (await client.call("status")).headscale.pid!;
     await killHelper();
-    await startHelper();
+    await spawnHelper();
     // The old Headscale was ended (or reaped as a zombie), not left serving beside the new one.
     const serving = await processesServing(paths.headscaleConfig);
     expect(serving).not.toContain(headscalePid);
@@ -284,7 +284,7 @@ describe("the tailnet bridge", () => {
   });
 
   it("follows Headscale to a new listen address", async () => {
-    const { freeTcpPort } = await import("../../helper/home/ports.js");
+    const { freeTcpPort } = await import("../../helper/os/ports.js");
     const port = await freeTcpPort();
     await client.call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 });
     await until(

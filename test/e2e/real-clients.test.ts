@@ -4,7 +4,7 @@
  * namespace holding nothing but loopback (`npm run test:e2e` makes one).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../support/tailscale-client.js";
+import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../../testkit/tailscale-client.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 
 let t: TestHelper;

@@ -6,13 +6,13 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { freeTcpPort } from "../../helper/home/ports.js";
+import { freeTcpPort } from "../../helper/os/ports.js";
 import { loadAddon } from "../../helper/tailnet/addon.js";
 import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
 import type { BridgeStatus } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
-import { onlyLoopback } from "../support/tailscale-client.js";
+import { onlyLoopback } from "../../testkit/tailscale-client.js";
 
 const { helperFor, later } = useHelpers();
 afterEach(async () => {

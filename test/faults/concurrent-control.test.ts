@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
-import { waitForExit } from "../../helper/home/process-info.js";
+import { waitForExit } from "../../helper/os/process-info.js";
 import { ErrorCode, type MethodName } from "../../helper/protocol/schema.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { processesServing, seededRandom } from "../support/chaos.js";

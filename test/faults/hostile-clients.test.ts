@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
-import { waitForExit } from "../../helper/home/process-info.js";
+import { waitForExit } from "../../helper/os/process-info.js";
 import { MAX_FRAME_BYTES } from "../../helper/protocol/schema.js";
 import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
-import { isAlive, waitForExit } from "../../helper/home/process-info.js";
+import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { ErrorCode, type Status } from "../../helper/protocol/schema.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 

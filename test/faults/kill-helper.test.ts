@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
-import { waitForExit } from "../../helper/home/process-info.js";
+import { waitForExit } from "../../helper/os/process-info.js";
 import { cliPath, createFakeNodes, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { processesServing, seededRandom } from "../support/chaos.js";
 

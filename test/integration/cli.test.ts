@@ -5,7 +5,7 @@ import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/
 import { tmpdir } from "node:os";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
-import { isAlive } from "../../helper/home/process-info.js";
+import { isAlive } from "../../helper/os/process-info.js";
 import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
 
 let home: string;

@@ -1,7 +1,7 @@
 /** Settings changes (validated, rolled back, never over a hand edit) and the log store. */
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
-import { startHelper } from "../../helper/daemon/helper.js";
+import { startDaemon } from "../../helper/daemon/daemon.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import type { LogLine } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
@@ -100,7 +100,7 @@ describe("config.set", () => {
 
   it("runs with the addresses of a hand-edited config, and regenerates a config moved away", async () => {
     const t = await helperFor();
-    const { freeTcpPort } = await import("../../helper/home/ports.js");
+    const { freeTcpPort } = await import("../../helper/os/ports.js");
     const port = await freeTcpPort();
     const original = await readFile(t.helper.paths.headscaleConfig, "utf8");
     const edited = original
@@ -124,14 +124,14 @@ describe("config.set", () => {
 
   it("refuses to start on a broken settings file and leaves it as it was", async () => {
     const home = await newHome();
-    const first = await startHelper({ home, autoStart: false });
+    const first = await startDaemon({ home, autoStart: false });
     await first.close();
     await writeFile(`${home}/settings.json`, '{"listenAddr": 42');
-    await expect(startHelper({ home, autoStart: false })).rejects.toThrow(/settings\.json is not valid JSON/);
+    await expect(startDaemon({ home, autoStart: false })).rejects.toThrow(/settings\.json is not valid JSON/);
     expect(await readFile(`${home}/settings.json`, "utf8")).toBe('{"listenAddr": 42');
     // and the home is not left locked
     await writeFile(`${home}/settings.json`, '{"listenAddr": "127.0.0.1:1"}');
-    await expect(startHelper({ home, autoStart: false })).rejects.toThrow(/grpcListenAddr/);
+    await expect(startDaemon({ home, autoStart: false })).rejects.toThrow(/grpcListenAddr/);
   });
 });
 

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { execa } from "execa";
 import { homePaths } from "../../helper/home/paths.js";
-import { isAlive, waitForExit } from "../../helper/home/process-info.js";
+import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { secretEnv } from "../../helper/headscale/child-env.js";
 import { loadSettings } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";

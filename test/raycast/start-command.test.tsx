@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
-import { isAlive, waitForExit } from "../../helper/home/process-info.js";
+import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import StartHeadscale from "../../src/start-headscale.js";
 import StopHeadscale from "../../src/stop-headscale.js";
 import { preferences, recorded } from "../support/raycast-api.js";

@@ -6,8 +6,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
 import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
-import { startHelper, type RunningHelper } from "../../helper/daemon/helper.js";
-import { findHeadscale, projectRoot } from "../../helper/headscale/binary.js";
+import { startDaemon, type Daemon } from "../../helper/daemon/daemon.js";
+import { findHeadscale } from "../../helper/headscale/binary.js";
+import { projectRoot } from "../../helper/project.js";
 import { defaultSettings, ensureHeadscaleConfig, loadSettings } from "../../helper/config/settings-store.js";
 import { secretEnv } from "../../helper/headscale/child-env.js";
 import { HeadscaleSupervisor, type SupervisorOptions } from "../../helper/headscale/supervisor.js";
@@ -53,7 +54,7 @@ export async function removeHome(home: string): Promise<void> {
 
 export interface TestHelper {
   home: string;
-  helper: RunningHelper;
+  helper: Daemon;
   client: HelperClient;
   close(): Promise<void>;
 }
@@ -61,7 +62,7 @@ export interface TestHelper {
 /** A real helper in this process, with Headscale started (unless told not to) and a connected client. */
 export async function startTestHelper(options: { home?: string; start?: boolean } = {}): Promise<TestHelper> {
   const home = options.home ?? (await tempHome());
-  const helper = await startHelper({ home, autoStart: options.start ?? true });
+  const helper = await startDaemon({ home, autoStart: options.start ?? true });
   await helper.autoStarted;
   const client = await HelperClient.connect(helper.paths.helperSocket);
   return {
@@ -78,7 +79,7 @@ export async function startTestHelper(options: { home?: string; start?: boolean 
 export const headscaleBinary = () => findHeadscale(undefined);
 
 export async function cliPath(): Promise<string> {
-  return join((await projectRoot())!, "dist", "helper", "cli", "main.js");
+  return join(projectRoot()!, "dist", "helper", "cli", "main.js");
 }
 
 /** Runs the built CLI against a home, never throwing on a non-zero exit. Its stderr must hold no key. */
@@ -92,7 +93,7 @@ export async function runCli(home: string, args: string[], env?: Record<string, 
   return result;
 }
 
-export { createFakeNodes } from "./fake-nodes.js";
+export { createFakeNodes } from "../../testkit/fake-nodes.js";
 
 /**
  * Per-test clean-up for suites that start helpers: `helperFor` starts one that is closed

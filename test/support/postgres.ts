@@ -7,7 +7,7 @@ import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { freeTcpPort } from "../../helper/home/ports.js";
+import { freeTcpPort } from "../../helper/os/ports.js";
 
 export interface TestPostgres {
   host: string;

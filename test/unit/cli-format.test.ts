@@ -1,18 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, formatNodes, formatStatus, printable, relativeTime } from "../../helper/cli/format.js";
+import { formatNodes, formatStatus, printable } from "../../helper/cli/format.js";
 import { sampleStatus } from "../support/samples.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 
 describe("CLI formatting", () => {
-  it("formats durations and relative times", () => {
-    expect(formatDuration(42)).toBe("42s");
-    expect(formatDuration(3 * 3600 + 120)).toBe("3h 2m");
-    expect(formatDuration(3 * 86400 + 3600)).toBe("3d 1h");
-    expect(relativeTime("2026-11-24T11:55:00Z", now)).toBe("5m ago");
-    expect(relativeTime(null, now)).toBe("never");
-  });
-
   it("prints a node table", () => {
     const text = formatNodes(
       [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { durationMs } from "../../helper/config/duration.js";
+import { durationMs } from "../../helper/util/duration.js";
 import { headscaleConfig, renderHeadscaleConfig, serverUrl } from "../../helper/config/generate.js";
 import { renderPublicDerpMap } from "../../helper/config/public-derp.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";

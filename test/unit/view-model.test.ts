@@ -10,7 +10,6 @@ import {
   logLevel,
   menuBarTitle,
   sortNodes,
-  tailscaleUpCommand,
 } from "../../src/lib/view-model.js";
 import { sampleStatus } from "../support/samples.js";
 
@@ -65,11 +64,6 @@ describe("nodes", () => {
   it("picks each address family", () => {
     expect(ipv4(nodes[0]!)).toBe("100.64.0.1");
     expect(ipv6(nodes[0]!)).toBe("fd7a:115c:a1e0::1");
-  });
-  it("writes the tailscale up line", () => {
-    expect(tailscaleUpCommand({ coordinationUrl: "http://h:1", preAuthKey: "k" })).toBe(
-      "tailscale up --login-server=http://h:1 --auth-key=k",
-    );
   });
 });
 

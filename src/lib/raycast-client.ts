@@ -3,13 +3,16 @@
  * calls; the one process they ever start is a detached helper, which outlives them.
  */
 import { environment, getPreferenceValues, launchCommand, LaunchType } from "@raycast/api";
+import { showFailureToast } from "@raycast/utils";
 import { join } from "node:path";
 import {
+  CALL_TIMEOUT_MS,
   callHelper,
   ensureHelper,
   HelperClient,
   helperSocketPath,
   HelperUnavailableError,
+  LIFECYCLE_TIMEOUT_MS,
 } from "../../helper/client/index.js";
 import type { MethodName, ParamsOf, ResultOf } from "../../helper/client/index.js";
 
@@ -20,10 +23,6 @@ interface Preferences {
 
 const preferences = () => getPreferenceValues<Preferences>();
 const home = () => preferences().home?.trim() || undefined;
-
-/** Short calls answer within this; starting or restarting Headscale gets longer. */
-export const CALL_TIMEOUT_MS = 10_000;
-export const LIFECYCLE_TIMEOUT_MS = 60_000;
 
 /** A lasting connection, for views that follow pushed updates (logs) while they are open. */
 export function connect(): Promise<HelperClient> {
@@ -43,10 +42,10 @@ export function isHelperDown(error: unknown): boolean {
 }
 
 /**
- * Starts the helper detached (the build puts a bundled copy in assets/) and hands it the
- * Headscale path from the preferences, if one is set.
+ * Makes sure a helper runs: starts one detached when none answers (the build puts a bundled
+ * copy in assets/), and hands it the Headscale path from the preferences, if one is set.
  */
-export async function startHelper(): Promise<void> {
+export async function ensureHelperRunning(): Promise<void> {
   const client = await ensureHelper({
     home: home(),
     cliPath: join(environment.assetsPath, "helper.mjs"),
@@ -65,8 +64,20 @@ export async function startHelper(): Promise<void> {
 
 /** For commands that need Headscale itself (minting keys): the helper, then Headscale, started if needed. */
 export async function ensureHeadscale(): Promise<void> {
-  await startHelper();
+  await ensureHelperRunning();
   await call("headscale.start", undefined, LIFECYCLE_TIMEOUT_MS);
+}
+
+/** A form's submit handler for work that needs Headscale: starts what is missing first; a failure is a toast. */
+export function withHeadscale<V>(failureTitle: string, work: (values: V) => Promise<void>) {
+  return async (values: V): Promise<void> => {
+    try {
+      await ensureHeadscale();
+      await work(values);
+    } catch (error) {
+      await showFailureToast(error, { title: failureTitle });
+    }
+  };
 }
 
 /** Refreshes the menu bar right away, so its count follows a start or stop at once. */

@@ -7,8 +7,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { projectRoot } from "../../helper/headscale/binary.js";
-import { freeTcpPort } from "../../helper/home/ports.js";
+import { projectRoot } from "../helper/project.js";
+import { freeTcpPort } from "../helper/os/ports.js";
 
 export interface TailscaleClient {
   hostname: string;
@@ -30,7 +30,7 @@ export async function startTailscaleClient(
   options: { socks5?: boolean } = {},
 ): Promise<TailscaleClient> {
   const socks5Port = options.socks5 ? await freeTcpPort() : undefined;
-  const bin = join((await projectRoot())!, ".tools", "bin");
+  const bin = join(projectRoot()!, ".tools", "bin");
   const dir = await mkdtemp(join(tmpdir(), "hr-ts-"));
   const socket = join(dir, "tailscaled.sock");
   const keyFile = join(dir, "authkey");

@@ -33,7 +33,7 @@ import { startRpcServer } from "./rpc-server.js";
 /** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
 const NODE_KEY_LIFETIME = "3650d";
 
-export interface HelperOptions {
+export interface DaemonOptions {
   home: string;
   /** Overrides the autoStart setting (tests, `helper --no-start`). */
   autoStart?: boolean;
@@ -41,7 +41,7 @@ export interface HelperOptions {
   onShutdown?: () => void;
 }
 
-export interface RunningHelper {
+export interface Daemon {
   paths: HomePaths;
   /** The settings in force (they change with config.set). */
   settings(): Settings;
@@ -56,7 +56,11 @@ export interface RunningHelper {
   close(): Promise<void>;
 }
 
-export async function startHelper(options: HelperOptions): Promise<RunningHelper> {
+/**
+ * Runs the helper in this process: takes the home's lock, assembles the parts and serves the
+ * socket. (Short-lived commands start a detached helper with the client's `ensureHelper`.)
+ */
+export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   const paths = homePaths(options.home, tmpdir());
   // Everything the helper and Headscale create (the database included) is the user's alone.
   process.umask(0o077);
@@ -73,9 +77,9 @@ export async function startHelper(options: HelperOptions): Promise<RunningHelper
 
 async function assemble(
   paths: HomePaths,
-  options: HelperOptions,
+  options: DaemonOptions,
   releaseLock: () => Promise<void>,
-): Promise<RunningHelper> {
+): Promise<Daemon> {
   let settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
@@ -167,10 +171,11 @@ async function assemble(
     verbose: process.env.HEADSCALE_REMOTE_TAILNET_VERBOSE === "1",
   });
 
-  // Each time Headscale comes up (asked for, or after a crash) the API key is made or checked,
-  // then node counts start; start requests wait for the key, not for the counts.
-  let broughtUp: Promise<void> = Promise.resolve();
-  const bringUp = async () => {
+  // Each time Headscale comes up (asked for, or after a crash) it is put in service: the API key
+  // is made or checked, then node counts and the bridge follow on their own. Requests wait for
+  // the key (inService), not for the counts.
+  let inService: Promise<void> = Promise.resolve();
+  const putInService = async () => {
     try {
       await apiKeys.get();
       setImmediate(() => counts.start()); // after the start request's answer has gone out
@@ -180,7 +185,7 @@ async function assemble(
     }
   };
   supervisor.on("state", (state) => {
-    if (state === "running") broughtUp = bringUp();
+    if (state === "running") inService = putInService();
     else counts.stop();
   });
   const renewal = setInterval(() => {
@@ -220,7 +225,7 @@ async function assemble(
     counts,
     bridge,
     headscaleVersion: () => version,
-    whenRunning: () => broughtUp,
+    inService: () => inService,
     resolveBinary,
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),
@@ -234,7 +239,7 @@ async function assemble(
   const autoStarted =
     (options.autoStart ?? settings.autoStart)
       ? supervisor.start().then(
-          () => broughtUp,
+          () => inService,
           () => {},
         ) // a failure's reason is in status.lastError
       : Promise.resolve();

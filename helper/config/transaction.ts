@@ -1,0 +1,90 @@
+/**
+ * `config set` as one transaction: merge and check the patch, have Headscale's own configtest
+ * judge the candidate config, commit it, restart a running Headscale, and put everything back
+ * when it will not start with it.
+ */
+import { rm } from "node:fs/promises";
+import { headscaleVersion } from "../headscale/binary.js";
+import { configTest } from "../headscale/configtest.js";
+import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
+import type { HomePaths } from "../home/paths.js";
+import type { Settings, SettingsPatch } from "../protocol/schema.js";
+import {
+  commitSettings,
+  ConfigError,
+  editedByHand,
+  mergeSettings,
+  saveSettings,
+  writeHeadscaleConfig,
+} from "./settings-store.js";
+
+export interface ConfigTarget {
+  paths: HomePaths;
+  settings: () => Settings;
+  setSettings: (settings: Settings) => void;
+  supervisor: Pick<HeadscaleSupervisor, "state" | "start" | "restart">;
+  resolveBinary: (settings: Settings) => Promise<string>;
+  headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
+}
+
+/** Settings that only the helper reads: changing them never touches Headscale's config. */
+const HELPER_ONLY: (keyof Settings)[] = [
+  "autoStart",
+  "headscalePath",
+  "logLines",
+  "apiKeyExpiration",
+  "clientKeyExpiration",
+];
+
+/** Applies the patch, or throws a ConfigError and leaves the settings, the config and Headscale as they were. */
+export async function changeSettings(target: ConfigTarget, patch: SettingsPatch): Promise<void> {
+  const { paths, supervisor } = target;
+  if ("bridge" in patch) {
+    throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
+  }
+  const previous = target.settings();
+  let next = mergeSettings(previous, patch);
+  const binary = await target.resolveBinary(next); // refuses a headscalePath that is not there
+  if (patch.headscalePath && !(await headscaleVersion(binary))) {
+    throw new ConfigError(
+      `headscalePath: ${binary} is not a Headscale executable (\`${binary} version\` did not answer as Headscale does)`,
+    );
+  }
+  // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
+  const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: target.settings().bridge });
+  if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
+    next = withLatestBridge(next);
+    await saveSettings(paths, next);
+    target.setSettings(next);
+    return;
+  }
+  if (await editedByHand(paths)) {
+    throw new ConfigError(
+      `${paths.headscaleConfig} was edited by hand, so the helper will not rewrite it; ` +
+        "edit it directly, or move it away to go back to a generated config",
+    );
+  }
+  const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
+  await writeHeadscaleConfig(paths, next, candidate);
+  const problem = await configTest(binary, candidate, await target.headscaleEnv(next));
+  if (problem) {
+    await rm(candidate, { force: true });
+    throw new ConfigError(`Headscale rejects these settings: ${problem}`);
+  }
+  next = withLatestBridge(next);
+  const change = await commitSettings(paths, next, candidate);
+  target.setSettings(next);
+  if (supervisor.state !== "running" && supervisor.state !== "crashed") return;
+  try {
+    await supervisor.restart();
+  } catch (error) {
+    await change.rollback();
+    const restored = withLatestBridge(previous);
+    await saveSettings(paths, restored);
+    target.setSettings(restored);
+    await supervisor.start().catch(() => {});
+    throw new ConfigError(
+      `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,34 @@
+/** This package on disk: where it is installed and its version, from our own package.json. */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+let found: { root: string | undefined; version: string } | undefined;
+
+/**
+ * Walks up from this module to the package.json named headscale-remote, once. This module sits at
+ * different depths in the source tree, in dist/ and in the bundled assets/helper.mjs. Lazy: Raycast's
+ * bundle imports this module without ever asking.
+ */
+function project(): { root: string | undefined; version: string } {
+  if (found) return found;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+      if (manifest.name === "headscale-remote") return (found = { root: dir, version: String(manifest.version) });
+    } catch {
+      // no package.json here, or not ours: keep walking
+    }
+    if (dirname(dir) === dir) return (found = { root: undefined, version: "0.0.0" });
+  }
+}
+
+/** The folder holding our package.json (the checkout, or the installed package). */
+export function projectRoot(): string | undefined {
+  return project().root;
+}
+
+/** The helper's version, the package's own. */
+export function helperVersion(): string {
+  return project().version;
+}
