@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   let helper: ChildProcess | undefined;
   let client: HelperClient | undefined;
 
-  const startHelperProcess = async (limitMiB = DEFAULT_MEMORY_LIMIT_MIB) => {
+  const spawnHelper = async (limitMiB = DEFAULT_MEMORY_LIMIT_MIB) => {
     helper = spawn(process.execPath, [cli, "--home", home, "helper"], {
       stdio: "ignore",
       env: { ...process.env, HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB: String(limitMiB) },
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    await startHelperProcess();
+    await spawnHelper();
     const mint = (deviceId: string) => client!.call("preAuthKeys.mint", { deviceId, account: "bench" });
 
     // Time to come up: a fresh node each round (a new account means a new node, with a key
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
     for (const limit of LIMITS_MIB) {
       // A fresh helper each time: RSS only ever grows.
       await stopHelperProcess();
-      await startHelperProcess(limit);
+      await spawnHelper(limit);
       await waitRunning();
       await socksClient.cli(["ping", "--c=1", "--timeout=30s", ourIp]).catch(() => {});
       const pathNow: Path = { ...paths3[0]!, pid: helper!.pid };
