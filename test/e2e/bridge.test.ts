@@ -15,6 +15,7 @@ import { homePaths } from "../../helper/home/paths.js";
 import { ErrorCode, type BridgeStatus } from "../../helper/protocol/schema.js";
 import { processesServing } from "../support/chaos.js";
 import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import {
   dialTailnet,
   echoTransfer,
@@ -37,14 +38,17 @@ let wsEcho: LocalService;
 let laptop: TailscaleClient;
 let nodeIp: string;
 
+/** Polls `get` until `ok` holds for what it returns; a timeout says what it last returned. */
 async function until<T>(what: string, get: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
-  let value = await get();
-  for (let i = 0; i < 600 && !ok(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await get();
-  }
-  if (!ok(value)) throw new Error(`${what}: still ${JSON.stringify(value)}`);
-  return value;
+  let last: T | undefined;
+  const found = await waitUntil(
+    async () => {
+      last = await get();
+      return ok(last) && { value: last };
+    },
+    { what: () => `${what}; still ${JSON.stringify(last)}`, timeoutMs: 60_000, intervalMs: 100 },
+  );
+  return found.value;
 }
 
 const bridgeStatus = () => client.call("bridge.status");

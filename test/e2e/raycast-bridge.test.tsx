@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerAlerts, preferences, recorded, resetRecorded } from "../support/raycast-api.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { all, byTitle, press, render, waitFor } from "../support/render.js";
+import { waitUntil } from "../support/wait.js";
 import { startEchoService, type LocalService } from "../../testkit/local-services.js";
 import TailnetBridge from "../../src/tailnet-bridge.js";
 import MenuBar from "../../src/menu-bar.js";
@@ -42,12 +43,13 @@ describe("Tailnet Bridge", () => {
     expect(recorded.toasts.at(-1)).toMatchObject({ style: "success", title: "Forwarding tailnet port 9100" });
     form.unmount();
 
-    let ip: string | null = null;
-    for (let i = 0; i < 300 && !ip; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const s = await t.client.call("bridge.status");
-      if (s.state === "Running") ip = s.ipv4;
-    }
+    const ip = await waitUntil(
+      async () => {
+        const s = await t.client.call("bridge.status");
+        return s.state === "Running" && s.ipv4;
+      },
+      { what: "the bridge's node running with an IPv4 address", timeoutMs: 60_000, intervalMs: 100 },
+    );
     expect(ip).toMatch(/^100\.64\./);
     const item = await waitFor(view, (root) => {
       const found = all(root, "List.Item")[0];

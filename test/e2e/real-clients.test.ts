@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../../testkit/tailscale-client.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 
 let t: TestHelper;
 const clients: TailscaleClient[] = [];
@@ -32,12 +33,13 @@ describe("real Tailscale clients", () => {
       clients.push(await startTailscaleClient(device, minted.coordinationUrl, minted.preAuthKey));
     }
     expect(headscale.state).toBe("running");
-    let nodes = await t.client.call("nodes.list");
-    for (let i = 0; i < 100 && nodes.filter((n) => n.online).length < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      nodes = await t.client.call("nodes.list");
-    }
-    const online = nodes.filter((n) => n.online);
+    const online = await waitUntil(
+      async () => {
+        const now = (await t.client.call("nodes.list")).filter((n) => n.online);
+        return now.length >= 2 && now;
+      },
+      { what: "both clients to show up online", timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(online.map((n) => n.givenName).sort()).toEqual(["laptop", "phone"]);
     for (const node of online) {
       expect(node.user).toMatch(/^hr-[0-9a-f]{32}$/);
@@ -60,11 +62,13 @@ describe("real Tailscale clients", () => {
   });
 
   it("counts online nodes for the menu bar", async () => {
-    let status = await t.client.call("status");
-    for (let i = 0; i < 150 && (status.headscale.nodes?.online ?? 0) < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await t.client.call("status");
-    }
+    const status = await waitUntil(
+      async () => {
+        const now = await t.client.call("status");
+        return (now.headscale.nodes?.online ?? 0) >= 2 && now;
+      },
+      { what: "the status counts to show 2 nodes online", timeoutMs: 60_000, intervalMs: 100 },
+    );
     expect(status.headscale.nodes).toMatchObject({ online: 2, total: 2 });
   });
 });

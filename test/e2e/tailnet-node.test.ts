@@ -12,6 +12,7 @@ import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
 import type { BridgeStatus } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import { onlyLoopback } from "../../testkit/tailscale-client.js";
 
 const { helperFor, later } = useHelpers();
@@ -26,13 +27,15 @@ async function stateDir(): Promise<string> {
 }
 
 async function untilRunning(t: { client: { call: (m: "bridge.status") => Promise<BridgeStatus> } }) {
-  let status = await t.client.call("bridge.status");
-  for (let i = 0; i < 600 && status.state !== "Running"; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    status = await t.client.call("bridge.status");
-  }
-  expect(status.state).toBe("Running");
-  return status;
+  let state = "";
+  return waitUntil(
+    async () => {
+      const status = await t.client.call("bridge.status");
+      state = status.state;
+      return status.state === "Running" && status;
+    },
+    { what: () => `the bridge's node to be Running; still ${state}`, timeoutMs: 60_000, intervalMs: 100 },
+  );
 }
 
 describe("the native tailnet node", () => {
@@ -77,16 +80,15 @@ describe("the bridge's own key", () => {
 
     const second = await helperFor({ home: first.home });
     // Its cached map may show it "Running" for a moment; joined means Headscale lists it again.
-    let joined = false;
-    let status: BridgeStatus | undefined;
-    for (let i = 0; i < 600 && !joined; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await second.client.call("bridge.status");
-      const nodes = await second.client.call("nodes.list");
-      joined = status.state === "Running" && nodes.some((n) => n.ipAddresses.includes(status!.ipv4!) && n.online);
-    }
-    expect(joined).toBe(true);
-    expect(status!.mappings.map((m) => m.localPort)).toEqual([18081]);
+    const status = await waitUntil(
+      async () => {
+        const now = await second.client.call("bridge.status");
+        const nodes = await second.client.call("nodes.list");
+        return now.state === "Running" && nodes.some((n) => n.ipAddresses.includes(now.ipv4!) && n.online) && now;
+      },
+      { what: "the node to join anew, listed online by Headscale", timeoutMs: 60_000, intervalMs: 100 },
+    );
+    expect(status.mappings.map((m) => m.localPort)).toEqual([18081]);
     expect(await readFile(second.helper.paths.tailnetKey, "utf8")).not.toBe(keyBefore);
   });
 

@@ -7,6 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HelperError } from "../../helper/client/helper-client.js";
+import { isOurHeadscale } from "../../helper/headscale/pid-file.js";
+import { commandLine, isAlive } from "../../helper/os/process-info.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import { startTestHelper, type TestHelper } from "../support/fixtures.js";
 
@@ -42,17 +45,27 @@ describe("a full disk", () => {
       const error = await t.client
         .call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 60_000 })
         .catch((e) => e);
+      expect(error).toBeInstanceOf(HelperError);
       expect(error.message).toMatch(/ENOSPC|no space left/i);
 
+      // Headscale's database is on the full disk too: it refuses the new key, and the user is told why.
       const mint = await t.client.call("preAuthKeys.mint", { deviceId: "while-full" }).catch((e) => e);
-      expect(mint).toBeInstanceOf(Error);
-      expect(mint.code).not.toBe(ErrorCode.InvalidParams);
+      expect(mint).toBeInstanceOf(HelperError);
+      expect({ code: mint.code, message: mint.message }).toEqual({
+        code: ErrorCode.HeadscaleFailed,
+        message: expect.stringMatching(/^Headscale POST \/api\/v1\/preauthkey: .*database or disk is full/),
+      });
 
       expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(config);
       expect(await readFile(t.helper.paths.settings, "utf8")).toBe(settings);
       expect(await readFile(t.helper.paths.deviceKeys, "utf8")).toBe(devices);
       expect(JSON.parse(devices).devices).toHaveLength(1);
-      expect((await t.client.call("status")).helper.pid).toBe(process.pid);
+      // The helper still answers, and truly: the Headscale it reports is alive, is ours, and still serves.
+      const { headscale } = await t.client.call("status");
+      expect(headscale).toMatchObject({ state: "running", pid: t.helper.supervisor.pid, restarts: 0 });
+      expect(isAlive(headscale.pid!)).toBe(true);
+      expect(isOurHeadscale(await commandLine(headscale.pid!), t.helper.paths.headscaleConfig)).toBe(true);
+      expect((await t.client.call("users.list")).length).toBeGreaterThan(0);
     } finally {
       await rm(join(mountPoint, "filler"), { force: true });
     }

@@ -8,10 +8,10 @@ import { HelperClient, HelperError } from "../../helper/client/helper-client.js"
 import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { ErrorCode, type Status } from "../../helper/protocol/schema.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 
 const ROUNDS = Number(process.env.KILL_HEADSCALE_ROUNDS ?? 12);
 const DEVICES = ["a", "b", "c", "d"];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("SIGKILL Headscale under load", () => {
   const { home: newHome, later } = useHelpers();
@@ -28,19 +28,21 @@ describe("SIGKILL Headscale under load", () => {
 
     let restartsAfterGivingUp = 0;
     let killed: number | null = null;
-    const running = async (): Promise<Status> => {
-      for (;;) {
-        const status = await client.call("status");
-        // The helper may not have seen the last kill's exit yet.
-        if (status.headscale.state === "running" && status.headscale.pid !== killed) return status;
-        // Five crashes a minute end in `crashed`: start it again, as its user would.
-        if (/not restarting it again/.test(status.headscale.lastError ?? "")) {
-          restartsAfterGivingUp++;
-          await client.call("headscale.start", undefined, { timeoutMs: 60_000 });
-        }
-        await sleep(50);
-      }
-    };
+    const running = (): Promise<Status> =>
+      waitUntil(
+        async () => {
+          const status = await client.call("status");
+          // The helper may not have seen the last kill's exit yet.
+          if (status.headscale.state === "running" && status.headscale.pid !== killed) return status;
+          // Five crashes a minute end in `crashed`: start it again, as its user would.
+          if (/not restarting it again/.test(status.headscale.lastError ?? "")) {
+            restartsAfterGivingUp++;
+            await client.call("headscale.start", undefined, { timeoutMs: 60_000 });
+          }
+          return undefined;
+        },
+        { what: "Headscale running again after the kill", timeoutMs: 90_000 },
+      );
 
     const keys = new Map<string, string>();
     const errors = new Map<string, number>();
@@ -57,7 +59,8 @@ describe("SIGKILL Headscale under load", () => {
         client.call("nodes.list", undefined, { timeoutMs: 60_000 }),
         client.call("users.list", undefined, { timeoutMs: 60_000 }),
       ];
-      await sleep((round * 137) % 1500); // the kill lands at a different point each round
+      // Not a wait for a condition: the kill lands at a different point each round.
+      await new Promise((resolve) => setTimeout(resolve, (round * 137) % 1500));
       killed = headscale.pid!;
       process.kill(killed, "SIGKILL");
       for (const outcome of await Promise.allSettled(calls)) {

@@ -52,6 +52,7 @@ describe("SIGKILL the helper at random points", () => {
           Math.floor(wait / 2),
         );
       }
+      // Not a wait for a condition: the kill lands at a random point of the helper's start.
       await new Promise((resolve) => setTimeout(resolve, wait));
       child.kill("SIGKILL");
       await waitForExit(child.pid!, 5000);

@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { defaultSettings } from "../../helper/config/settings-store.js";
 import { createDatabase, startPostgres } from "../support/postgres.js";
 import { useHelpers } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LIVENESS = { livenessIntervalMs: 100, livenessTimeoutMs: 500, livenessMisses: 3 };
 
 describe("a PostgreSQL outage", () => {
@@ -29,16 +29,20 @@ describe("a PostgreSQL outage", () => {
 
     await postgres.pause();
     const unreachable = "Headscale is up but its /health check fails: its database is unreachable";
-    for (let i = 0; i < 600 && !log.includes(unreachable); i++) await sleep(50);
+    await waitUntil(() => log.includes(unreachable), { what: `the log to say "${unreachable}"`, timeoutMs: 60_000 });
     expect(supervisor.lastError).toBe(unreachable);
     // Many liveness periods later it is still the same, running Headscale.
     const checksBefore = log.length;
-    await sleep(LIVENESS.livenessIntervalMs * LIVENESS.livenessMisses * 5);
+    // Not a wait for a condition: time passing is the test (what must not happen is a restart).
+    await new Promise((resolve) => setTimeout(resolve, LIVENESS.livenessIntervalMs * LIVENESS.livenessMisses * 5));
     expect({ state: supervisor.state, pid: supervisor.pid }).toEqual({ state: "running", pid });
     expect(log.slice(checksBefore).filter((line) => /ending it|restarting/.test(line))).toEqual([]);
 
     await postgres.resume();
-    for (let i = 0; i < 600 && !log.includes("Headscale's /health check passes again"); i++) await sleep(50);
+    await waitUntil(() => log.includes("Headscale's /health check passes again"), {
+      what: "the log to say Headscale's /health check passes again",
+      timeoutMs: 60_000,
+    });
     expect({ state: supervisor.state, pid: supervisor.pid, lastError: supervisor.lastError }).toEqual({
       state: "running",
       pid,

@@ -5,6 +5,7 @@ import { accountUserName } from "../../helper/accounts/user-name.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import { createFakeNodes, removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { keysInArgv } from "../support/secret-watch.js";
+import { waitUntil } from "../support/wait.js";
 
 let t: TestHelper;
 let apiKey: string;
@@ -69,11 +70,13 @@ describe("nodes", () => {
     expect(missing.code).toBeOneOf([ErrorCode.NotFound, ErrorCode.HeadscaleFailed]);
 
     // Status counts come from a background refresh that node changes trigger.
-    let status = await t.client.call("status");
-    for (let i = 0; i < 50 && status.headscale.nodes?.total !== 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await t.client.call("status");
-    }
+    const status = await waitUntil(
+      async () => {
+        const now = await t.client.call("status");
+        return now.headscale.nodes?.total === 2 && now;
+      },
+      { what: "the status counts to show 2 nodes", timeoutMs: 60_000, intervalMs: 100 },
+    );
     expect(status.headscale.nodes).toMatchObject({ total: 2, online: 0 });
   });
 });

@@ -7,17 +7,26 @@ import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/os/process-info.js";
 import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 
 let home: string;
 beforeAll(async () => {
   home = await tempHome();
 });
-/** Asks the detached helper the CLI started for a home to go, then removes the home. */
+/**
+ * Asks the detached helper the CLI started for a home to go, waits until it and its Headscale
+ * are gone (nothing writes into the home any more), then removes the home.
+ */
 async function shutDownAndRemove(home: string): Promise<void> {
   const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
+  const status = await client?.call("status").catch(() => undefined);
   await client?.call("helper.shutdown").catch(() => {});
   client?.close();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  const pids = [status?.helper.pid, status?.headscale.pid].filter((pid) => typeof pid === "number");
+  await waitUntil(() => pids.every((pid) => !isAlive(pid)), {
+    what: `the helper of ${home} and its Headscale to exit`,
+    timeoutMs: 90_000,
+  });
   await removeHome(home);
 }
 
@@ -282,7 +291,20 @@ describe("headscale-remote CLI", () => {
       const follow = execa(process.execPath, [await cliPath(), "--home", fresh, "logs", "-f", "-n", "1"], {
         reject: false,
       });
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      let followed = "";
+      follow.stdout.on("data", (chunk) => (followed += chunk));
+      // It follows once a line logged after it started shows up: each mint logs one naming its device.
+      const client = await HelperClient.connect(helperSocketPath(fresh));
+      let probe = 0;
+      await waitUntil(
+        async () => {
+          const deviceId = `probe-${++probe}`;
+          await client.call("preAuthKeys.mint", { deviceId });
+          return followed.includes(`"${deviceId}"`);
+        },
+        { what: "logs -f to print a line logged after it started", timeoutMs: 60_000, intervalMs: 200 },
+      );
+      client.close();
       await runCli(fresh, ["shutdown"]);
       const result = await follow;
       expect(result.exitCode).toBe(4);

@@ -5,6 +5,7 @@ import { startDaemon } from "../../helper/daemon/daemon.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import type { LogLine } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 
 const { helperFor, later, home: newHome } = useHelpers();
 
@@ -167,10 +168,10 @@ describe("logs", () => {
     const pushed: LogLine[] = [];
     const unfollow = await t.client.followLogs((line) => pushed.push(line));
     await t.client.call("nodes.list"); // Headscale logs each HTTP request
-    for (let i = 0; i < 100 && !pushed.some((l) => /path=\/api\/v1\/node/.test(l.text)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    expect(pushed.some((l) => /path=\/api\/v1\/node/.test(l.text))).toBe(true);
+    await waitUntil(() => pushed.some((l) => /path=\/api\/v1\/node/.test(l.text)), {
+      what: "the followed log to show Headscale's GET /api/v1/node",
+      timeoutMs: 60_000,
+    });
     await unfollow();
 
     const lastSeq = (await t.client.call("logs.tail", { lines: 1 }))[0]!.seq;

@@ -9,6 +9,7 @@ import { secretEnv } from "../../helper/headscale/child-env.js";
 import { loadSettings } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { headscaleBinary, runCli, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+import { waitUntil } from "../support/wait.js";
 import { tmpdir } from "node:os";
 
 const { helperFor, later, home: newHome, supervisorFor } = useHelpers();
@@ -64,11 +65,13 @@ describe("Headscale lifecycle through the helper", () => {
     const t = await helperFor();
     const { headscale } = await t.client.call("status");
     process.kill(headscale.pid!, "SIGKILL");
-    let status = await t.client.call("status");
-    for (let i = 0; i < 200 && !(status.headscale.state === "running" && status.headscale.pid !== headscale.pid); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await t.client.call("status");
-    }
+    const status = await waitUntil(
+      async () => {
+        const now = await t.client.call("status");
+        return now.headscale.state === "running" && now.headscale.pid !== headscale.pid && now;
+      },
+      { what: "a new Headscale running after the kill", timeoutMs: 90_000, intervalMs: 100 },
+    );
     expect(status.headscale.state).toBe("running");
     expect(status.headscale.pid).not.toBe(headscale.pid);
     expect(status.headscale.restarts).toBe(1);
@@ -90,13 +93,23 @@ describe("crash loop", () => {
     await supervisor.start();
     const pids = new Set<number>();
     for (let crash = 1; crash <= 5; crash++) {
-      while (supervisor.state !== "running") await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitUntil(() => supervisor.state === "running", {
+        what: `Headscale running before crash ${crash}`,
+        timeoutMs: 90_000,
+        intervalMs: 20,
+      });
       const pid = supervisor.pid!;
       pids.add(pid);
       process.kill(pid, "SIGKILL");
       await waitForExit(pid, 5000);
-      while (supervisor.pid === pid) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitUntil(() => supervisor.pid !== pid, {
+        what: `the supervisor to see crash ${crash}`,
+        timeoutMs: 90_000,
+        intervalMs: 20,
+      });
     }
+    // Not a wait for a condition: time for a restart that must not come. A sixth start would
+    // follow the fifth crash after 50 ms × 2⁴ = 800 ms.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(pids.size).toBe(5);
     expect(supervisor.state).toBe("crashed");
@@ -117,8 +130,11 @@ describe("restarts that cannot succeed", () => {
     await supervisor.start();
     await rm(binary);
     process.kill(supervisor.pid!, "SIGKILL");
-    for (let i = 0; i < 500 && !/not restarting it again/.test(supervisor.lastError ?? ""); i++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => /not restarting it again/.test(supervisor.lastError ?? ""), {
+      what: () => `the supervisor to give up restarting; last error: ${supervisor.lastError}`,
+      timeoutMs: 90_000,
+      intervalMs: 20,
+    });
     expect(supervisor.state).toBe("crashed");
     expect(supervisor.lastError).toMatch(
       /failed to restart \(.*headscale-copy.*\) \d+ times within 60 s; not restarting it again/,
@@ -162,8 +178,11 @@ describe("a hung Headscale", () => {
     process.kill(hung, "SIGSTOP"); // alive, holding its ports, answering nothing
     later(async () => void (isAlive(hung) && process.kill(hung, "SIGKILL")));
     expect(await waitForExit(hung, 30_000)).toBe(true); // SIGTERM waits on a stopped process: the grace period's SIGKILL ends it
-    for (let i = 0; i < 1500 && (supervisor.state !== "running" || supervisor.pid === hung); i++)
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitUntil(() => supervisor.state === "running" && supervisor.pid !== hung, {
+      what: "a new Headscale running in place of the hung one",
+      timeoutMs: 90_000,
+      intervalMs: 20,
+    });
     expect(supervisor.state).toBe("running");
     expect(supervisor.pid).not.toBe(hung);
     expect(supervisor.restarts).toBe(1);
@@ -206,17 +225,14 @@ describe("orphans", () => {
       JSON.stringify({ pid: orphan.pid, binary: await headscaleBinary(), config: paths.headscaleConfig }),
     );
     const settings = JSON.parse(await readFile(paths.settings, "utf8"));
-    for (
-      let i = 0;
-      i < 200 &&
-      !(await fetch(`http://${settings.listenAddr}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await waitUntil(
+      () =>
+        fetch(`http://${settings.listenAddr}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      { what: "the orphan Headscale to answer /health", timeoutMs: 90_000 },
+    );
     expect(isAlive(orphan.pid!)).toBe(true);
 
     const t = await helperFor({ home });

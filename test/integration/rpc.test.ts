@@ -97,13 +97,20 @@ describe("JSON-RPC over the socket", () => {
   });
 
   it("survives random bytes and half-sent frames, and still serves others", async () => {
-    const { socket } = await raw();
+    const { socket, next } = await raw();
     socket.write(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
     socket.write('{"jsonrpc":"2.0","id":9,"method":"sta');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The helper read the garbage: its lines are answered as unparsable, not choked on.
+    expect(await next()).toMatchObject({ id: null, error: { code: ErrorCode.ParseError } });
     socket.destroy();
     const client = await HelperClient.connect(t.helper.paths.helperSocket);
-    expect((await client.call("status")).helper.pid).toBe(process.pid);
+    const status = await client.call("status");
+    // A whole answer from this same helper, and a true one: its home and socket, and no Headscale running.
+    expect(status.helper).toMatchObject({ pid: process.pid, home: t.home, socket: t.helper.paths.helperSocket });
+    expect(status.headscale).toMatchObject({ state: "stopped", pid: null, restarts: 0, lastError: null });
+    expect(t.helper.supervisor).toMatchObject({ state: "stopped", pid: null });
+    // And it still does real work for the other client, not just status.
+    expect((await client.call("config.get")).configPath).toBe(t.helper.paths.headscaleConfig);
     client.close();
   });
 

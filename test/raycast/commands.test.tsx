@@ -14,17 +14,32 @@ import MenuBar from "../../src/menu-bar.js";
 import MintClientKey from "../../src/mint-client-key.js";
 import HeadscaleLogs from "../../src/headscale-logs.js";
 import type { ReactElement } from "react";
+import type { ReactTestInstance } from "react-test-renderer";
+import type { Node } from "../../helper/protocol/schema.js";
+import { waitUntil } from "../support/wait.js";
 
 let t: TestHelper;
+/** Registers fake nodes for dana directly in Headscale (as a device would, not through the helper). */
+let addNodes: (count: number, firstIndex: number) => Promise<void>;
+/** Node counts refresh in the background (every 10 s, and after changes made through the helper). */
+const countsSettle = () =>
+  waitUntil(
+    async () => (await t.client.call("status")).headscale.nodes?.total === (await t.client.call("nodes.list")).length,
+    { what: "the helper's node counts to match Headscale's nodes", timeoutMs: 60_000, intervalMs: 200 },
+  );
 beforeAll(async () => {
   t = await startTestHelper();
   preferences.home = t.home;
   const apiKey = JSON.parse(await readFile(t.helper.paths.apiKey, "utf8")).key;
   const { headscale } = await t.client.call("status");
   await t.client.call("users.create", { name: "dana" });
-  await createFakeNodes(headscale.serverUrl, apiKey, "dana", 3);
-  // Node counts refresh in the background (every 10 s, and after changes made through the helper).
-  while ((await t.client.call("status")).headscale.nodes?.total !== 3) await new Promise((r) => setTimeout(r, 200));
+  addNodes = (count, firstIndex) => createFakeNodes(headscale.serverUrl, apiKey, "dana", count, count, firstIndex);
+  await addNodes(3, 0);
+  await waitUntil(async () => (await t.client.call("status")).headscale.nodes?.total === 3, {
+    what: "the helper to count the 3 new nodes",
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
 });
 /** Runs `check` with the preferences pointing at a home no helper serves. */
 async function withHelperDown(check: () => Promise<void>): Promise<void> {
@@ -87,6 +102,44 @@ describe("List Nodes", () => {
     expect(await t.client.call("nodes.list")).toHaveLength(before.length);
     answerAlerts(true);
     view.unmount();
+  });
+
+  it("expires and deletes a node when told yes, in Headscale itself", async () => {
+    // Two nodes of its own, removed again at the end: the other tests count on dana's three.
+    const others = new Set((await t.client.call("nodes.list")).map((n) => n.id));
+    await addNodes(2, 100);
+    const mine = (await t.client.call("nodes.list")).filter((n) => !others.has(n.id));
+    expect(mine).toHaveLength(2);
+    const [toExpire, toDelete] = mine as [Node, Node];
+    const view = await render(<ListNodes />);
+    try {
+      answerAlerts(true);
+      const item = (root: ReactTestInstance, node: Node) => byTitle(root, "List.Item", node.givenName);
+
+      await press(byTitle(await waitFor(view, (root) => item(root, toExpire)), "Action", "Expire Node"));
+      expect(recorded.alerts).toEqual([`Expire ${toExpire.givenName}?`]);
+      expect(recorded.toasts.at(-1)).toMatchObject({ style: "success", title: `Expired ${toExpire.givenName}` });
+      const afterExpire = await t.client.call("nodes.list");
+      const expired = afterExpire.find((n) => n.id === toExpire.id);
+      expect(expired?.expiry, "an expired node has an expiry").toBeTruthy();
+      expect(Date.parse(expired!.expiry!)).toBeLessThanOrEqual(Date.now());
+      // Only that node: the other one's expiry is as it was.
+      expect(afterExpire.find((n) => n.id === toDelete.id)?.expiry).toBe(toDelete.expiry);
+
+      await press(byTitle(await waitFor(view, (root) => item(root, toDelete)), "Action", "Delete Node"));
+      expect(recorded.alerts).toEqual([`Expire ${toExpire.givenName}?`, `Delete ${toDelete.givenName}?`]);
+      expect(recorded.toasts.at(-1)).toMatchObject({ style: "success", title: `Deleted ${toDelete.givenName}` });
+      const ids = (await t.client.call("nodes.list")).map((n) => n.id);
+      expect(ids).not.toContain(toDelete.id);
+      expect(ids).toContain(toExpire.id);
+      // The list reloads after the change: the deleted node goes, the expired one stays.
+      await waitFor(view, (root) => !item(root, toDelete) && item(root, toExpire));
+    } finally {
+      view.unmount();
+      const left = (await t.client.call("nodes.list")).filter((n) => !others.has(n.id));
+      for (const node of left) await t.client.call("nodes.delete", { id: node.id });
+      await countsSettle();
+    }
   });
 });
 

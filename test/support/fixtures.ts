@@ -16,6 +16,7 @@ import { homePaths } from "../../helper/home/paths.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { createDatabase, type TestPostgres } from "./postgres.js";
 import { keysInLogs, keysInMessage, leaks } from "./secret-watch.js";
+import { waitUntil } from "./wait.js";
 
 /**
  * A fresh home. In the PostgreSQL pass (HSR_TEST_DATABASE=postgres) it comes with settings
@@ -153,10 +154,12 @@ export async function spawnHelperProcess(home: string): Promise<{ child: ChildPr
   let out = "";
   child.stdout!.on("data", (chunk) => (out += chunk));
   const running = /Headscale running \(pid (\d+)\)/;
-  for (let waited = 0; !running.test(out); waited += 50) {
-    if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
-    if (waited > 90_000) throw new Error(`the helper did not report Headscale running in 90 s; it said: ${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return { child, headscalePid: Number(running.exec(out)![1]) };
+  const reported = await waitUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
+      return running.exec(out);
+    },
+    { what: () => `the helper to report Headscale running; it said: ${out}`, timeoutMs: 90_000 },
+  );
+  return { child, headscalePid: Number(reported[1]) };
 }

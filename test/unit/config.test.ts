@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { durationMs } from "../../helper/util/duration.js";
 import { headscaleConfig, renderHeadscaleConfig, serverUrl } from "../../helper/config/generate.js";
 import { renderPublicDerpMap } from "../../helper/config/public-derp.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";
@@ -96,14 +95,5 @@ describe("mergeSettings", () => {
     expect(() => mergeSettings(settings, { listenAddr: "nonsense" })).toThrow(/listenAddr/);
     expect(() => mergeSettings(settings, { serverUrl: "ftp://x" })).toThrow(/serverUrl/);
     expect(() => mergeSettings(settings, { apiKeyExpiration: "forever" })).toThrow(/apiKeyExpiration/);
-  });
-});
-
-describe("durationMs", () => {
-  it("reads Headscale-style durations", () => {
-    expect(durationMs("90d")).toBe(90 * 86_400_000);
-    expect(durationMs("30m")).toBe(1_800_000);
-    expect(durationMs("2w")).toBe(14 * 86_400_000);
-    expect(() => durationMs("1y")).toThrow(/not a duration/);
   });
 });

@@ -1,6 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { headscaleEnv } from "../../helper/headscale/child-env.js";
-import { isOurHeadscale } from "../../helper/headscale/pid-file.js";
 import { defaultHome, homePaths, MAX_SOCKET_PATH } from "../../helper/home/paths.js";
 
 describe("defaultHome", () => {
@@ -25,24 +23,5 @@ describe("socket paths", () => {
     expect(Buffer.byteLength(a.headscaleSocket)).toBeLessThanOrEqual(MAX_SOCKET_PATH);
     expect(a.helperSocket).toBe(homePaths(long, "/var/folders/xy/T").helperSocket);
     expect(a.helperSocket).not.toBe(homePaths(long + "-2", "/var/folders/xy/T").helperSocket);
-  });
-});
-
-describe("headscaleEnv", () => {
-  it("removes every HEADSCALE_* variable and keeps the rest", () => {
-    const env = headscaleEnv(
-      { PATH: "/bin", HEADSCALE_LISTEN_ADDR: "0.0.0.0:1", headscale_x: "y", HOME: "/h" },
-      { EXTRA: "1" },
-    );
-    expect(env).toEqual({ PATH: "/bin", HOME: "/h", EXTRA: "1" });
-  });
-});
-
-describe("isOurHeadscale", () => {
-  it("accepts only headscale serving our config", () => {
-    expect(isOurHeadscale(["/x/headscale", "serve", "-c", "/h/config.yaml"], "/h/config.yaml")).toBe(true);
-    expect(isOurHeadscale(["/x/headscale", "serve", "-c", "/other.yaml"], "/h/config.yaml")).toBe(false);
-    expect(isOurHeadscale(["sleep", "100"], "/h/config.yaml")).toBe(false);
-    expect(isOurHeadscale(undefined, "/h/config.yaml")).toBe(false);
   });
 });
