@@ -1,37 +1,34 @@
 import { randomBytes } from "node:crypto";
+import { headscaleStub, unary } from "../helper/headscale/grpc/grpc-admin.js";
 
 function authId(): string {
   return "hskey-authreq-" + randomBytes(18).toString("base64url");
 }
 
 /**
- * Registers `count` fake nodes for `user` through Headscale's debug API, as
- * `headscale debug create-node` + `headscale auth register` do, but without a process each.
+ * Registers `count` fake nodes for `user` on Headscale's gRPC socket, as `headscale debug
+ * create-node` + `headscale auth register` do, but without a process (or a key check) each.
  */
 export async function createFakeNodes(
-  baseUrl: string,
-  apiKey: string,
+  headscaleSocket: string,
   user: string,
   count: number,
   concurrency = 32,
   firstIndex = 0,
 ): Promise<void> {
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(new URL(path, baseUrl), {
-      method: "POST",
-      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  };
+  const stub = headscaleStub(headscaleSocket);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const index = next++;
       const key = authId();
-      await post("/api/v1/debug/node", { user, key, name: `fake-${firstIndex + index}` });
-      await post("/api/v1/auth/register", { user, authId: key });
+      await unary(stub, "DebugCreateNode", { user, key, name: `fake-${firstIndex + index}`, routes: [] }, 60_000);
+      await unary(stub, "AuthRegister", { user, authId: key }, 60_000);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  } finally {
+    stub.close();
+  }
 }

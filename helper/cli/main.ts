@@ -241,8 +241,8 @@ const keys = program.command("keys").description("API keys and pre-auth keys");
 keys
   .command("api")
   .description("create an API key for Headscale's REST API (shown once)")
-  .option("--expiration <duration>", "how long it lives, e.g. 30d or 12h", DEFAULT_API_KEY_EXPIRATION)
-  .action(async (options: { expiration: string }) =>
+  .option("--expiration <duration>", `how long it lives, e.g. 30d or 12h (default: the apiKeyExpiration setting, ${DEFAULT_API_KEY_EXPIRATION} unless set)`)
+  .action(async (options: { expiration?: string }) =>
     print(
       await call("apiKeys.create", { expiration: options.expiration }),
       (r) => `${r.apiKey}\nexpires ${r.expiresAt}; it is not shown again`,

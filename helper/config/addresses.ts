@@ -12,6 +12,8 @@ export interface HeadscaleAddresses {
   listenAddr: string;
   /** The URL remote devices log in to. */
   serverUrl: string;
+  /** Headscale's admin socket when config.yaml names its own; otherwise the home's. */
+  unixSocket?: string;
 }
 
 export function addressesFromSettings(settings: Settings): HeadscaleAddresses {
@@ -26,10 +28,11 @@ export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddress
   } catch {
     return fallback; // Headscale will refuse it too, and say why when it starts
   }
-  const { listen_addr: listen, server_url: url } = (config ?? {}) as Record<string, unknown>;
+  const { listen_addr: listen, server_url: url, unix_socket: socket } = (config ?? {}) as Record<string, unknown>;
   const listenAddr = typeof listen === "string" && /^\S+:\d{1,5}$/.test(listen) ? listen : fallback.listenAddr;
   const validUrl = typeof url === "string" && URL.canParse(url) ? url.replace(/\/+$/, "") : undefined;
-  return { listenAddr, serverUrl: validUrl ?? fallback.serverUrl };
+  const unixSocket = typeof socket === "string" && socket.startsWith("/") ? socket : fallback.unixSocket;
+  return { listenAddr, serverUrl: validUrl ?? fallback.serverUrl, ...(unixSocket ? { unixSocket } : {}) };
 }
 
 /** An address this computer can connect to: a wildcard listen address means loopback here. */

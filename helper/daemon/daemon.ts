@@ -9,11 +9,12 @@ import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { addressesFromSettings, connectableAddress } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
-import { AdminClient } from "../headscale/admin-client.js";
-import { ApiKeyManager } from "../headscale/api-key.js";
+import type { AdminClient } from "../headscale/admin-client.js";
 import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
 import { secretEnv } from "../headscale/child-env.js";
+import { GrpcAdmin } from "../headscale/grpc/grpc-admin.js";
 import { endOrphan } from "../headscale/pid-file.js";
+import { retireOldApiKey } from "../headscale/retire-api-key.js";
 import { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import { acquireHomeLock } from "../home/lock.js";
 import { homePaths, type HomePaths } from "../home/paths.js";
@@ -118,14 +119,7 @@ async function assemble(
     onLog: (stream, text) => logs.append(stream, text),
   });
 
-  const apiKeys: ApiKeyManager = new ApiKeyManager({
-    file: paths.apiKey,
-    binary: () => resolveBinary(settings),
-    configPath: paths.headscaleConfig,
-    expiration: () => settings.apiKeyExpiration,
-    onReplaced: (prefix): Promise<void> => admin.expireApiKey(prefix),
-  });
-  const admin: AdminClient = new AdminClient(localUrl, apiKeys);
+  const admin: AdminClient = new GrpcAdmin(() => addresses.unixSocket ?? paths.headscaleSocket);
   const counts = new NodeCounts(admin);
   const deviceKeys = await DeviceKeyStore.open(paths.deviceKeys);
   if (deviceKeys.damage) logs.append("helper", deviceKeys.damage.message);
@@ -171,37 +165,24 @@ async function assemble(
     verbose: process.env.HEADSCALE_REMOTE_TAILNET_VERBOSE === "1",
   });
 
-  // Each time Headscale comes up (asked for, or after a crash) it is put in service: the API key
-  // is made or checked, then node counts and the bridge follow on their own. Requests wait for
-  // the key (inService), not for the counts.
-  let inService: Promise<void> = Promise.resolve();
-  const putInService = async () => {
-    try {
-      await apiKeys.get();
-      setImmediate(() => counts.start()); // after the start request's answer has gone out
-      void bridge.ensure(); // provisioning the node's key needs the API key; a moved Headscale is followed
-    } catch (error) {
-      logs.append("helper", `API key: ${(error as Error).message}`);
-    }
-  };
+  // Each time Headscale comes up (asked for, or after a crash): a fresh connection to the new
+  // process, then node counts and the bridge follow on their own (a moved Headscale is followed).
   supervisor.on("state", (state) => {
-    if (state === "running") inService = putInService();
-    else counts.stop();
+    if (state !== "running") return counts.stop();
+    admin.close();
+    setImmediate(() => counts.start()); // after the start request's answer has gone out
+    void bridge.ensure();
+    void retireOldApiKey(paths.apiKey, admin).catch((error: Error) => logs.append("helper", `old API key: ${error.message}`));
   });
-  const renewal = setInterval(() => {
-    if (supervisor.state === "running")
-      apiKeys.get().catch((error: Error) => logs.append("helper", `API key: ${error.message}`));
-  }, 12 * 3_600_000);
-  renewal.unref();
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(renewal);
       counts.stop();
       await server.close();
       await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
       await supervisor.stop();
+      admin.close();
       // The short socket folder in the temp dir (for a long home path) is ours to remove.
       await rm(paths.headscaleSocket, { force: true });
       if (dirname(paths.helperSocket) !== paths.home) await rmdir(dirname(paths.helperSocket)).catch(() => {});
@@ -225,7 +206,6 @@ async function assemble(
     counts,
     bridge,
     headscaleVersion: () => version,
-    inService: () => inService,
     resolveBinary,
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),
@@ -238,10 +218,7 @@ async function assemble(
 
   const autoStarted =
     (options.autoStart ?? settings.autoStart)
-      ? supervisor.start().then(
-          () => inService,
-          () => {},
-        ) // a failure's reason is in status.lastError
+      ? supervisor.start().catch(() => {}) // a failure's reason is in status.lastError
       : Promise.resolve();
 
   return {

@@ -4,10 +4,10 @@ import { durationMs } from "../util/duration.js";
 import { editedByHand } from "../config/settings-store.js";
 import { changeSettings, type ConfigTarget } from "../config/transaction.js";
 import type { AdminClient } from "../headscale/admin-client.js";
-import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/rest-schemas.js";
+import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/admin-schemas.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { LogStore } from "../logs/log-store.js";
-import { DEFAULT_API_KEY_EXPIRATION, type Status } from "../protocol/schema.js";
+import type { Status } from "../protocol/schema.js";
 import { helperVersion } from "../project.js";
 import { BadInputError, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
@@ -24,8 +24,6 @@ export interface HelperParts extends ConfigTarget {
   counts: NodeCounts;
   bridge: TailnetBridge;
   headscaleVersion: () => string | null;
-  /** Settles once the running Headscale has the helper's API key (counts follow on their own). Never rejects. */
-  inService: () => Promise<void>;
   shutdown: () => void;
 }
 
@@ -65,7 +63,6 @@ export function createHandlers(parts: HelperParts): Handlers {
       // A loop: another client's restart may begin between the wait and the check.
       while (supervisor.state === "starting") await supervisor.settled();
       if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
-      await parts.inService();
       try {
         return await handler(params);
       } catch (error) {
@@ -91,7 +88,6 @@ export function createHandlers(parts: HelperParts): Handlers {
     status,
     "headscale.start": async () => {
       await supervisor.start();
-      await parts.inService();
       return status();
     },
     "headscale.stop": async () => {
@@ -100,7 +96,6 @@ export function createHandlers(parts: HelperParts): Handlers {
     },
     "headscale.restart": async () => {
       await supervisor.restart();
-      await parts.inService();
       return status();
     },
 
@@ -130,7 +125,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
 
     "apiKeys.create": viaHeadscale(async (params) => {
-      const expiration = params?.expiration ?? DEFAULT_API_KEY_EXPIRATION;
+      const expiration = params?.expiration ?? parts.settings().apiKeyExpiration;
       const expiresAt = new Date(Date.now() + durationMs(expiration));
       const apiKey = await admin.createApiKey(expiresAt);
       logs.append("helper", `created an API key expiring ${expiresAt.toISOString()}`);

@@ -1,7 +1,17 @@
-/** Headscale's REST API on loopback, authenticated with our API key; every answer validated. */
+/**
+ * What the helper asks of its own Headscale, whatever carries it. Headscale 0.29 answers on its
+ * unix socket in gRPC (grpc/grpc-admin.ts); its next release serves HTTP on the same socket,
+ * which will be one more implementation of this interface.
+ */
 import type { z } from "zod";
-import { Responses } from "./rest-schemas.js";
+import type { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
 
+export type HeadscaleNode = z.output<typeof AdminNode>;
+export type HeadscaleUser = z.output<typeof AdminUser>;
+export type HeadscaleApiKey = z.output<typeof AdminApiKey>;
+export type HeadscalePreAuthKey = z.output<typeof AdminPreAuthKey>;
+
+/** Headscale refused or did not answer. `status` follows HTTP: 0 no answer, 404 not found, 400 bad request. */
 export class HeadscaleApiError extends Error {
   constructor(
     readonly status: number,
@@ -12,128 +22,32 @@ export class HeadscaleApiError extends Error {
   }
 }
 
-/** fetch says only "fetch failed"; the reason worth showing is in its cause. */
-function whyUnanswered(error: unknown): string {
-  const { message, cause } = error as Error & { cause?: NodeJS.ErrnoException };
-  if (cause?.code === "ECONNREFUSED") return "connection refused: is it running?";
-  if (cause?.code === "UND_ERR_SOCKET" || cause?.code === "ECONNRESET") return "it closed the connection: did it exit?";
-  return cause?.message ?? message;
-}
+export interface AdminClient {
+  /** Every node, or one user's. */
+  listNodes(user?: string): Promise<HeadscaleNode[]>;
+  getNode(id: string): Promise<HeadscaleNode>;
+  renameNode(id: string, name: string): Promise<HeadscaleNode>;
+  expireNode(id: string): Promise<HeadscaleNode>;
+  deleteNode(id: string): Promise<void>;
 
-/** Where the client gets its key, and whom it tells when Headscale refuses one. */
-export interface ApiKeySource {
-  get(): Promise<string>;
-  reject(key: string): void;
-}
+  /** Every user, or the one with this name (none when there is no such user). */
+  listUsers(name?: string): Promise<HeadscaleUser[]>;
+  createUser(name: string): Promise<HeadscaleUser>;
 
-export class AdminClient {
-  constructor(
-    private readonly baseUrl: () => string,
-    private readonly keys: ApiKeySource,
-    private readonly timeoutMs = 10_000,
-  ) {}
+  /** Returns the key itself, which Headscale never shows again. */
+  createApiKey(expiration: Date): Promise<string>;
+  listApiKeys(): Promise<HeadscaleApiKey[]>;
+  expireApiKey(prefix: string): Promise<void>;
 
-  private async request<S extends z.ZodType>(
-    method: "GET" | "POST" | "DELETE",
-    path: string,
-    schema: S,
-    body?: unknown,
-    retried = false,
-  ): Promise<z.output<S>> {
-    const url = new URL(path, this.baseUrl());
-    const key = await this.keys.get();
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new HeadscaleApiError(0, `Headscale did not answer ${method} ${url.pathname} (${whyUnanswered(error)})`);
-    }
-    const text = await response.text();
-    if (response.status === 401 && !retried) {
-      // Our stored key no longer works (a new database, expired by hand): make a new one once.
-      this.keys.reject(key);
-      return this.request(method, path, schema, body, true);
-    }
-    if (!response.ok) {
-      let message = text.trim();
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
-      } catch {
-        // Not JSON: keep the text.
-      }
-      throw new HeadscaleApiError(
-        response.status,
-        `Headscale ${method} ${url.pathname}: ${response.status} ${message}`,
-      );
-    }
-    const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new HeadscaleApiError(
-        502,
-        `unexpected answer from Headscale ${method} ${url.pathname}: ${parsed.error.message}`,
-      );
-    }
-    return parsed.data;
-  }
+  createPreAuthKey(options: {
+    userId: string;
+    expiration: Date;
+    reusable: boolean;
+    ephemeral: boolean;
+  }): Promise<HeadscalePreAuthKey>;
+  listPreAuthKeys(): Promise<HeadscalePreAuthKey[]>;
+  expirePreAuthKey(id: string): Promise<void>;
 
-  async listNodes(user?: string) {
-    const query = user ? `?user=${encodeURIComponent(user)}` : "";
-    return (await this.request("GET", `/api/v1/node${query}`, Responses.nodes)).nodes;
-  }
-  async getNode(id: string) {
-    return (await this.request("GET", `/api/v1/node/${id}`, Responses.node)).node;
-  }
-  async renameNode(id: string, name: string) {
-    return (await this.request("POST", `/api/v1/node/${id}/rename/${encodeURIComponent(name)}`, Responses.node)).node;
-  }
-  async expireNode(id: string) {
-    return (await this.request("POST", `/api/v1/node/${id}/expire`, Responses.node)).node;
-  }
-  async deleteNode(id: string) {
-    await this.request("DELETE", `/api/v1/node/${id}`, Responses.empty);
-  }
-
-  async listUsers(name?: string) {
-    const query = name ? `?name=${encodeURIComponent(name)}` : "";
-    return (await this.request("GET", `/api/v1/user${query}`, Responses.users)).users;
-  }
-  async createUser(name: string) {
-    return (await this.request("POST", "/api/v1/user", Responses.user, { name })).user;
-  }
-
-  async createApiKey(expiration: Date) {
-    return (await this.request("POST", "/api/v1/apikey", Responses.apiKey, { expiration: expiration.toISOString() }))
-      .apiKey;
-  }
-  async listApiKeys() {
-    return (await this.request("GET", "/api/v1/apikey", Responses.apiKeys)).apiKeys;
-  }
-  async expireApiKey(prefix: string) {
-    await this.request("POST", "/api/v1/apikey/expire", Responses.empty, { prefix });
-  }
-
-  async createPreAuthKey(options: { userId: string; expiration: Date; reusable: boolean; ephemeral: boolean }) {
-    const body = {
-      user: options.userId,
-      reusable: options.reusable,
-      ephemeral: options.ephemeral,
-      expiration: options.expiration.toISOString(),
-      aclTags: [],
-    };
-    return (await this.request("POST", "/api/v1/preauthkey", Responses.preAuthKey, body)).preAuthKey;
-  }
-  async listPreAuthKeys() {
-    return (await this.request("GET", "/api/v1/preauthkey", Responses.preAuthKeys)).preAuthKeys;
-  }
-  async expirePreAuthKey(id: string) {
-    await this.request("POST", "/api/v1/preauthkey/expire", Responses.empty, { id });
-  }
+  /** Drops the connection; the next call opens a new one. */
+  close(): void;
 }

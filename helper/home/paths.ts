@@ -38,6 +38,7 @@ export interface HomePaths {
   database: string;
   noiseKey: string;
   derpKey: string;
+  /** Where helpers up to 0.1 kept an API key of their own; retired at Headscale's next start. */
   apiKey: string;
   deviceKeys: string;
   /** This computer's tailnet node: its state folder and its own pre-auth key. */

@@ -120,7 +120,7 @@ export const Duration = z.string().superRefine((text, ctx) => {
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/** How long an API key lives unless someone says otherwise: the helper's own, and one asked for. */
+/** How long an API key lives unless someone says otherwise. */
 export const DEFAULT_API_KEY_EXPIRATION = "90d";
 
 const Port = z.number().int().min(1).max(65535);
@@ -179,6 +179,7 @@ export const Settings = z.object({
   autoStart: z.boolean().default(true),
   logLines: z.number().int().min(10).max(100_000).default(1000),
   logLevel: z.enum(["trace", "debug", "info", "warn", "error"]).default("info"),
+  /** How long an API key made with `keys api` (apiKeys.create) lives unless asked otherwise. */
   apiKeyExpiration: Duration.default(DEFAULT_API_KEY_EXPIRATION),
   clientKeyExpiration: Duration.default("30d"),
   prefixV4: z.string().default("100.64.0.0/10"),
@@ -255,7 +256,7 @@ export const methods = {
 
   "apiKeys.create": {
     params: z
-      .object({ expiration: Duration.default(DEFAULT_API_KEY_EXPIRATION) })
+      .object({ expiration: Duration.optional() })
       .strict()
       .optional(),
     result: z.object({ apiKey: z.string(), expiresAt: z.string() }),

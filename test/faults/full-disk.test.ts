@@ -53,7 +53,7 @@ describe("a full disk", () => {
       expect(mint).toBeInstanceOf(HelperError);
       expect({ code: mint.code, message: mint.message }).toEqual({
         code: ErrorCode.HeadscaleFailed,
-        message: expect.stringMatching(/^Headscale POST \/api\/v1\/preauthkey: .*database or disk is full/),
+        message: expect.stringMatching(/^Headscale CreatePreAuthKey failed: database or disk is full/),
       });
 
       expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(config);

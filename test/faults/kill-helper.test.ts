@@ -2,11 +2,12 @@
  * The helper killed with SIGKILL at random points, 100 times in a row: each next helper ends
  * the orphaned Headscale, nothing is lost, SQLite stays intact, and no process is left behind.
  */
-import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
+import { homePaths } from "../../helper/home/paths.js";
 import { waitForExit } from "../../helper/os/process-info.js";
 import { cliPath, createFakeNodes, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { processesServing, seededRandom } from "../support/chaos.js";
@@ -25,10 +26,8 @@ describe("SIGKILL the helper at random points", () => {
     const first = await spawnHelperProcess(home);
     const socket = `${home}/helper.sock`;
     const client = await HelperClient.connect(socket);
-    const apiKey = JSON.parse(await readFile(`${home}/secrets/api-key.json`, "utf8")).key;
-    const { headscale } = await client.call("status");
     await client.call("users.create", { name: "keep" });
-    await createFakeNodes(headscale.serverUrl, apiKey, "keep", 3);
+    await createFakeNodes(homePaths(home, tmpdir()).headscaleSocket, "keep", 3);
     const minted = new Map<string, string>();
     for (const device of ["a", "b", "c"])
       minted.set(device, (await client.call("preAuthKeys.mint", { deviceId: device })).preAuthKey);

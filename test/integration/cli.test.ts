@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { homePaths } from "../../helper/home/paths.js";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/os/process-info.js";
@@ -58,10 +59,8 @@ describe("headscale-remote CLI", () => {
   });
 
   it("lists nodes with the documented fields", async () => {
-    const apiKey = JSON.parse(await readFile(`${home}/secrets/api-key.json`, "utf8")).key;
-    const { headscale } = await json(["status"]);
     await json(["users", "create", "carol"]);
-    await createFakeNodes(headscale.serverUrl, apiKey, "carol", 2);
+    await createFakeNodes(homePaths(home, tmpdir()).headscaleSocket, "carol", 2);
     const nodes = await json(["nodes"]);
     expect(nodes).toHaveLength(2);
     for (const node of nodes) {

@@ -167,9 +167,9 @@ describe("logs", () => {
 
     const pushed: LogLine[] = [];
     const unfollow = await t.client.followLogs((line) => pushed.push(line));
-    await t.client.call("nodes.list"); // Headscale logs each HTTP request
-    await waitUntil(() => pushed.some((l) => /path=\/api\/v1\/node/.test(l.text)), {
-      what: "the followed log to show Headscale's GET /api/v1/node",
+    await fetch(new URL("/health", t.helper.serverUrl())); // Headscale logs each HTTP request
+    await waitUntil(() => pushed.some((l) => /path=\/health/.test(l.text)), {
+      what: "the followed log to show Headscale's GET /health",
       timeoutMs: 60_000,
     });
     await unfollow();

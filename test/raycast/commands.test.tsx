@@ -2,7 +2,6 @@
  * The Raycast commands rendered with the @raycast/api stand-in, against a real helper and a
  * real Headscale: what a person sees, and what the actions ask the helper to do.
  */
-import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // The stand-in that vitest aliases @raycast/api to: the same module instance the commands use.
 import { answerAlerts, Cache, preferences, recorded, resetRecorded } from "../support/raycast-api.js";
@@ -30,10 +29,8 @@ const countsSettle = () =>
 beforeAll(async () => {
   t = await startTestHelper();
   preferences.home = t.home;
-  const apiKey = JSON.parse(await readFile(t.helper.paths.apiKey, "utf8")).key;
-  const { headscale } = await t.client.call("status");
   await t.client.call("users.create", { name: "dana" });
-  addNodes = (count, firstIndex) => createFakeNodes(headscale.serverUrl, apiKey, "dana", count, count, firstIndex);
+  addNodes = (count, firstIndex) => createFakeNodes(t.helper.paths.headscaleSocket, "dana", count, count, firstIndex);
   await addNodes(3, 0);
   await waitUntil(async () => (await t.client.call("status")).headscale.nodes?.total === 3, {
     what: "the helper to count the 3 new nodes",

@@ -1,0 +1,99 @@
+/**
+ * Headscale 0.29's answers as its gRPC API gives them (lowerCamelCase, 64-bit numbers as
+ * strings, timestamps as {seconds, nanos}), and their conversion into our protocol types.
+ * Only the fields we use are required.
+ */
+import { z } from "zod";
+import type { ApiKey, Node, PreAuthKey, User } from "../protocol/schema.js";
+
+/** Go's zero time (0001-01-01), in Unix seconds: Headscale's way of saying "never". */
+const ZERO_TIME_SECONDS = -62135596800;
+/** A protobuf Timestamp as an ISO string, or null for none and for "never". */
+const Time = z
+  .object({ seconds: z.coerce.number(), nanos: z.number().default(0) })
+  .nullish()
+  .transform((time) =>
+    time && time.seconds > ZERO_TIME_SECONDS ? new Date(time.seconds * 1000 + Math.floor(time.nanos / 1e6)).toISOString() : null,
+  );
+
+export const AdminUser = z.object({ id: z.string(), name: z.string(), createdAt: Time });
+
+export const AdminNode = z.object({
+  id: z.string(),
+  name: z.string(),
+  givenName: z.string().default(""),
+  user: AdminUser.nullish(),
+  ipAddresses: z.array(z.string()).default([]),
+  online: z.boolean().default(false),
+  lastSeen: Time,
+  expiry: Time,
+  createdAt: Time,
+});
+
+export const AdminApiKey = z.object({
+  id: z.string(),
+  prefix: z.string(),
+  expiration: Time,
+  createdAt: Time,
+  lastSeen: Time,
+});
+
+export const AdminPreAuthKey = z.object({
+  id: z.string(),
+  key: z.string().default(""),
+  user: AdminUser.nullish(),
+  reusable: z.boolean().default(false),
+  ephemeral: z.boolean().default(false),
+  used: z.boolean().default(false),
+  expiration: Time,
+  createdAt: Time,
+  aclTags: z.array(z.string()).default([]),
+});
+
+export const Responses = {
+  nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
+  node: z.object({ node: AdminNode }),
+  users: z.object({ users: z.array(AdminUser).default([]) }),
+  user: z.object({ user: AdminUser }),
+  apiKeys: z.object({ apiKeys: z.array(AdminApiKey).default([]) }),
+  apiKey: z.object({ apiKey: z.string() }),
+  preAuthKeys: z.object({ preAuthKeys: z.array(AdminPreAuthKey).default([]) }),
+  preAuthKey: z.object({ preAuthKey: AdminPreAuthKey }),
+  empty: z.object({}).passthrough(),
+};
+
+export function toNode(node: z.infer<typeof AdminNode>): Node {
+  return {
+    id: node.id,
+    name: node.name,
+    givenName: node.givenName || node.name,
+    user: node.user?.name ?? "",
+    ipAddresses: node.ipAddresses,
+    online: node.online,
+    lastSeen: node.lastSeen,
+    expiry: node.expiry,
+    createdAt: node.createdAt,
+  };
+}
+
+export function toUser(user: z.infer<typeof AdminUser>): User {
+  return { id: user.id, name: user.name, createdAt: user.createdAt };
+}
+
+/** Headscale shows a prefix as "hskey-api-<12 characters>-***"; ours is the bare 12 characters. */
+export function toApiKey(key: z.infer<typeof AdminApiKey>): ApiKey {
+  return { ...key, prefix: key.prefix.replace(/^hskey-api-/, "").replace(/-\*+$/, "") };
+}
+
+export function toPreAuthKey(key: z.infer<typeof AdminPreAuthKey>): PreAuthKey {
+  return {
+    id: key.id,
+    user: key.user?.name ?? null,
+    reusable: key.reusable,
+    ephemeral: key.ephemeral,
+    used: key.used,
+    expiration: key.expiration,
+    createdAt: key.createdAt,
+    aclTags: key.aclTags,
+  };
+}

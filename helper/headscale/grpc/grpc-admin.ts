@@ -1,0 +1,185 @@
+/**
+ * Headscale's own gRPC API on its unix socket, the way its CLI talks to it: no API key, so no
+ * bcrypt check per call. The socket sits in the home (0700) and is the trust boundary.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { fromJSON } from "@grpc/proto-loader";
+import type { z } from "zod";
+import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
+import { Responses } from "../admin-schemas.js";
+import { HEADSCALE_API } from "./headscale-api.generated.js";
+
+type Callback = (error: grpc.ServiceError | null, answer: unknown) => void;
+/** Headscale's gRPC service: its methods by their proto names (ListNodes, CreatePreAuthKey, …). */
+export type HeadscaleStub = grpc.Client &
+  Record<string, (request: unknown, options: grpc.CallOptions, callback: Callback) => void>;
+
+let service: grpc.ServiceClientConstructor | undefined;
+function headscaleService(): grpc.ServiceClientConstructor {
+  if (!service) {
+    // 64-bit ids as strings, enums by name, every field present (Headscale omits empty ones).
+    const definition = fromJSON(HEADSCALE_API, { longs: String, enums: String, defaults: true, oneofs: true });
+    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+      headscale: { v1: { HeadscaleService: grpc.ServiceClientConstructor } };
+    };
+    service = loaded.headscale.v1.HeadscaleService;
+  }
+  return service;
+}
+
+const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  // 5,000 nodes are about 4 MB, gRPC's default ceiling.
+  "grpc.max_receive_message_length": 256 * 1024 * 1024,
+  // Headscale restarts under us (config set, crashes): reconnect within a second, not minutes.
+  "grpc.initial_reconnect_backoff_ms": 100,
+  "grpc.max_reconnect_backoff_ms": 1000,
+};
+
+/** gRPC's status codes as the HTTP statuses the rest of the helper reasons with. */
+function httpStatus(code: grpc.status): number {
+  switch (code) {
+    case grpc.status.NOT_FOUND:
+      return 404;
+    case grpc.status.INVALID_ARGUMENT:
+    case grpc.status.FAILED_PRECONDITION:
+    case grpc.status.OUT_OF_RANGE:
+      return 400;
+    case grpc.status.ALREADY_EXISTS:
+      return 409;
+    case grpc.status.UNAUTHENTICATED:
+    case grpc.status.PERMISSION_DENIED:
+      return 403;
+    case grpc.status.UNAVAILABLE:
+    case grpc.status.DEADLINE_EXCEEDED:
+    case grpc.status.CANCELLED:
+      return 0;
+    default:
+      return 500;
+  }
+}
+
+/** A client of Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
+export function headscaleStub(socketPath: string): HeadscaleStub {
+  const Service = headscaleService();
+  return new Service(`unix:${socketPath}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as HeadscaleStub;
+}
+
+/** One call, as a promise. */
+export function unary(stub: HeadscaleStub, method: string, request: object, timeoutMs = 10_000): Promise<unknown> {
+  return new Promise((resolve, reject) =>
+    stub[method]!(request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
+      error ? reject(error) : resolve(answer),
+    ),
+  );
+}
+
+/** gRPC's "No connection established. Last error: …" in words a person can act on. */
+function whyUnanswered(details: string, socketPath: string, timeoutMs: number): string {
+  if (/ENOENT/.test(details)) return `its socket ${socketPath} does not exist: is it running?`;
+  if (/ECONNREFUSED/.test(details)) return `connection refused on ${socketPath}: is it running?`;
+  if (/Deadline exceeded/i.test(details)) return `no answer within ${timeoutMs / 1000} s`;
+  if (/Failed to connect|closed|reset|RST_STREAM/i.test(details)) return "it closed the connection: did it exit?";
+  return details || "no connection";
+}
+
+const timestamp = (date: Date) => {
+  const ms = date.getTime();
+  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+};
+
+export class GrpcAdmin implements AdminClient {
+  private stub: HeadscaleStub | undefined;
+  private stubFor: string | undefined;
+
+  constructor(
+    /** Read at each call: a hand-edited config.yaml may move it. */
+    private readonly socketPath: () => string,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  private connection(): HeadscaleStub {
+    const path = this.socketPath();
+    if (!this.stub || this.stubFor !== path) {
+      this.stub?.close();
+      this.stub = headscaleStub(path);
+      this.stubFor = path;
+    }
+    return this.stub;
+  }
+
+  private async call<S extends z.ZodType>(method: string, request: object, schema: S): Promise<z.output<S>> {
+    let answer: unknown;
+    try {
+      answer = await unary(this.connection(), method, request, this.timeoutMs);
+    } catch (error) {
+      const { code, details } = error as grpc.ServiceError;
+      const status = httpStatus(code);
+      // "CreatePreAuthKey failed: …", never "CreatePreAuthKey: …", which redaction would take for a key.
+      const message =
+        status === 0
+          ? `Headscale did not answer ${method} (${whyUnanswered(details, this.stubFor ?? "", this.timeoutMs)})`
+          : `Headscale ${method} failed: ${details}`;
+      throw new HeadscaleApiError(status, message);
+    }
+    const parsed = schema.safeParse(answer);
+    if (!parsed.success) {
+      throw new HeadscaleApiError(502, `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
+    }
+    return parsed.data;
+  }
+
+  close(): void {
+    this.stub?.close();
+    this.stub = undefined;
+  }
+
+  async listNodes(user?: string) {
+    return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes)).nodes;
+  }
+  async getNode(id: string) {
+    return (await this.call("GetNode", { nodeId: id }, Responses.node)).node;
+  }
+  async renameNode(id: string, name: string) {
+    return (await this.call("RenameNode", { nodeId: id, newName: name }, Responses.node)).node;
+  }
+  async expireNode(id: string) {
+    return (await this.call("ExpireNode", { nodeId: id }, Responses.node)).node;
+  }
+  async deleteNode(id: string) {
+    await this.call("DeleteNode", { nodeId: id }, Responses.empty);
+  }
+
+  async listUsers(name?: string) {
+    return (await this.call("ListUsers", { name: name ?? "" }, Responses.users)).users;
+  }
+  async createUser(name: string) {
+    return (await this.call("CreateUser", { name }, Responses.user)).user;
+  }
+
+  async createApiKey(expiration: Date) {
+    return (await this.call("CreateApiKey", { expiration: timestamp(expiration) }, Responses.apiKey)).apiKey;
+  }
+  async listApiKeys() {
+    return (await this.call("ListApiKeys", {}, Responses.apiKeys)).apiKeys;
+  }
+  async expireApiKey(prefix: string) {
+    await this.call("ExpireApiKey", { prefix }, Responses.empty);
+  }
+
+  async createPreAuthKey(options: { userId: string; expiration: Date; reusable: boolean; ephemeral: boolean }) {
+    const request = {
+      user: options.userId,
+      reusable: options.reusable,
+      ephemeral: options.ephemeral,
+      expiration: timestamp(options.expiration),
+      aclTags: [],
+    };
+    return (await this.call("CreatePreAuthKey", request, Responses.preAuthKey)).preAuthKey;
+  }
+  async listPreAuthKeys() {
+    return (await this.call("ListPreAuthKeys", {}, Responses.preAuthKeys)).preAuthKeys;
+  }
+  async expirePreAuthKey(id: string) {
+    await this.call("ExpirePreAuthKey", { id }, Responses.empty);
+  }
+}

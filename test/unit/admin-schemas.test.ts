@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { Responses, toNode } from "../../helper/headscale/admin-schemas.js";
+
+// As @grpc/proto-loader hands Headscale's answers over: 64-bit ids as strings, every field present.
+const grpcNode = {
+  id: "7",
+  name: "tv",
+  givenName: "",
+  user: { id: "2", name: "ann", createdAt: { seconds: "1795652245", nanos: 863773561 } },
+  ipAddresses: ["100.64.0.7"],
+  online: true,
+  lastSeen: { seconds: "-62135596800", nanos: 0 }, // Go's zero time: never
+  expiry: null,
+  createdAt: { seconds: "1795652245", nanos: 0 },
+  machineKey: "mkey:…",
+  registerMethod: "REGISTER_METHOD_AUTH_KEY",
+};
+
+describe("Headscale's answers", () => {
+  it("reads protobuf timestamps as ISO times, and Go's zero time as never", () => {
+    const node = toNode(Responses.node.parse({ node: grpcNode }).node);
+    expect(node).toEqual({
+      id: "7",
+      name: "tv",
+      givenName: "tv", // none given: its name
+      user: "ann",
+      ipAddresses: ["100.64.0.7"],
+      online: true,
+      lastSeen: null,
+      expiry: null,
+      createdAt: "2026-11-26T00:17:25.000Z",
+    });
+    const user = Responses.user.parse({ user: grpcNode.user }).user;
+    expect(user.createdAt).toBe("2026-11-26T00:17:25.863Z");
+  });
+
+  it("refuses an answer without the fields it needs", () => {
+    expect(Responses.nodes.safeParse({ nodes: [{ ...grpcNode, id: undefined }] }).success).toBe(false);
+    expect(Responses.user.safeParse({ user: { name: "ann" } }).success).toBe(false);
+  });
+});
