@@ -22,13 +22,9 @@ export class NodeCounts {
 
   refresh(): Promise<void> {
     this.inFlight ??= this.admin
-      .listNodes()
-      .then((nodes) => {
-        this.current = {
-          total: nodes.length,
-          online: nodes.filter((node) => node.online).length,
-          updatedAt: new Date().toISOString(),
-        };
+      .countNodes()
+      .then((counts) => {
+        this.current = { ...counts, updatedAt: new Date().toISOString() };
       })
       .catch(() => {}) // a failed refresh keeps the last counts; status shows their age
       .finally(() => (this.inFlight = undefined));

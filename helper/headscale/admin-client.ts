@@ -25,6 +25,8 @@ export class HeadscaleApiError extends Error {
 export interface AdminClient {
   /** Every node, or one user's. */
   listNodes(user?: string): Promise<HeadscaleNode[]>;
+  /** How many nodes there are, and how many of them are online. */
+  countNodes(): Promise<{ total: number; online: number }>;
   getNode(id: string): Promise<HeadscaleNode>;
   renameNode(id: string, name: string): Promise<HeadscaleNode>;
   expireNode(id: string): Promise<HeadscaleNode>;

@@ -8,13 +8,29 @@ import type { ApiKey, Node, PreAuthKey, User } from "../protocol/schema.js";
 
 /** Go's zero time (0001-01-01), in Unix seconds: Headscale's way of saying "never". */
 const ZERO_TIME_SECONDS = -62135596800;
+
+/**
+ * Listings repeat the same times call after call (when each node was created, when it expires),
+ * and formatting a date is most of what reading a big listing costs: format each once. Bounded:
+ * about 2 MB at the most.
+ */
+const isoTimes = new Map<string, string>();
+function isoTime(seconds: string, nanos: number): string {
+  const key = `${seconds}.${nanos}`;
+  let iso = isoTimes.get(key);
+  if (iso === undefined) {
+    if (isoTimes.size >= 20_000) isoTimes.clear();
+    iso = new Date(Number(seconds) * 1000 + Math.floor(nanos / 1e6)).toISOString();
+    isoTimes.set(key, iso);
+  }
+  return iso;
+}
+
 /** A protobuf Timestamp as an ISO string, or null for none and for "never". */
 const Time = z
-  .object({ seconds: z.coerce.number(), nanos: z.number().default(0) })
+  .object({ seconds: z.string(), nanos: z.number().default(0) })
   .nullish()
-  .transform((time) =>
-    time && time.seconds > ZERO_TIME_SECONDS ? new Date(time.seconds * 1000 + Math.floor(time.nanos / 1e6)).toISOString() : null,
-  );
+  .transform((time) => (time && Number(time.seconds) > ZERO_TIME_SECONDS ? isoTime(time.seconds, time.nanos) : null));
 
 export const AdminUser = z.object({ id: z.string(), name: z.string(), createdAt: Time });
 
@@ -22,7 +38,7 @@ export const AdminNode = z.object({
   id: z.string(),
   name: z.string(),
   givenName: z.string().default(""),
-  user: AdminUser.nullish(),
+  user: z.object({ id: z.string(), name: z.string() }).nullish(), // its name is all a node listing shows
   ipAddresses: z.array(z.string()).default([]),
   online: z.boolean().default(false),
   lastSeen: Time,
@@ -51,6 +67,8 @@ export const AdminPreAuthKey = z.object({
 });
 
 export const Responses = {
+  /** Only what the counts need, so that keeping them fresh costs little for a big tailnet. */
+  nodeStates: z.object({ nodes: z.array(z.object({ online: z.boolean().default(false) })).default([]) }),
   nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
   node: z.object({ node: AdminNode }),
   users: z.object({ users: z.array(AdminUser).default([]) }),

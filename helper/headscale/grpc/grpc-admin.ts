@@ -136,6 +136,10 @@ export class GrpcAdmin implements AdminClient {
   async listNodes(user?: string) {
     return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes)).nodes;
   }
+  async countNodes() {
+    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates);
+    return { total: nodes.length, online: nodes.filter((node) => node.online).length };
+  }
   async getNode(id: string) {
     return (await this.call("GetNode", { nodeId: id }, Responses.node)).node;
   }
