@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  formatBytes,
-  formatDuration,
-  logLineText,
-  logsAsText,
-  relativeTime,
-  tailnetSummary,
-  tailscaleUpCommand,
-} from "../../helper/client/present.js";
+import * as present from "../../helper/client/present.js";
+
+const { formatBytes, formatDuration, logLineText, logsAsText, relativeTime, tailnetSummary, tailscaleUpCommand } =
+  present;
 
 const now = new Date("2026-11-24T12:00:00Z");
 

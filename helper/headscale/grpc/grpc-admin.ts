@@ -35,28 +35,21 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_reconnect_backoff_ms": 1000,
 };
 
-/** gRPC's status codes as the HTTP statuses the rest of the helper reasons with. */
-function httpStatus(code: grpc.status): number {
-  switch (code) {
-    case grpc.status.NOT_FOUND:
-      return 404;
-    case grpc.status.INVALID_ARGUMENT:
-    case grpc.status.FAILED_PRECONDITION:
-    case grpc.status.OUT_OF_RANGE:
-      return 400;
-    case grpc.status.ALREADY_EXISTS:
-      return 409;
-    case grpc.status.UNAUTHENTICATED:
-    case grpc.status.PERMISSION_DENIED:
-      return 403;
-    case grpc.status.UNAVAILABLE:
-    case grpc.status.DEADLINE_EXCEEDED:
-    case grpc.status.CANCELLED:
-      return 0;
-    default:
-      return 500;
-  }
-}
+/** gRPC's status codes as the HTTP statuses the rest of the helper reasons with (0: no answer). */
+const { status } = grpc;
+const HTTP_STATUS = new Map<grpc.status, number>([
+  [status.NOT_FOUND, 404],
+  [status.INVALID_ARGUMENT, 400],
+  [status.FAILED_PRECONDITION, 400],
+  [status.OUT_OF_RANGE, 400],
+  [status.ALREADY_EXISTS, 409],
+  [status.UNAUTHENTICATED, 403],
+  [status.PERMISSION_DENIED, 403],
+  [status.UNAVAILABLE, 0],
+  [status.DEADLINE_EXCEEDED, 0],
+  [status.CANCELLED, 0],
+]);
+const httpStatus = (code: grpc.status) => HTTP_STATUS.get(code) ?? 500;
 
 /** A client of Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
 export function headscaleStub(socketPath: string): HeadscaleStub {
