@@ -1,7 +1,7 @@
 /**
- * Headscale 0.29's answers as its gRPC API gives them (lowerCamelCase, 64-bit numbers as
- * strings, timestamps as {seconds, nanos}), and their conversion into our protocol types.
- * Only the fields we use are required.
+ * Headscale 0.29's answers as its gRPC API gives them (lowerCamelCase, 64-bit numbers as numbers,
+ * timestamps as {seconds, nanos}, empty fields left out), and their conversion into our protocol
+ * types, where ids are strings. Only the fields we use are required.
  */
 import { z } from "zod";
 import type { ApiKey, Node, PreAuthKey, User } from "../protocol/schema.js";
@@ -11,34 +11,38 @@ const ZERO_TIME_SECONDS = -62135596800;
 
 /**
  * Listings repeat the same times call after call (when each node was created, when it expires),
- * and formatting a date is most of what reading a big listing costs: format each once. Bounded:
- * about 2 MB at the most.
+ * and formatting a date is a good part of what reading a big listing costs: format each once.
+ * Bounded: about 2 MB at the most.
  */
-const isoTimes = new Map<string, string>();
-function isoTime(seconds: string, nanos: number): string {
-  const key = `${seconds}.${nanos}`;
-  let iso = isoTimes.get(key);
+const isoTimes = new Map<number, string>();
+function isoTime(ms: number): string {
+  let iso = isoTimes.get(ms);
   if (iso === undefined) {
     if (isoTimes.size >= 20_000) isoTimes.clear();
-    iso = new Date(Number(seconds) * 1000 + Math.floor(nanos / 1e6)).toISOString();
-    isoTimes.set(key, iso);
+    iso = new Date(ms).toISOString();
+    isoTimes.set(ms, iso);
   }
   return iso;
 }
 
 /** A protobuf Timestamp as an ISO string, or null for none and for "never". */
 const Time = z
-  .object({ seconds: z.string(), nanos: z.number().default(0) })
+  .object({ seconds: z.number().default(0), nanos: z.number().default(0) })
   .nullish()
-  .transform((time) => (time && Number(time.seconds) > ZERO_TIME_SECONDS ? isoTime(time.seconds, time.nanos) : null));
+  .transform((time) =>
+    time && time.seconds > ZERO_TIME_SECONDS ? isoTime(time.seconds * 1000 + Math.floor(time.nanos / 1e6)) : null,
+  );
 
-export const AdminUser = z.object({ id: z.string(), name: z.string(), createdAt: Time });
+/** Headscale's 64-bit ids, as the strings our protocol uses. */
+const Id = z.union([z.number().int().nonnegative(), z.string().min(1)]).transform(String);
+
+export const AdminUser = z.object({ id: Id, name: z.string(), createdAt: Time });
 
 export const AdminNode = z.object({
-  id: z.string(),
+  id: Id,
   name: z.string(),
   givenName: z.string().default(""),
-  user: z.object({ id: z.string(), name: z.string() }).nullish(), // its name is all a node listing shows
+  user: z.object({ id: Id, name: z.string() }).nullish(), // its name is all a node listing shows
   ipAddresses: z.array(z.string()).default([]),
   online: z.boolean().default(false),
   lastSeen: Time,
@@ -47,7 +51,7 @@ export const AdminNode = z.object({
 });
 
 export const AdminApiKey = z.object({
-  id: z.string(),
+  id: Id,
   prefix: z.string(),
   expiration: Time,
   createdAt: Time,
@@ -55,7 +59,7 @@ export const AdminApiKey = z.object({
 });
 
 export const AdminPreAuthKey = z.object({
-  id: z.string(),
+  id: Id,
   key: z.string().default(""),
   user: AdminUser.nullish(),
   reusable: z.boolean().default(false),

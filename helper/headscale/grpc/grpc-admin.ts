@@ -17,8 +17,9 @@ export type HeadscaleStub = grpc.Client &
 let service: grpc.ServiceClientConstructor | undefined;
 function headscaleService(): grpc.ServiceClientConstructor {
   if (!service) {
-    // 64-bit ids as strings, enums by name, every field present (Headscale omits empty ones).
-    const definition = fromJSON(HEADSCALE_API, { longs: String, enums: String, defaults: true, oneofs: true });
+    // 64-bit numbers as plain numbers (ids and Unix seconds fit in 53 bits, and Long objects cost a
+    // lot of garbage in a big listing), enums by name, empty fields absent (our schemas default them).
+    const definition = fromJSON(HEADSCALE_API, { longs: Number, enums: String, oneofs: true });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
       headscale: { v1: { HeadscaleService: grpc.ServiceClientConstructor } };
     };
