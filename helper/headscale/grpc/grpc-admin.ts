@@ -72,7 +72,7 @@ function whyUnanswered(details: string, socketPath: string, timeoutMs: number): 
   if (/ENOENT/.test(details)) return `its socket ${socketPath} does not exist: is it running?`;
   if (/ECONNREFUSED/.test(details)) return `connection refused on ${socketPath}: is it running?`;
   if (/Deadline exceeded/i.test(details)) return `no answer within ${timeoutMs / 1000} s`;
-  if (/Failed to connect|closed|reset|RST_STREAM/i.test(details)) return "it closed the connection: did it exit?";
+  if (/Failed to connect|closed|dropped|reset|RST_STREAM/i.test(details)) return "it closed the connection: did it exit?";
   return details || "no connection";
 }
 
