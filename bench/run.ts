@@ -177,13 +177,13 @@ async function main(): Promise<void> {
       const users = await timeCalls(30, () => callHelper(paths.helperSocket, "users.list"));
       const cliUsers = await timeCalls(15, () => headscaleCli("users", "list"));
 
-      const cli = "headscale nodes list -o json";
+      const listPeer = "headscale nodes list -o json";
       scaleRows.push(
         ...[50, 99].map((p) => ({
           metric: `nodes.list p${p} @${size}`,
           ours: percentile(list, p),
           peer: percentile(cliList, p),
-          peerName: cli,
+          peerName: listPeer,
           target: p === 50 ? ">= 2.5x faster" : ">= 2x faster",
           met: percentile(cliList, p) >= (p === 50 ? 2.5 : 2) * percentile(list, p),
           ...MS,

@@ -6,12 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
-import {
-  HelperClient,
-  HelperError,
-  HelperUnavailableError,
-  LIFECYCLE_TIMEOUT_MS,
-} from "../client/helper-client.js";
+import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
 import { startDaemon } from "../daemon/daemon.js";
 import {
@@ -27,13 +22,7 @@ import {
 import { waitForExit } from "../os/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { helperVersion } from "../project.js";
-import {
-  formatBridge,
-  formatNodes,
-  formatStatus,
-  formatTable,
-  printable,
-} from "./format.js";
+import { formatBridge, formatNodes, formatStatus, formatTable, printable } from "./format.js";
 import { logLineText, logsAsText, relativeTime, tailscaleUpCommand } from "../client/present.js";
 
 // A reader that went away (`logs -f | head -2`) is a normal end, not a crash with a stack trace.
@@ -241,7 +230,10 @@ const keys = program.command("keys").description("API keys and pre-auth keys");
 keys
   .command("api")
   .description("create an API key for Headscale's REST API (shown once)")
-  .option("--expiration <duration>", `how long it lives, e.g. 30d or 12h (default: the apiKeyExpiration setting, ${DEFAULT_API_KEY_EXPIRATION} unless set)`)
+  .option(
+    "--expiration <duration>",
+    `how long it lives, e.g. 30d or 12h (default: the apiKeyExpiration setting, ${DEFAULT_API_KEY_EXPIRATION} unless set)`,
+  )
   .action(async (options: { expiration?: string }) =>
     print(
       await call("apiKeys.create", { expiration: options.expiration }),
@@ -426,8 +418,8 @@ oneLineUsageErrors(program, ["headscale-remote"]);
 /** What to type next, for the failures a command fixes; the helper's messages carry no CLI wording. */
 function nextStep(error: unknown): string {
   if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
-  const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;
-  // A crashed Headscale whose restart is already on its way needs nobody to start it.
+  // Only when it is stopped or crashed for good: not when it is slow to answer, or already restarting.
+  const notRunning = error instanceof HelperError && /^Headscale is not running/.test(error.message);
   return notRunning && !/restarting in/.test(error.message) ? "; start it with `headscale-remote start`" : "";
 }
 

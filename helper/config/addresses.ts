@@ -3,6 +3,7 @@
  * edited by hand is what Headscale really runs with, so its addresses win over the settings.
  * Pure: the caller reads the file.
  */
+import { resolve } from "node:path";
 import { parse } from "yaml";
 import type { Settings } from "../protocol/schema.js";
 import { serverUrl } from "./generate.js";
@@ -20,8 +21,11 @@ export function addressesFromSettings(settings: Settings): HeadscaleAddresses {
   return { listenAddr: settings.listenAddr, serverUrl: serverUrl(settings) };
 }
 
-/** The addresses a config file names, each falling back to the settings' when absent or unusable. */
-export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddresses): HeadscaleAddresses {
+/**
+ * The addresses a config file names, each falling back to the settings' when absent or unusable.
+ * A relative `unix_socket` is relative to `home`, where Headscale runs.
+ */
+export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddresses, home: string): HeadscaleAddresses {
   let config: unknown;
   try {
     config = parse(yamlText);
@@ -31,7 +35,7 @@ export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddress
   const { listen_addr: listen, server_url: url, unix_socket: socket } = (config ?? {}) as Record<string, unknown>;
   const listenAddr = typeof listen === "string" && /^\S+:\d{1,5}$/.test(listen) ? listen : fallback.listenAddr;
   const validUrl = typeof url === "string" && URL.canParse(url) ? url.replace(/\/+$/, "") : undefined;
-  const unixSocket = typeof socket === "string" && socket.startsWith("/") ? socket : fallback.unixSocket;
+  const unixSocket = typeof socket === "string" && socket !== "" ? resolve(home, socket) : fallback.unixSocket;
   return { listenAddr, serverUrl: validUrl ?? fallback.serverUrl, ...(unixSocket ? { unixSocket } : {}) };
 }
 

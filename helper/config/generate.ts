@@ -41,7 +41,7 @@ export function headscaleConfig(settings: Settings, paths: HomePaths): Record<st
     log: { level: settings.logLevel, format: "text" },
     dns: { magic_dns: false, override_local_dns: false },
     unix_socket: paths.headscaleSocket,
-    unix_socket_permission: "0770",
+    unix_socket_permission: "0700", // the socket needs no key: only we may open it
     logtail: { enabled: false },
   };
 }

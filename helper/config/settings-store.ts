@@ -140,5 +140,5 @@ export async function commitSettings(paths: HomePaths, settings: Settings, candi
 export async function loadAddresses(paths: HomePaths, settings: Settings): Promise<HeadscaleAddresses> {
   const fromSettings = addressesFromSettings(settings);
   const edited = await handEditedConfig(paths);
-  return edited === undefined ? fromSettings : addressesFromConfig(edited, fromSettings);
+  return edited === undefined ? fromSettings : addressesFromConfig(edited, fromSettings, paths.home);
 }

@@ -21,7 +21,7 @@ import {
 export interface ConfigTarget {
   paths: HomePaths;
   settings: () => Settings;
-  setSettings: (settings: Settings) => void;
+  setSettings: (settings: Settings) => Promise<void>;
   supervisor: Pick<HeadscaleSupervisor, "state" | "start" | "restart">;
   resolveBinary: (settings: Settings) => Promise<string>;
   headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
@@ -55,7 +55,7 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
   if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
     next = withLatestBridge(next);
     await saveSettings(paths, next);
-    target.setSettings(next);
+    await target.setSettings(next);
     return;
   }
   if (await editedByHand(paths)) {
@@ -73,7 +73,7 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
   }
   next = withLatestBridge(next);
   const change = await commitSettings(paths, next, candidate);
-  target.setSettings(next);
+  await target.setSettings(next);
   if (supervisor.state !== "running" && supervisor.state !== "crashed") return;
   try {
     await supervisor.restart();
@@ -81,7 +81,7 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     await change.rollback();
     const restored = withLatestBridge(previous);
     await saveSettings(paths, restored);
-    target.setSettings(restored);
+    await target.setSettings(restored);
     await supervisor.start().catch(() => {});
     throw new ConfigError(
       `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,

@@ -7,7 +7,7 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { dirname } from "node:path";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
-import { addressesFromSettings, connectableAddress } from "../config/addresses.js";
+import { connectableAddress } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
 import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
@@ -76,11 +76,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
 }
 
-async function assemble(
-  paths: HomePaths,
-  options: DaemonOptions,
-  releaseLock: () => Promise<void>,
-): Promise<Daemon> {
+async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: () => Promise<void>): Promise<Daemon> {
   let settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
@@ -113,6 +109,7 @@ async function assemble(
       return binary;
     },
     configPath: paths.headscaleConfig,
+    cwd: paths.home,
     pidFile: paths.headscalePid,
     healthUrl: () => new URL("/health", localUrl()).toString(),
     extraEnv: () => secretEnv(settings),
@@ -172,7 +169,9 @@ async function assemble(
     admin.close();
     setImmediate(() => counts.start()); // after the start request's answer has gone out
     void bridge.ensure();
-    void retireOldApiKey(paths.apiKey, admin).catch((error: Error) => logs.append("helper", `old API key: ${error.message}`));
+    void retireOldApiKey(paths.legacyApiKey, admin).catch((error: Error) =>
+      logs.append("helper", `old API key: ${error.message}`),
+    );
   });
 
   let closing: Promise<void> | undefined;
@@ -194,9 +193,10 @@ async function assemble(
   const handlers = createHandlers({
     paths,
     settings: () => settings,
-    setSettings: (next) => {
+    setSettings: async (next) => {
       settings = next;
-      addresses = addressesFromSettings(next); // a generated config follows the settings
+      // A generated config follows the settings; a hand-edited one keeps its own addresses and socket.
+      addresses = await loadAddresses(paths, next);
     },
     serverUrl: () => addresses.serverUrl,
     supervisor,

@@ -36,7 +36,7 @@ export class BadInputError extends Error {
 }
 
 /**
- * Headscale 0.29 answers "not found" in several ways: a 404, or a 500 whose text says
+ * Headscale 0.29 answers "not found" in several ways: NOT_FOUND, or another refusal whose text says
  * "no longer exists", "not found" or "record not found".
  */
 export function isNotFound(error: unknown): boolean {

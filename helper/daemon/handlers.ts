@@ -67,7 +67,7 @@ export function createHandlers(parts: HelperParts): Handlers {
         return await handler(params);
       } catch (error) {
         // Stopped or restarted by someone else meanwhile: that is the reason worth giving,
-        // not how the request broke (refused connection, the CLI's socket gone).
+        // not how the request broke (a refused connection, its socket gone).
         if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
         throw error;
       }

@@ -36,13 +36,14 @@ const Time = z
 /** Headscale's 64-bit ids, as the strings our protocol uses. */
 const Id = z.union([z.number().int().nonnegative(), z.string().min(1)]).transform(String);
 
-export const AdminUser = z.object({ id: Id, name: z.string(), createdAt: Time });
+// Over gRPC an empty string is left out: a name may be missing (Headscale makes OIDC users without one).
+export const AdminUser = z.object({ id: Id, name: z.string().default(""), createdAt: Time });
 
 export const AdminNode = z.object({
   id: Id,
-  name: z.string(),
+  name: z.string().default(""),
   givenName: z.string().default(""),
-  user: z.object({ id: Id, name: z.string() }).nullish(), // its name is all a node listing shows
+  user: z.object({ id: Id, name: z.string().default("") }).nullish(), // its name is all a node listing shows
   ipAddresses: z.array(z.string()).default([]),
   online: z.boolean().default(false),
   lastSeen: Time,
@@ -52,7 +53,7 @@ export const AdminNode = z.object({
 
 export const AdminApiKey = z.object({
   id: Id,
-  prefix: z.string(),
+  prefix: z.string().default(""),
   expiration: Time,
   createdAt: Time,
   lastSeen: Time,
@@ -71,7 +72,7 @@ export const AdminPreAuthKey = z.object({
 });
 
 export const Responses = {
-  /** Only what the counts need, so that keeping them fresh costs little for a big tailnet. */
+  /** Only what the counts need: Headscale still sends every node, but reading them costs little. */
   nodeStates: z.object({ nodes: z.array(z.object({ online: z.boolean().default(false) })).default([]) }),
   nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
   node: z.object({ node: AdminNode }),

@@ -3,7 +3,7 @@ import { readJsonIfExists } from "../home/secure-fs.js";
 import { HeadscaleApiError, type AdminClient } from "./admin-client.js";
 
 /**
- * Helpers up to 0.1 kept an API key of their own for Headscale's REST API. The unix socket needs
+ * Earlier helpers kept an API key of their own for Headscale's REST API. The unix socket needs
  * none, so a key left in the home is expired in Headscale and its file removed. Kept while
  * Headscale cannot be reached, to try again at its next start.
  */

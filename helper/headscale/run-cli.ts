@@ -2,7 +2,7 @@ import { execa, type Result } from "execa";
 import { headscaleEnv } from "./child-env.js";
 
 /**
- * One short run of Headscale's own CLI (version, configtest, apikeys create). It never throws:
+ * One short run of Headscale's own CLI (version, configtest). It never throws:
  * the caller reads the exit code and output. It never sees the caller's HEADSCALE_* variables.
  */
 export function runHeadscaleCli(

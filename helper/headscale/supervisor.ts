@@ -18,6 +18,8 @@ export interface SupervisorOptions {
   /** Resolved before each launch, so a new path in the settings takes effect on restart. */
   binary: () => Promise<string>;
   configPath: string;
+  /** Where Headscale runs: relative paths in a hand-edited config are relative to it. */
+  cwd?: string;
   pidFile: string;
   healthUrl: () => string;
   /** Extra environment, e.g. the PostgreSQL password read from its file. */
@@ -66,8 +68,8 @@ export class HeadscaleSupervisor extends EventEmitter {
   private readonly queue = new SerialQueue();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare">> &
-    Pick<SupervisorOptions, "extraEnv" | "prepare">;
+  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare" | "cwd">> &
+    Pick<SupervisorOptions, "extraEnv" | "prepare" | "cwd">;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -135,6 +137,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       const ownLog: string[] = [];
       this.childLog = ownLog;
       const child = execa(binary, ["serve", "-c", this.opts.configPath], {
+        cwd: this.opts.cwd,
         env: headscaleEnv(process.env, extra),
         extendEnv: false,
         stdin: "ignore",

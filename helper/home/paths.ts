@@ -38,8 +38,8 @@ export interface HomePaths {
   database: string;
   noiseKey: string;
   derpKey: string;
-  /** Where helpers up to 0.1 kept an API key of their own; retired at Headscale's next start. */
-  apiKey: string;
+  /** Where earlier helpers kept an API key of their own (for Headscale's REST API); retired at Headscale's next start. */
+  legacyApiKey: string;
   deviceKeys: string;
   /** This computer's tailnet node: its state folder and its own pre-auth key. */
   tailnetState: string;
@@ -65,7 +65,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     database: at("headscale.db"),
     noiseKey: at("noise_private.key"),
     derpKey: at("derp_server_private.key"),
-    apiKey: at("secrets", "api-key.json"),
+    legacyApiKey: at("secrets", "api-key.json"),
     deviceKeys: at("secrets", "device-keys.json"),
     tailnetState: at("tailnet"),
     tailnetKey: at("secrets", "tailnet-node-key.json"),

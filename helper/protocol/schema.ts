@@ -217,7 +217,16 @@ const UserName = z
     "at least 2 characters: a letter first, then letters, digits, '-', '.', '_' or one '@'",
   )
   .refine((name) => (name.match(/@/g) ?? []).length <= 1, "at most one '@'");
-const NodeId = z.string().regex(/^\d+$/, "a numeric node ID");
+/**
+ * Headscale's ids are 64-bit, but one past 2^53 could not be told apart from its neighbour once
+ * decoded, and one past 2^64 would wrap into another node's: refuse both.
+ */
+const numericId = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/, `a numeric ${what}`)
+    .refine((id) => Number(id) <= Number.MAX_SAFE_INTEGER, `a numeric ${what} below 2^53`);
+const NodeId = numericId("node ID");
 const Ok = z.object({ ok: z.literal(true) });
 
 export const MintResult = z.object({
@@ -255,10 +264,7 @@ export const methods = {
   "users.create": { params: z.object({ name: UserName }).strict(), result: User },
 
   "apiKeys.create": {
-    params: z
-      .object({ expiration: Duration.optional() })
-      .strict()
-      .optional(),
+    params: z.object({ expiration: Duration.optional() }).strict().optional(),
     result: z.object({ apiKey: z.string(), expiresAt: z.string() }),
   },
   "apiKeys.list": { params: NoParams, result: z.array(ApiKey) },
@@ -276,7 +282,7 @@ export const methods = {
   },
   "preAuthKeys.list": { params: NoParams, result: z.array(PreAuthKey) },
   "preAuthKeys.expire": {
-    params: z.object({ id: z.string().regex(/^\d{1,19}$/, "a numeric pre-auth key ID") }).strict(),
+    params: z.object({ id: numericId("pre-auth key ID") }).strict(),
     result: Ok,
   },
 

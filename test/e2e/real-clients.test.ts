@@ -50,7 +50,16 @@ describe("real Tailscale clients", () => {
   it("reach each other through the embedded DERP relay, offline", async () => {
     const [laptop, phone] = clients;
     const phoneIp = (await phone!.cli(["ip", "-4"])).trim();
-    const pong = await laptop!.cli(["ping", "--c=5", "--timeout=10s", phoneIp]);
+    // The phone reaches the laptop's netmap a moment after both are up: until then ping says "no matching peer".
+    const pong = await waitUntil(
+      async () => {
+        const out = await laptop!
+          .cli(["ping", "--c=5", "--timeout=10s", phoneIp])
+          .catch((error: Error) => error.message);
+        return /pong from phone/.test(out) && out;
+      },
+      { what: "a pong from the phone", timeoutMs: 90_000, intervalMs: 1000 },
+    );
     expect(pong).toMatch(/pong from phone/);
   });
 

@@ -1,5 +1,6 @@
 /** Settings changes (validated, rolled back, never over a hand edit) and the log store. */
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startDaemon } from "../../helper/daemon/daemon.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
@@ -99,21 +100,29 @@ describe("config.set", () => {
     expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(edited);
   });
 
-  it("runs with the addresses of a hand-edited config, and regenerates a config moved away", async () => {
+  it("runs with the addresses and admin socket of a hand-edited config, and regenerates a config moved away", async () => {
     const t = await helperFor();
     const { freeTcpPort } = await import("../../helper/os/ports.js");
     const port = await freeTcpPort();
     const original = await readFile(t.helper.paths.headscaleConfig, "utf8");
     const edited = original
       .replace(/^listen_addr: .*$/m, `listen_addr: 127.0.0.1:${port}`)
-      .replace(/^server_url: .*$/m, `server_url: http://127.0.0.1:${port}`);
+      .replace(/^server_url: .*$/m, `server_url: http://127.0.0.1:${port}`)
+      .replace(/^unix_socket: .*$/m, "unix_socket: edited.sock"); // relative: to the home, where Headscale runs
+    expect(edited).toContain("unix_socket: edited.sock");
     await writeFile(t.helper.paths.headscaleConfig, edited);
     const restarted = await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
     expect(restarted.headscale).toMatchObject({ state: "running", serverUrl: `http://127.0.0.1:${port}` });
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     const minted = await t.client.call("preAuthKeys.mint", { deviceId: "edited" });
     expect(minted.coordinationUrl).toBe(`http://127.0.0.1:${port}`);
-    expect((await t.client.call("nodes.list")).length).toBe(0); // the admin calls reach it too
+    // The admin calls go to the socket the edited config names, and only there.
+    expect((await stat(join(t.home, "edited.sock"))).isSocket()).toBe(true);
+    await expect(stat(t.helper.paths.headscaleSocket)).rejects.toMatchObject({ code: "ENOENT" });
+    expect((await t.client.call("nodes.list")).length).toBe(0);
+    // A helper-only change keeps them there.
+    await t.client.call("config.set", { patch: { logLines: 500 } });
+    expect((await t.client.call("users.list")).length).toBeGreaterThan(0);
 
     await rm(t.helper.paths.headscaleConfig);
     const regenerated = await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });

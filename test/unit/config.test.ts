@@ -39,7 +39,7 @@ describe("headscaleConfig", () => {
   it("uses SQLite with WAL in the home and a short unix socket", () => {
     expect(config.database.sqlite).toMatchObject({ path: "/home/u/hr/headscale.db", write_ahead_log: true });
     expect(config.unix_socket).toBe("/home/u/hr/headscale.sock");
-    expect(config.unix_socket_permission).toBe("0770");
+    expect(config.unix_socket_permission).toBe("0700");
   });
 
   it("switches to the static public DERP map on request", () => {

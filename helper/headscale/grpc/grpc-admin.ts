@@ -58,8 +58,16 @@ export function headscaleStub(socketPath: string): HeadscaleStub {
   return new Service(`unix:${socketPath}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as HeadscaleStub;
 }
 
+/** How long an admin call may take: Headscale answers a listing of thousands of nodes well within it. */
+const ADMIN_TIMEOUT_MS = 10_000;
+
 /** One call, as a promise. */
-export function unary(stub: HeadscaleStub, method: string, request: object, timeoutMs = 10_000): Promise<unknown> {
+export function unary(
+  stub: HeadscaleStub,
+  method: string,
+  request: object,
+  timeoutMs = ADMIN_TIMEOUT_MS,
+): Promise<unknown> {
   return new Promise((resolve, reject) =>
     stub[method]!(request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
       error ? reject(error) : resolve(answer),
@@ -72,7 +80,8 @@ function whyUnanswered(details: string, socketPath: string, timeoutMs: number): 
   if (/ENOENT/.test(details)) return `its socket ${socketPath} does not exist: is it running?`;
   if (/ECONNREFUSED/.test(details)) return `connection refused on ${socketPath}: is it running?`;
   if (/Deadline exceeded/i.test(details)) return `no answer within ${timeoutMs / 1000} s`;
-  if (/Failed to connect|closed|dropped|reset|RST_STREAM/i.test(details)) return "it closed the connection: did it exit?";
+  if (/Failed to connect|closed|dropped|reset|RST_STREAM/i.test(details))
+    return "it closed the connection: did it exit?";
   return details || "no connection";
 }
 
@@ -88,7 +97,7 @@ export class GrpcAdmin implements AdminClient {
   constructor(
     /** Read at each call: a hand-edited config.yaml may move it. */
     private readonly socketPath: () => string,
-    private readonly timeoutMs = 10_000,
+    private readonly timeoutMs = ADMIN_TIMEOUT_MS,
   ) {}
 
   private connection(): HeadscaleStub {
