@@ -7,12 +7,12 @@ import { fromJSON } from "@grpc/proto-loader";
 import type { z } from "zod";
 import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
 import { Responses } from "../admin-schemas.js";
-import { HEADSCALE_API } from "./headscale-api.generated.js";
+import { HEADSCALE_API, type HeadscaleMethod } from "./headscale-api.generated.js";
 
 type Callback = (error: grpc.ServiceError | null, answer: unknown) => void;
 /** Headscale's gRPC service: its methods by their proto names (ListNodes, CreatePreAuthKey, …). */
 export type HeadscaleStub = grpc.Client &
-  Record<string, (request: unknown, options: grpc.CallOptions, callback: Callback) => void>;
+  Record<HeadscaleMethod, (request: unknown, options: grpc.CallOptions, callback: Callback) => void>;
 
 let service: grpc.ServiceClientConstructor | undefined;
 function headscaleService(): grpc.ServiceClientConstructor {
@@ -55,7 +55,11 @@ const httpStatus = (code: grpc.status) => HTTP_STATUS.get(code) ?? 500;
 /** A client of Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
 export function headscaleStub(socketPath: string): HeadscaleStub {
   const Service = headscaleService();
-  return new Service(`unix:${socketPath}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS) as HeadscaleStub;
+  return new Service(
+    `unix:${socketPath}`,
+    grpc.credentials.createInsecure(),
+    CHANNEL_OPTIONS,
+  ) as unknown as HeadscaleStub;
 }
 
 /** How long an admin call may take: Headscale answers a listing of thousands of nodes well within it. */
@@ -64,12 +68,12 @@ const ADMIN_TIMEOUT_MS = 10_000;
 /** One call, as a promise. */
 export function unary(
   stub: HeadscaleStub,
-  method: string,
+  method: HeadscaleMethod,
   request: object,
   timeoutMs = ADMIN_TIMEOUT_MS,
 ): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    stub[method]!(request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
+    stub[method](request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
       error ? reject(error) : resolve(answer),
     ),
   );
@@ -110,11 +114,13 @@ export class GrpcAdmin implements AdminClient {
     return this.stub;
   }
 
-  private async call<S extends z.ZodType>(method: string, request: object, schema: S): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(method: HeadscaleMethod, request: object, schema: S): Promise<z.output<S>> {
     let answer: unknown;
     try {
       answer = await unary(this.connection(), method, request, this.timeoutMs);
     } catch (error) {
+      // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
+      if (typeof (error as grpc.ServiceError).code !== "number") throw error;
       const { code, details } = error as grpc.ServiceError;
       const status = httpStatus(code);
       // "CreatePreAuthKey failed: …", never "CreatePreAuthKey: …", which redaction would take for a key.
