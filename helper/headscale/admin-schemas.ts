@@ -36,44 +36,43 @@ const Time = z
 /** Headscale's 64-bit ids, as the strings our protocol uses. */
 const Id = z.union([z.number().int().nonnegative(), z.string().min(1)]).transform(String);
 
-// Over gRPC an empty string is left out: a name may be missing (Headscale makes OIDC users without one).
-export const AdminUser = z.object({ id: Id, name: z.string().default(""), createdAt: Time });
+// Over gRPC an empty or false field is left out: a name may be missing (Headscale makes OIDC users
+// without one), and a key that is not reusable says nothing about it.
+const Text = z.string().default("");
+const Flag = z.boolean().default(false);
+const Texts = z.array(z.string()).default([]);
+
+export const AdminUser = z.object({ id: Id, name: Text, createdAt: Time });
 
 export const AdminNode = z.object({
   id: Id,
-  name: z.string().default(""),
-  givenName: z.string().default(""),
-  user: z.object({ id: Id, name: z.string().default("") }).nullish(), // its name is all a node listing shows
-  ipAddresses: z.array(z.string()).default([]),
-  online: z.boolean().default(false),
+  name: Text,
+  givenName: Text,
+  user: z.object({ id: Id, name: Text }).nullish(), // its name is all a node listing shows
+  ipAddresses: Texts,
+  online: Flag,
   lastSeen: Time,
   expiry: Time,
   createdAt: Time,
 });
 
-export const AdminApiKey = z.object({
-  id: Id,
-  prefix: z.string().default(""),
-  expiration: Time,
-  createdAt: Time,
-  lastSeen: Time,
-});
+export const AdminApiKey = z.object({ id: Id, prefix: Text, expiration: Time, createdAt: Time, lastSeen: Time });
 
 export const AdminPreAuthKey = z.object({
   id: Id,
-  key: z.string().default(""),
+  key: Text,
   user: AdminUser.nullish(),
-  reusable: z.boolean().default(false),
-  ephemeral: z.boolean().default(false),
-  used: z.boolean().default(false),
+  reusable: Flag,
+  ephemeral: Flag,
+  used: Flag,
   expiration: Time,
   createdAt: Time,
-  aclTags: z.array(z.string()).default([]),
+  aclTags: Texts,
 });
 
 export const Responses = {
   /** Only what the counts need: Headscale still sends every node, but reading them costs little. */
-  nodeStates: z.object({ nodes: z.array(z.object({ online: z.boolean().default(false) })).default([]) }),
+  nodeStates: z.object({ nodes: z.array(z.object({ online: Flag })).default([]) }),
   nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
   node: z.object({ node: AdminNode }),
   users: z.object({ users: z.array(AdminUser).default([]) }),
