@@ -26,6 +26,7 @@ import { ensurePrivateDir } from "../helper/home/secure-fs.js";
 import { headscaleStub, unary } from "../helper/headscale/grpc/grpc-admin.js";
 import { createFakeNodes } from "../testkit/fake-nodes.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
+import { waitUntil } from "../testkit/wait.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
 /** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
@@ -41,16 +42,16 @@ const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 async function bareStartToReady(binary: string, config: string, healthUrl: string): Promise<number> {
   const began = performance.now();
   const child = spawn(binary, ["serve", "-c", config], { env: headscaleEnv(process.env), stdio: "ignore" });
-  for (;;) {
-    try {
-      const response = await fetch(healthUrl, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) break;
-    } catch {
-      // not yet
-    }
-    if (child.exitCode !== null) throw new Error("bare headscale exited");
-    await sleep(10);
-  }
+  await waitUntil(
+    () => {
+      if (child.exitCode !== null) throw new Error("bare headscale exited");
+      return fetch(healthUrl, { signal: AbortSignal.timeout(1000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
+    },
+    { what: "bare headscale's /health", timeoutMs: 60_000, intervalMs: 10 },
+  );
   const elapsed = performance.now() - began;
   child.kill("SIGTERM");
   await waitForExit(child.pid!, 10_000);
@@ -66,7 +67,7 @@ async function cpuSeconds(pid: number): Promise<number> {
 /** What an empty Node process holds: the floor under any Node helper. */
 async function nodeBaselineRssKiB(): Promise<number> {
   const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: "ignore" });
-  await sleep(1000);
+  await sleep(1000); // done starting: what it holds then is what it keeps
   const rss = await rssKiB(child.pid!);
   child.kill("SIGKILL");
   return rss;
@@ -90,9 +91,10 @@ async function main(): Promise<void> {
   const realClients: TailscaleClient[] = [];
   try {
     helper = spawn(process.execPath, [cli, "--home", home, "helper", "--no-start"], { stdio: "ignore" });
-    let client: HelperClient | undefined;
-    while (!client)
-      client = await HelperClient.connect(paths.helperSocket).catch(() => sleep(50).then(() => undefined));
+    const client = await waitUntil(() => HelperClient.connect(paths.helperSocket).catch(() => undefined), {
+      what: "the helper's socket",
+      timeoutMs: 30_000,
+    });
     // The first start makes the database: not part of the comparison.
     await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
     await client.call("headscale.stop");
@@ -152,7 +154,11 @@ async function main(): Promise<void> {
         `registered ${size} fake nodes in all (${((performance.now() - seeding) / 1000).toFixed(1)} s for this step)`,
       );
       // Node counts refresh in the background; wait until they include every node.
-      for (let i = 0; i < 300 && (await client.call("status")).headscale.nodes?.total !== size; i++) await sleep(100);
+      await waitUntil(async () => (await client.call("status")).headscale.nodes?.total === size, {
+        what: `the node counts to reach ${size}`,
+        timeoutMs: 60_000,
+        intervalMs: 100,
+      });
 
       const list = await timeCalls(30, async () => {
         const nodes = await callHelper(paths.helperSocket, "nodes.list");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { projectRoot } from "../helper/project.js";
 import { freeTcpPort } from "../helper/os/ports.js";
+import { waitUntil } from "./wait.js";
 
 export interface TailscaleClient {
   hostname: string;
@@ -60,16 +61,14 @@ export async function startTailscaleClient(
   );
   const cli = async (args: string[]) =>
     (await execa(join(bin, "tailscale"), [`--socket=${socket}`, ...args], { timeout: 90_000 })).stdout;
-  for (let i = 0; i < 100; i++) {
-    if (
-      await cli(["status", "--json"]).then(
+  await waitUntil(
+    () =>
+      cli(["status", "--json"]).then(
         () => true,
         () => false,
-      )
-    )
-      break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+      ),
+    { what: `tailscaled ${hostname} to answer on its socket`, timeoutMs: 30_000, intervalMs: 100 },
+  );
   const upBegan = performance.now();
   await cli([
     "up",

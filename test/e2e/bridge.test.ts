@@ -15,7 +15,7 @@ import { homePaths } from "../../helper/home/paths.js";
 import { ErrorCode, type BridgeStatus } from "../../helper/protocol/schema.js";
 import { processesServing } from "../support/chaos.js";
 import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 import {
   dialTailnet,
   echoTransfer,

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { answerAlerts, preferences, recorded, resetRecorded } from "../support/raycast-api.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { all, byTitle, press, render, waitFor } from "../support/render.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 import { startEchoService, type LocalService } from "../../testkit/local-services.js";
 import TailnetBridge from "../../src/tailnet-bridge.js";
 import MenuBar from "../../src/menu-bar.js";

@@ -12,7 +12,7 @@ import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
 import type { BridgeStatus } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 import { onlyLoopback } from "../../testkit/tailscale-client.js";
 
 const { helperFor, later } = useHelpers();

@@ -8,7 +8,7 @@ import { HelperClient, HelperError } from "../../helper/client/helper-client.js"
 import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { ErrorCode, type Status } from "../../helper/protocol/schema.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 const ROUNDS = Number(process.env.KILL_HEADSCALE_ROUNDS ?? 12);
 const DEVICES = ["a", "b", "c", "d"];

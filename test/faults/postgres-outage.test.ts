@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { defaultSettings } from "../../helper/config/settings-store.js";
 import { createDatabase, startPostgres } from "../support/postgres.js";
 import { useHelpers } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 const LIVENESS = { livenessIntervalMs: 100, livenessTimeoutMs: 500, livenessMisses: 3 };
 

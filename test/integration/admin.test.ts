@@ -5,7 +5,7 @@ import { accountUserName } from "../../helper/accounts/user-name.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import { createFakeNodes, removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { keysInArgv } from "../support/secret-watch.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 let t: TestHelper;
 beforeAll(async () => {

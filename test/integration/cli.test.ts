@@ -8,7 +8,7 @@ import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/os/process-info.js";
 import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 let home: string;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { startDaemon } from "../../helper/daemon/daemon.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
 import type { LogLine } from "../../helper/protocol/schema.js";
 import { useHelpers } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 const { helperFor, later, home: newHome } = useHelpers();
 

@@ -9,7 +9,7 @@ import { secretEnv } from "../../helper/headscale/child-env.js";
 import { loadSettings } from "../../helper/config/settings-store.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { headscaleBinary, runCli, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 import { tmpdir } from "node:os";
 
 const { helperFor, later, home: newHome, supervisorFor } = useHelpers();

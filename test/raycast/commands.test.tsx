@@ -15,7 +15,7 @@ import HeadscaleLogs from "../../src/headscale-logs.js";
 import type { ReactElement } from "react";
 import type { ReactTestInstance } from "react-test-renderer";
 import type { Node } from "../../helper/protocol/schema.js";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 let t: TestHelper;
 /** Registers fake nodes for dana directly in Headscale (as a device would, not through the helper). */

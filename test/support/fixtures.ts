@@ -16,7 +16,7 @@ import { homePaths } from "../../helper/home/paths.js";
 import { ensurePrivateDir } from "../../helper/home/secure-fs.js";
 import { createDatabase, type TestPostgres } from "./postgres.js";
 import { keysInLogs, keysInMessage, leaks } from "./secret-watch.js";
-import { waitUntil } from "./wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 /**
  * A fresh home. In the PostgreSQL pass (HSR_TEST_DATABASE=postgres) it comes with settings

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { waitUntil } from "../support/wait.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 // The suite's one way to wait: it must return what it waited for, and say what never came.
 describe("waitUntil", () => {

@@ -1,4 +1,4 @@
-/** The one way tests wait for something to become true: poll it, and say what never happened. */
+/** The one way the tests, the test kit and the bench wait for something: poll it, and say what never happened. */
 
 export interface WaitOptions {
   /**
