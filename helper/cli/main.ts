@@ -419,8 +419,9 @@ oneLineUsageErrors(program, ["headscale-remote"]);
 function nextStep(error: unknown): string {
   if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
   // Only when it is stopped or crashed for good: not when it is slow to answer, or already restarting.
-  const notRunning = error instanceof HelperError && /^Headscale is not running/.test(error.message);
-  return notRunning && !/restarting in/.test(error.message) ? "; start it with `headscale-remote start`" : "";
+  const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;
+  const data = notRunning ? (error.data as { restarting?: boolean } | undefined) : undefined;
+  return data?.restarting === false ? "; start it with `headscale-remote start`" : "";
 }
 
 program.parseAsync().catch((error: unknown) => {

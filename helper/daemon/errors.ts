@@ -11,11 +11,15 @@ import { BridgeError } from "../tailnet/bridge.js";
 import { ErrorCode } from "../protocol/schema.js";
 
 export class NotRunningError extends Error {
-  /** `lastError` explains a crash, and says when a restart is already on its way. */
-  constructor(state: string, lastError?: string | null) {
+  /** Goes to the client as the error's data: a CLI tells "start it" from "wait, it restarts". */
+  readonly data: { state: string; restarting: boolean };
+
+  /** `lastError` explains a crash. */
+  constructor(state: string, lastError: string | null, restarting: boolean) {
     const why = lastError && state === "crashed" ? `: ${lastError.replace(/^Headscale /, "")}` : ` (${state})`;
     super(`Headscale is not running${why}`);
     this.name = "NotRunningError";
+    this.data = { state, restarting };
   }
 }
 
@@ -57,7 +61,7 @@ export async function orNotFound<T>(call: Promise<T>, message: string): Promise<
 
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(error instanceof Error ? error.message : String(error));
-  if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message };
+  if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message, data: error.data };
   if (error instanceof NotFoundError) return { code: ErrorCode.NotFound, message };
   if (error instanceof NotOurHomeError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof BadInputError) return { code: ErrorCode.InvalidParams, message };

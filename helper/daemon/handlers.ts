@@ -57,18 +57,20 @@ export function createHandlers(parts: HelperParts): Handlers {
    * a restart, a crash restart): the first command after launching a helper is one. Then, if
    * it is not running, they fail with the reason instead of a connection error.
    */
+  const notRunning = () => new NotRunningError(supervisor.state, supervisor.lastError, supervisor.restartPending);
+
   const viaHeadscale =
     <P, R>(handler: (params: P) => Promise<R>) =>
     async (params: P): Promise<R> => {
       // A loop: another client's restart may begin between the wait and the check.
       while (supervisor.state === "starting") await supervisor.settled();
-      if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
+      if (supervisor.state !== "running") throw notRunning();
       try {
         return await handler(params);
       } catch (error) {
         // Stopped or restarted by someone else meanwhile: that is the reason worth giving,
         // not how the request broke (a refused connection, its socket gone).
-        if (supervisor.state !== "running") throw new NotRunningError(supervisor.state, supervisor.lastError);
+        if (supervisor.state !== "running") throw notRunning();
         throw error;
       }
     };

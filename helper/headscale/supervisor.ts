@@ -121,8 +121,18 @@ export class HeadscaleSupervisor extends EventEmitter {
     this.emit("state", state);
   }
 
-  private async doStart(): Promise<void> {
+  /** A restart after a crash is on its way: nobody needs to start Headscale. */
+  get restartPending(): boolean {
+    return this.restartTimer !== undefined;
+  }
+
+  private cancelRestart(): void {
     clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private async doStart(): Promise<void> {
+    this.cancelRestart();
     if (this.state === "running" && this.child) return;
     this.setState("starting");
     this.lastError = null;
@@ -240,7 +250,7 @@ export class HeadscaleSupervisor extends EventEmitter {
   }
 
   private async doStop(): Promise<void> {
-    clearTimeout(this.restartTimer);
+    this.cancelRestart();
     if (!this.child) {
       this.setState("stopped");
       return;
@@ -292,6 +302,7 @@ export class HeadscaleSupervisor extends EventEmitter {
     const delay = Math.min(this.opts.backoffBaseMs * 2 ** (this.crashTimes.length - 1), 30_000);
     this.fail(`Headscale ${what}; restarting in ${delay} ms`, logTail);
     this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
       this.restarts++;
       // The reason goes along: it is what status shows once the restarts give up.
       this.start().catch((error: Error) => this.onCrash(`failed to restart (${error.message})`));
