@@ -23,7 +23,7 @@ import { headscaleEnv } from "../helper/headscale/child-env.js";
 import { homePaths } from "../helper/home/paths.js";
 import { waitForExit } from "../helper/os/process-info.js";
 import { ensurePrivateDir } from "../helper/home/secure-fs.js";
-import { headscaleStub, unary } from "../helper/headscale/grpc/grpc-admin.js";
+import { headscaleChannel, unary } from "../helper/headscale/grpc/grpc-admin.js";
 import { createFakeNodes } from "../testkit/fake-nodes.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { waitUntil } from "../testkit/wait.js";
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
         env: headscaleEnv(process.env),
         extendEnv: false,
       });
-    const bareGrpc = headscaleStub(paths.headscaleSocket);
+    const bareGrpc = headscaleChannel(paths.headscaleSocket);
     const headscalePid = (await client.call("status")).headscale.pid!;
     const scaleRows: Row[] = [];
     const notes: string[] = [];

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { headscaleStub, unary } from "../helper/headscale/grpc/grpc-admin.js";
+import { headscaleChannel, unary } from "../helper/headscale/grpc/grpc-admin.js";
 
 function authId(): string {
   return "hskey-authreq-" + randomBytes(18).toString("base64url");
@@ -16,19 +16,24 @@ export async function createFakeNodes(
   concurrency = 32,
   firstIndex = 0,
 ): Promise<void> {
-  const stub = headscaleStub(headscaleSocket);
+  const channel = headscaleChannel(headscaleSocket);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const index = next++;
       const key = authId();
-      await unary(stub, "DebugCreateNode", { user, key, name: `fake-${firstIndex + index}`, routes: [] }, 60_000);
-      await unary(stub, "AuthRegister", { user, authId: key }, 60_000);
+      await unary(
+        channel,
+        "DebugCreateNode",
+        { user, key, name: `fake-${firstIndex + index}`, routes: [] },
+        { timeoutMs: 60_000 },
+      );
+      await unary(channel, "AuthRegister", { user, authId: key }, { timeoutMs: 60_000 });
     }
   };
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   } finally {
-    stub.close();
+    channel.close();
   }
 }

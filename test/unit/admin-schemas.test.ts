@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Responses, toNode } from "../../helper/headscale/admin-schemas.js";
 
-// As @grpc/proto-loader hands Headscale's answers over: 64-bit numbers as numbers, empty fields left out.
+// As our codec hands Headscale's answers over: 64-bit numbers as numbers, empty fields left out.
 const grpcNode = {
   id: 7,
   name: "tv",

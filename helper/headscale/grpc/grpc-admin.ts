@@ -3,30 +3,24 @@
  * bcrypt check per call. The socket sits in the home (0700) and is the trust boundary.
  */
 import * as grpc from "@grpc/grpc-js";
-import { fromJSON } from "@grpc/proto-loader";
 import type { z } from "zod";
 import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
-import { Responses } from "../admin-schemas.js";
-import { HEADSCALE_API, type HeadscaleMethod } from "./headscale-api.generated.js";
+import { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
+import { codecs } from "./codec.js";
+import type { HeadscaleMethod } from "./headscale-api.generated.js";
 
-type Callback = (error: grpc.ServiceError | null, answer: unknown) => void;
-/** Headscale's gRPC service: its methods by their proto names (ListNodes, CreatePreAuthKey, …). */
-export type HeadscaleStub = grpc.Client &
-  Record<HeadscaleMethod, (request: unknown, options: grpc.CallOptions, callback: Callback) => void>;
-
-let service: grpc.ServiceClientConstructor | undefined;
-function headscaleService(): grpc.ServiceClientConstructor {
-  if (!service) {
-    // 64-bit numbers as plain numbers (ids and Unix seconds fit in 53 bits, and Long objects cost a
-    // lot of garbage in a big listing), enums by name, empty fields absent (our schemas default them).
-    const definition = fromJSON(HEADSCALE_API, { longs: Number, enums: String, oneofs: true });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      headscale: { v1: { HeadscaleService: grpc.ServiceClientConstructor } };
-    };
-    service = loaded.headscale.v1.HeadscaleService;
-  }
-  return service;
-}
+const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
+/** Answers read as our schemas read them: nothing else is decoded. */
+const readAsSchemas = codecs({
+  Node: fieldsOf(AdminNode),
+  User: fieldsOf(AdminUser),
+  ApiKey: fieldsOf(AdminApiKey),
+  PreAuthKey: fieldsOf(AdminPreAuthKey),
+});
+/** The node counts read one field of each node. */
+const readOnlineOnly = codecs({ Node: ["online"] });
+/** Everything Headscale sends, as its CLI reads it: the bench's floor and the test kit's use. */
+export const readEverything = codecs();
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // 5,000 nodes are about 4 MB, gRPC's default ceiling.
@@ -52,28 +46,24 @@ const HTTP_STATUS = new Map<grpc.status, number>([
 ]);
 const httpStatus = (code: grpc.status) => HTTP_STATUS.get(code) ?? 500;
 
-/** A client of Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
-export function headscaleStub(socketPath: string): HeadscaleStub {
-  const Service = headscaleService();
-  return new Service(
-    `unix:${socketPath}`,
-    grpc.credentials.createInsecure(),
-    CHANNEL_OPTIONS,
-  ) as unknown as HeadscaleStub;
+/** A channel to Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
+export function headscaleChannel(socketPath: string): grpc.Client {
+  return new grpc.Client(`unix:${socketPath}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
 }
 
 /** How long an admin call may take: Headscale answers a listing of thousands of nodes well within it. */
 const ADMIN_TIMEOUT_MS = 10_000;
 
-/** One call, as a promise. */
+/** One call, as a promise; the answer is read with `read` (everything, unless told). */
 export function unary(
-  stub: HeadscaleStub,
+  channel: grpc.Client,
   method: HeadscaleMethod,
   request: object,
-  timeoutMs = ADMIN_TIMEOUT_MS,
+  { timeoutMs = ADMIN_TIMEOUT_MS, read = readEverything } = {},
 ): Promise<unknown> {
+  const { path, encode, decode } = read(method);
   return new Promise((resolve, reject) =>
-    stub[method](request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
+    channel.makeUnaryRequest(path, encode, decode, request, { deadline: Date.now() + timeoutMs }, (error, answer) =>
       error ? reject(error) : resolve(answer),
     ),
   );
@@ -95,8 +85,8 @@ const timestamp = (date: Date) => {
 };
 
 export class GrpcAdmin implements AdminClient {
-  private stub: HeadscaleStub | undefined;
-  private stubFor: string | undefined;
+  private channel: grpc.Client | undefined;
+  private channelFor: string | undefined;
 
   constructor(
     /** Read at each call: a hand-edited config.yaml may move it. */
@@ -104,20 +94,25 @@ export class GrpcAdmin implements AdminClient {
     private readonly timeoutMs = ADMIN_TIMEOUT_MS,
   ) {}
 
-  private connection(): HeadscaleStub {
+  private connection(): grpc.Client {
     const path = this.socketPath();
-    if (!this.stub || this.stubFor !== path) {
-      this.stub?.close();
-      this.stub = headscaleStub(path);
-      this.stubFor = path;
+    if (!this.channel || this.channelFor !== path) {
+      this.channel?.close();
+      this.channel = headscaleChannel(path);
+      this.channelFor = path;
     }
-    return this.stub;
+    return this.channel;
   }
 
-  private async call<S extends z.ZodType>(method: HeadscaleMethod, request: object, schema: S): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    method: HeadscaleMethod,
+    request: object,
+    schema: S,
+    read = readAsSchemas,
+  ): Promise<z.output<S>> {
     let answer: unknown;
     try {
-      answer = await unary(this.connection(), method, request, this.timeoutMs);
+      answer = await unary(this.connection(), method, request, { timeoutMs: this.timeoutMs, read });
     } catch (error) {
       // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
       if (typeof (error as grpc.ServiceError).code !== "number") throw error;
@@ -126,7 +121,7 @@ export class GrpcAdmin implements AdminClient {
       // "CreatePreAuthKey failed: …", never "CreatePreAuthKey: …", which redaction would take for a key.
       const message =
         status === 0
-          ? `Headscale did not answer ${method} (${whyUnanswered(details, this.stubFor ?? "", this.timeoutMs)})`
+          ? `Headscale did not answer ${method} (${whyUnanswered(details, this.channelFor ?? "", this.timeoutMs)})`
           : `Headscale ${method} failed: ${details}`;
       throw new HeadscaleApiError(status, message);
     }
@@ -138,15 +133,15 @@ export class GrpcAdmin implements AdminClient {
   }
 
   close(): void {
-    this.stub?.close();
-    this.stub = undefined;
+    this.channel?.close();
+    this.channel = undefined;
   }
 
   async listNodes(user?: string) {
     return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes)).nodes;
   }
   async countNodes() {
-    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates);
+    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readOnlineOnly);
     return { total: nodes.length, online: nodes.filter((node) => node.online).length };
   }
   async getNode(id: string) {
