@@ -18,7 +18,7 @@ import { execa } from "execa";
 import { callHelper, HelperClient } from "../helper/client/helper-client.js";
 import { ensureHeadscaleConfig, loadSettings } from "../helper/config/settings-store.js";
 import { findHeadscale } from "../helper/headscale/binary.js";
-import { projectRoot } from "../helper/project.js";
+import { HELPER_NODE_FLAGS, projectRoot } from "../helper/project.js";
 import { headscaleEnv } from "../helper/headscale/child-env.js";
 import { homePaths } from "../helper/home/paths.js";
 import { waitForExit } from "../helper/os/process-info.js";
@@ -90,7 +90,9 @@ async function main(): Promise<void> {
   let helper: ChildProcess | undefined;
   const realClients: TailscaleClient[] = [];
   try {
-    helper = spawn(process.execPath, [cli, "--home", home, "helper", "--no-start"], { stdio: "ignore" });
+    helper = spawn(process.execPath, [...HELPER_NODE_FLAGS, cli, "--home", home, "helper", "--no-start"], {
+      stdio: "ignore",
+    });
     const client = await waitUntil(() => HelperClient.connect(paths.helperSocket).catch(() => undefined), {
       what: "the helper's socket",
       timeoutMs: 30_000,

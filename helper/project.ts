@@ -32,3 +32,10 @@ export function projectRoot(): string | undefined {
 export function helperVersion(): string {
   return project().version;
 }
+
+/**
+ * The Node flags the helper runs with, wherever it is started (Raycast, the CLI, a service).
+ * A young generation of 4 MB instead of V8's 16–32: a big node listing is garbage within
+ * milliseconds, and a small nursery gives the memory back instead of holding it while idle.
+ */
+export const HELPER_NODE_FLAGS = ["--max-semi-space-size=4"] as const;

@@ -39,6 +39,11 @@ export class Accounts {
     return record ? `${record.deviceName ?? record.deviceId} (${record.account})` : null;
   }
 
+  /** The Headscale user of the person running the helper: where their own devices go by default. */
+  ownUser(): Promise<{ id: string; name: string }> {
+    return this.ensureUser(this.options.defaultAccount);
+  }
+
   /** The account's Headscale user, created on first use. */
   async ensureUser(account: string): Promise<{ id: string; name: string }> {
     const name = accountUserName(account);

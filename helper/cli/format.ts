@@ -1,6 +1,7 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
 import { formatBytes, formatDuration, relativeTime, tailnetSummary } from "../client/present.js";
-import type { BridgeStatus, Node, Status, TailnetStatus } from "../protocol/schema.js";
+import type { BridgeStatus, Node, PolicyVersion, Status, TailnetStatus } from "../protocol/schema.js";
+import { exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
 
 /**
  * Text for a terminal: control characters (escape sequences that could retitle the window or
@@ -18,7 +19,13 @@ export function formatStatus(status: Status): string {
   ];
   lines.push(`Server URL  ${hs.serverUrl}`);
   if (hs.version) lines.push(`Version     ${hs.version}`);
-  if (hs.nodes) lines.push(`Nodes       ${hs.nodes.online} online of ${hs.nodes.total}`);
+  if (hs.nodes) {
+    const waiting = hs.nodes.pendingRoutes;
+    lines.push(
+      `Nodes       ${hs.nodes.online} online of ${hs.nodes.total}` +
+        (waiting ? `; ${waiting} route${waiting === 1 ? "" : "s"} awaiting approval (nodes routes)` : ""),
+    );
+  }
   lines.push(`Auto-start  ${hs.autoStart ? "on" : "off"}`);
   if (hs.lastError) {
     lines.push(`Last error  ${hs.lastError}`);
@@ -41,8 +48,20 @@ export function formatTable(header: string[], rows: string[][]): string {
 
 export function formatNodes(nodes: Node[], now = new Date()): string {
   if (nodes.length === 0) return "No nodes yet. Mint a key with `headscale-remote keys mint --device-id ID`.";
+  // Tags and routes get columns only on a tailnet that uses them.
+  const tagged = nodes.some((node) => node.tags.length > 0);
+  const routed = nodes.some((node) => node.availableRoutes.length > 0);
   return formatTable(
-    ["ID", "NAME", "USER", "IP ADDRESSES", "STATUS", "LAST SEEN"],
+    [
+      "ID",
+      "NAME",
+      "USER",
+      "IP ADDRESSES",
+      "STATUS",
+      "LAST SEEN",
+      ...(tagged ? ["TAGS"] : []),
+      ...(routed ? ["ROUTES"] : []),
+    ],
     nodes.map((node) => [
       node.id,
       node.givenName,
@@ -50,7 +69,51 @@ export function formatNodes(nodes: Node[], now = new Date()): string {
       node.ipAddresses.join(", "),
       node.online ? "online" : "offline",
       relativeTime(node.lastSeen, now),
+      ...(tagged ? [node.tags.join(", ")] : []),
+      ...(routed ? [routesSummary(node)] : []),
     ]),
+  );
+}
+
+/** "exit node, 1 waiting": what a node's routes need from an admin, in a few words. */
+export function routesSummary(node: Node): string {
+  const exit = exitNodeState(node);
+  const subnets = node.approvedRoutes.filter((route) => !isExitRoute(route)).length;
+  const waiting = pendingRoutes(node).length;
+  return [
+    exit === "approved" ? "exit node" : "",
+    subnets ? `${subnets} approved` : "",
+    waiting ? `${waiting} waiting` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
+}
+
+/** One row per route a node offers or has approved, so that each can be approved by its text. */
+export function formatRoutes(nodes: Node[]): string {
+  const rows = nodes.flatMap((node) =>
+    [...new Set([...node.availableRoutes, ...node.approvedRoutes])].map((route) => [
+      node.id,
+      node.givenName,
+      route,
+      isExitRoute(route) ? "exit node" : "subnet",
+      node.approvedRoutes.includes(route)
+        ? node.availableRoutes.includes(route)
+          ? "approved"
+          : "approved, not offered"
+        : "waiting",
+    ]),
+  );
+  if (rows.length === 0)
+    return "No node offers routes. A device offers them with `tailscale up --advertise-routes=… --advertise-exit-node`.";
+  return formatTable(["ID", "NODE", "ROUTE", "KIND", "STATE"], rows);
+}
+
+export function formatPolicyHistory(versions: PolicyVersion[], current: number | null): string {
+  if (versions.length === 0) return "No policy has been applied through Headscale Remote yet.";
+  return formatTable(
+    ["VERSION", "SAVED", "BYTES", ""],
+    versions.map((v) => [String(v.version), v.savedAt, String(v.bytes), v.version === current ? "current" : ""]),
   );
 }
 

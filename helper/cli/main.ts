@@ -4,6 +4,7 @@
  * every other command is a short call over its socket (starting a helper first when
  * none is running). --json prints one JSON document; errors are one line on stderr.
  */
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
@@ -22,7 +23,17 @@ import {
 import { waitForExit } from "../os/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
 import { helperVersion } from "../project.js";
-import { formatBridge, formatNodes, formatStatus, formatTable, printable } from "./format.js";
+import {
+  formatBridge,
+  formatNodes,
+  formatPolicyHistory,
+  formatRoutes,
+  formatStatus,
+  formatTable,
+  printable,
+} from "./format.js";
+import { EMPTY_POLICY, editPolicy } from "./edit-policy.js";
+import { EXIT_ROUTES } from "../headscale/routes.js";
 import { logLineText, logsAsText, relativeTime, tailscaleUpCommand } from "../client/present.js";
 
 // A reader that went away (`logs -f | head -2`) is a normal end, not a crash with a stack trace.
@@ -43,6 +54,22 @@ const globals = () => program.opts<{ home?: string; json?: boolean }>();
 
 function print<T>(value: T, human: (value: T) => string): void {
   console.log(globals().json ? JSON.stringify(value, null, 2) : printable(human(value)));
+}
+
+/** Destructive commands act only when told twice: a script must say --yes, as Raycast asks first. */
+function confirmed(options: { yes?: boolean }, what: string): void {
+  if (!options.yes) throw new InvalidArgumentError(`${what} cannot be undone: add --yes to do it`);
+}
+
+/** A list given as "a,b c": commas or spaces. */
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
+
+/** A file's text, or standard input's for "-". */
+async function readInput(file: string): Promise<string> {
+  if (file !== "-") return readFile(file, "utf8");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
@@ -171,16 +198,66 @@ nodes
   );
 nodes
   .command("expire <id>")
-  .description("log a node out; it must authenticate again")
-  .action(async (id: string) =>
-    print(await call("nodes.expire", { id }), (node) => `Node ${node.id} (${node.givenName}) expired.`),
-  );
+  .description("log a node out; it must authenticate again (needs --yes)")
+  .option("--yes", "really do it")
+  .action(async (id: string, options: { yes?: boolean }) => {
+    confirmed(options, `logging node ${id} out`);
+    print(await call("nodes.expire", { id }), (node) => `Node ${node.id} (${node.givenName}) expired.`);
+  });
 nodes
   .command("delete <id>")
-  .description("remove a node from the tailnet")
-  .action(async (id: string) => print(await call("nodes.delete", { id }), () => `Node ${id} deleted.`));
+  .description("remove a node from the tailnet (needs --yes)")
+  .option("--yes", "really do it")
+  .action(async (id: string, options: { yes?: boolean }) => {
+    confirmed(options, `deleting node ${id}`);
+    print(await call("nodes.delete", { id }), () => `Node ${id} deleted.`);
+  });
+nodes
+  .command("register <url-or-key>")
+  .description("let in a device that ran `tailscale up` without a key: the URL it printed, or the key in it")
+  .option("--user <name>", "the user it joins as (default: your own)")
+  .action(async (key: string, options: { user?: string }) =>
+    print(
+      await call("nodes.register", { key, user: options.user }),
+      (node) => `Registered ${node.givenName} (node ${node.id}, ${node.ipAddresses.join(", ")}) to ${node.user}.`,
+    ),
+  );
+nodes
+  .command("routes [id]")
+  .description("the routes nodes offer (subnets, exit nodes) and which are approved")
+  .action(async (id?: string) => {
+    const list = await call("nodes.list");
+    const shown = id === undefined ? list : list.filter((node) => node.id === id);
+    if (id !== undefined && shown.length === 0) throw new HelperError(`no node with id ${id}`, ErrorCode.NotFound);
+    print(shown, formatRoutes);
+  });
+/** "exit" stands for the pair of routes an exit node serves. */
+const routesOf = (routes: string[]) => routes.flatMap((route) => (route === "exit" ? [...EXIT_ROUTES] : [route]));
+nodes
+  .command("approve <id> <route...>")
+  .description("approve routes a node offers: CIDRs like 192.0.2.0/24, or `exit` to make it an exit node")
+  .action(async (id: string, routes: string[]) =>
+    print(await call("nodes.routes", { id, approve: routesOf(routes) }), (node) => formatRoutes([node])),
+  );
+nodes
+  .command("unapprove <id> <route...>")
+  .description("withdraw approval of routes (`exit` for the exit node)")
+  .action(async (id: string, routes: string[]) =>
+    print(await call("nodes.routes", { id, unapprove: routesOf(routes) }), (node) => formatRoutes([node])),
+  );
+nodes
+  .command("tag <id> <tag...>")
+  .description(
+    "set a node's tags, e.g. tag:server (the policy's tagOwners must list them; Headscale 0.29 cannot untag a node)",
+  )
+  .action(async (id: string, tags: string[]) =>
+    print(
+      await call("nodes.tag", { id, tags: tags.flatMap((tag) => list(tag)) }),
+      (node) => `Node ${node.id} (${node.givenName}) is tagged ${node.tags.join(", ")}.`,
+    ),
+  );
 
-const users = program.command("users").description("list and create Headscale users");
+const users = program.command("users").description("list, create, rename and delete Headscale users");
 users.command("list", { isDefault: true }).action(async () =>
   print(await call("users.list"), (list) =>
     formatTable(
@@ -194,6 +271,24 @@ users
   .action(async (name: string) =>
     print(await call("users.create", { name }), (user) => `User ${user.name} (id ${user.id}) created.`),
   );
+users
+  .command("rename <name> <new-name>")
+  .action(async (name: string, newName: string) =>
+    print(await call("users.rename", { name, newName }), (user) => `User ${name} is now ${user.name}.`),
+  );
+users
+  .command("delete <name>")
+  .description("delete a user (needs --yes); one who still owns nodes needs --force, which deletes them too")
+  .option("--yes", "really do it")
+  .option("--force", "also delete the user's nodes (implies --yes)")
+  .action(async (name: string, options: { yes?: boolean; force?: boolean }) => {
+    confirmed({ yes: options.yes || options.force }, `deleting user ${name}`);
+    print(
+      await call("users.delete", { name, force: options.force ?? false }),
+      (r) =>
+        `User ${name} deleted${r.deletedNodes ? `, with ${r.deletedNodes} node${r.deletedNodes === 1 ? "" : "s"}` : ""}.`,
+    );
+  });
 
 program
   .command("logs")
@@ -255,17 +350,48 @@ keys
     ),
   );
 keys
+  .command("create")
+  .description("a pre-auth key with options, for any user (shown once; unlike mint, never handed out again)")
+  .option("--user <name>", "the user its devices join as (default: your own)")
+  .option("--reusable", "it may register more than one device")
+  .option("--ephemeral", "devices it registers are removed when they go offline")
+  .option("--tags <tags>", "devices it registers are tagged, e.g. tag:server,tag:ci", list)
+  .option(
+    "--expiration <duration>",
+    "how long it can be used, e.g. 1h or 7d (default: the clientKeyExpiration setting)",
+  )
+  .action(
+    async (options: { user?: string; reusable?: boolean; ephemeral?: boolean; tags?: string[]; expiration?: string }) =>
+      print(
+        await call("preAuthKeys.create", {
+          user: options.user,
+          reusable: options.reusable ?? false,
+          ephemeral: options.ephemeral ?? false,
+          tags: options.tags ?? [],
+          expiration: options.expiration,
+        }),
+        (r) =>
+          [
+            `Key ${r.id} for ${r.user ?? "tagged devices"}${r.tags.length ? ` (${r.tags.join(", ")})` : ""}, ` +
+              `${r.reusable ? "reusable" : "single use"}${r.ephemeral ? ", ephemeral" : ""}, expires ${r.expiresAt}:`,
+            `  ${tailscaleUpCommand(r)}`,
+          ].join("\n"),
+      ),
+  );
+keys
   .command("list")
   .description("list pre-auth keys (without their secrets)")
   .action(async () =>
     print(await call("preAuthKeys.list"), (list) =>
       formatTable(
-        ["ID", "DEVICE", "USER", "REUSABLE", "USED", "EXPIRES"],
+        ["ID", "DEVICE", "USER", "REUSABLE", "EPHEMERAL", "TAGS", "USED", "EXPIRES"],
         list.map((k) => [
           k.id,
           k.device ?? "",
           k.user ?? "",
           String(k.reusable),
+          String(k.ephemeral),
+          k.aclTags.join(", "),
           String(k.used),
           k.expiration ?? "never",
         ]),
@@ -274,8 +400,71 @@ keys
   );
 keys
   .command("expire <id>")
-  .description("expire a pre-auth key")
-  .action(async (id: string) => print(await call("preAuthKeys.expire", { id }), () => `Pre-auth key ${id} expired.`));
+  .description("expire a pre-auth key (needs --yes)")
+  .option("--yes", "really do it")
+  .action(async (id: string, options: { yes?: boolean }) => {
+    confirmed(options, `expiring pre-auth key ${id}`);
+    print(await call("preAuthKeys.expire", { id }), () => `Pre-auth key ${id} expired.`);
+  });
+
+const policy = program
+  .command("policy")
+  .description("the tailnet's ACL policy: checked by Headscale before it applies, with the last 20 versions kept");
+policy
+  .command("get", { isDefault: true })
+  .description("print the current policy (HuJSON)")
+  .action(async () =>
+    print(await call("policy.get"), (p) => p.policy || "No policy is set: every device may reach every other."),
+  );
+policy
+  .command("check <file>")
+  .description("have Headscale check a policy file (- for standard input) without applying it")
+  .action(async (file: string) =>
+    print(await call("policy.check", { policy: await readInput(file) }), () => "Headscale accepts this policy."),
+  );
+policy
+  .command("set <file>")
+  .description("check, then apply a policy file (- for standard input); a rejected one changes nothing")
+  .action(async (file: string) =>
+    print(await call("policy.set", { policy: await readInput(file) }), (p) => `Applied policy version ${p.version}.`),
+  );
+policy
+  .command("edit")
+  .description("edit the policy in $VISUAL or $EDITOR; it is checked and applied when the editor exits")
+  .action(async () => {
+    const current = await call("policy.get");
+    const draft = await editPolicy(current.policy || EMPTY_POLICY);
+    if (draft.text === current.policy || draft.text === EMPTY_POLICY) {
+      await draft.discard();
+      return print(current, () => "No change.");
+    }
+    let applied;
+    try {
+      applied = await call("policy.set", { policy: draft.text });
+    } catch (error) {
+      // Nothing typed is lost: the draft stays for the next try.
+      if (error instanceof Error) error.message += `; your edit is kept in ${draft.file}`;
+      throw error;
+    }
+    await draft.discard();
+    print(applied, (p) => `Applied policy version ${p.version}.`);
+  });
+policy
+  .command("history")
+  .description("the versions kept (the last 20 applied through Headscale Remote)")
+  .action(async () => {
+    const [versions, current] = await Promise.all([call("policy.history"), call("policy.get")]);
+    print(versions, (v) => formatPolicyHistory(v, current.version));
+  });
+policy
+  .command("rollback [version]")
+  .description("apply an earlier version: the one given, or the newest that differs from the current policy")
+  .action(async (version?: string) =>
+    print(
+      await call("policy.rollback", version === undefined ? undefined : { version: count(1_000_000_000)(version) }),
+      (p) => `Rolled back: the policy is now version ${p.version}.`,
+    ),
+  );
 
 const config = program
   .command("config")

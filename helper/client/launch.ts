@@ -10,7 +10,7 @@ import { defaultHome, homePaths } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
-import { projectRoot } from "../project.js";
+import { HELPER_NODE_FLAGS, projectRoot } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 
 export function resolveHome(home?: string, env = process.env): string {
@@ -49,7 +49,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   await ensurePrivateDir(paths.logDir);
   const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
-  const child = spawn(options.nodePath ?? process.execPath, [cli, "helper"], {
+  const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, cli, "helper"], {
     env: { ...process.env, HEADSCALE_REMOTE_HOME: home },
     detached: true,
     stdio: ["ignore", "ignore", stderr.fd],

@@ -2,10 +2,13 @@
  * Headscale's config.yaml from our settings. Pure: same settings and paths, same text.
  * The defaults make a server that runs with no internet: embedded DERP on loopback, no
  * DERP URLs to fetch, MagicDNS off (it would demand nameservers), no update checks.
+ * The ACL policy lives in Headscale's database, so it can be changed without a restart; with
+ * none stored there, Headscale allows all traffic, as it does with no policy file.
  */
 import { stringify } from "yaml";
 import type { Settings } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
+import { withDnsDefaults } from "./dns-settings.js";
 
 export function serverUrl(settings: Settings): string {
   return settings.serverUrl ?? `http://${settings.listenAddr}`;
@@ -39,10 +42,28 @@ export function headscaleConfig(settings: Settings, paths: HomePaths): Record<st
     disable_check_updates: true,
     database: databaseSection(settings, paths),
     log: { level: settings.logLevel, format: "text" },
-    dns: { magic_dns: false, override_local_dns: false },
+    dns: dnsSection(settings, paths),
+    policy: { mode: "database" },
     unix_socket: paths.headscaleSocket,
     unix_socket_permission: "0700", // the socket needs no key: only we may open it
     logtail: { enabled: false },
+  };
+}
+
+/**
+ * Every key is written out: Headscale's own defaults turn MagicDNS and override_local_dns on,
+ * which would demand a base domain and nameservers. Extra records live in their own file,
+ * which Headscale watches, so changing them needs no restart.
+ */
+function dnsSection(settings: Settings, paths: HomePaths): Record<string, unknown> {
+  const dns = withDnsDefaults(settings.dns);
+  return {
+    magic_dns: dns.magicDns,
+    base_domain: dns.baseDomain,
+    override_local_dns: dns.overrideLocalDns,
+    nameservers: { global: dns.nameservers, split: dns.splitDns },
+    search_domains: dns.searchDomains,
+    extra_records_path: paths.extraRecords,
   };
 }
 

@@ -1,20 +1,24 @@
 /**
  * `config set` as one transaction: merge and check the patch, have Headscale's own configtest
  * judge the candidate config, commit it, restart a running Headscale, and put everything back
- * when it will not start with it.
+ * when it will not start with it. A change of the DNS extra records alone only rewrites their
+ * file: Headscale watches it and hands the records to clients without a restart.
  */
 import { rm } from "node:fs/promises";
+import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { headscaleVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { HomePaths } from "../home/paths.js";
 import type { Settings, SettingsPatch } from "../protocol/schema.js";
+import { withDnsDefaults } from "./dns-settings.js";
 import {
   commitSettings,
   ConfigError,
   editedByHand,
   mergeSettings,
   saveSettings,
+  writeExtraRecords,
   writeHeadscaleConfig,
 } from "./settings-store.js";
 
@@ -35,6 +39,17 @@ const HELPER_ONLY: (keyof Settings)[] = [
   "apiKeyExpiration",
   "clientKeyExpiration",
 ];
+
+/** True when nothing Headscale's config.yaml is made from differs: at most helper-only settings and the extra records. */
+export function onlyRecordsOrHelperChanged(previous: Settings, next: Settings): boolean {
+  const headscalePart = (settings: Settings) => {
+    const dns = { ...withDnsDefaults(settings.dns), extraRecords: [] };
+    const rest: Record<string, unknown> = { ...settings, bridge: undefined, dns };
+    for (const key of HELPER_ONLY) delete rest[key];
+    return JSON.stringify(rest);
+  };
+  return headscalePart(previous) === headscalePart(next);
+}
 
 /** Applies the patch, or throws a ConfigError and leaves the settings, the config and Headscale as they were. */
 export async function changeSettings(target: ConfigTarget, patch: SettingsPatch): Promise<void> {
@@ -63,6 +78,19 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
       `${paths.headscaleConfig} was edited by hand, so the helper will not rewrite it; ` +
         "edit it directly, or move it away to go back to a generated config",
     );
+  }
+  if (onlyRecordsOrHelperChanged(previous, next)) {
+    next = withLatestBridge(next);
+    const records = await readIfExists(paths.extraRecords);
+    await writeExtraRecords(paths, next);
+    try {
+      await saveSettings(paths, next);
+    } catch (error) {
+      if (records !== undefined) await writeFileAtomic(paths.extraRecords, records).catch(() => {});
+      throw error;
+    }
+    await target.setSettings(next);
+    return;
   }
   const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
   await writeHeadscaleConfig(paths, next, candidate);

@@ -29,6 +29,8 @@ import { NodeKeyStore } from "../tailnet/node-key-store.js";
 import { toRpcError } from "./errors.js";
 import { createHandlers } from "./handlers.js";
 import { NodeCounts } from "./node-counts.js";
+import { AclPolicy } from "../policy/acl-policy.js";
+import { PolicyHistory } from "../policy/policy-history.js";
 import { startRpcServer } from "./rpc-server.js";
 
 /** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
@@ -202,6 +204,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     supervisor,
     admin,
     accounts,
+    policy: new AclPolicy(admin, new PolicyHistory(paths.policyHistory)),
     logs,
     counts,
     bridge,

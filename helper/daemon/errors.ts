@@ -77,6 +77,8 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof HeadscaleApiError) {
     if (error.status === 404) return { code: ErrorCode.NotFound, message };
     if (error.status === 0) return { code: ErrorCode.HeadscaleNotRunning, message };
+    // Headscale refused the request as asked (a tag the policy does not own, a name taken): bad input.
+    if (error.status === 400 || error.status === 409) return { code: ErrorCode.InvalidParams, message };
     return { code: ErrorCode.HeadscaleFailed, message };
   }
   return { code: ErrorCode.Internal, message };

@@ -3,13 +3,16 @@ import type { Accounts } from "../accounts/accounts.js";
 import { durationMs } from "../util/duration.js";
 import { editedByHand } from "../config/settings-store.js";
 import { changeSettings, type ConfigTarget } from "../config/transaction.js";
-import type { AdminClient } from "../headscale/admin-client.js";
+import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
 import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/admin-schemas.js";
+import { findAuthId } from "../headscale/registration.js";
+import { changeApproved } from "../headscale/routes.js";
+import type { AclPolicy } from "../policy/acl-policy.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { LogStore } from "../logs/log-store.js";
 import type { Status } from "../protocol/schema.js";
 import { helperVersion } from "../project.js";
-import { BadInputError, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
+import { BadInputError, isNotFound, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
 import type { TailnetBridge } from "../tailnet/bridge.js";
 import type { Handlers } from "./rpc-server.js";
@@ -20,6 +23,7 @@ export interface HelperParts extends ConfigTarget {
   supervisor: HeadscaleSupervisor;
   admin: AdminClient;
   accounts: Accounts;
+  policy: AclPolicy;
   logs: LogStore;
   counts: NodeCounts;
   bridge: TailnetBridge;
@@ -80,6 +84,19 @@ export function createHandlers(parts: HelperParts): Handlers {
     return value;
   };
 
+  /** One line in the helper's log for each change made through it: who changed the tailnet, and how. */
+  const changed = <T>(what: string, value: T): T => {
+    logs.append("helper", what);
+    return value;
+  };
+
+  const userNamed = async (name: string) => {
+    const [user] = await admin.listUsers(name);
+    if (!user) throw new NotFoundError(`no user named ${name}`);
+    return user;
+  };
+  const nodeOf = (id: string) => orNotFound(admin.getNode(id), `no node with id ${id}`);
+
   const configView = async () => ({
     settings: parts.settings(),
     configPath: paths.headscaleConfig,
@@ -107,23 +124,93 @@ export function createHandlers(parts: HelperParts): Handlers {
       return nodes.map(toNode);
     }),
     "nodes.rename": viaHeadscale(async ({ id, name }) =>
-      afterNodeChange(toNode(await orNotFound(admin.renameNode(id, name), `no node with id ${id}`))),
+      changed(
+        `renamed node ${id} to ${name}`,
+        afterNodeChange(toNode(await orNotFound(admin.renameNode(id, name), `no node with id ${id}`))),
+      ),
     ),
     "nodes.expire": viaHeadscale(async ({ id }) =>
-      afterNodeChange(toNode(await orNotFound(admin.expireNode(id), `no node with id ${id}`))),
+      changed(
+        `expired node ${id}`,
+        afterNodeChange(toNode(await orNotFound(admin.expireNode(id), `no node with id ${id}`))),
+      ),
     ),
     "nodes.delete": viaHeadscale(async ({ id }) => {
       // Only a helper running its own node needs to know whose node this was.
       const deleted = parts.bridge.hasNode ? await orNotFound(admin.getNode(id), `no node with id ${id}`) : undefined;
       await orNotFound(admin.deleteNode(id), `no node with id ${id}`);
       if (deleted) parts.bridge.rejoinIfMine(deleted.ipAddresses);
-      return afterNodeChange({ ok: true as const });
+      return changed(`deleted node ${id}`, afterNodeChange({ ok: true as const }));
+    }),
+    "nodes.register": viaHeadscale(async ({ key, user }) => {
+      const authId = findAuthId(key);
+      if (!authId) {
+        throw new BadInputError(
+          "no registration key there: paste the URL the device printed (…/register/hskey-authreq-…) or the key in it",
+        );
+      }
+      const owner = user ? await userNamed(user) : await parts.accounts.ownUser();
+      const node = toNode(
+        await orNotFound(
+          admin.registerNode(owner.name, authId),
+          "no device is waiting with that key: it may have given up (run `tailscale up` on it again)",
+        ),
+      );
+      return changed(`registered node ${node.id} (${node.givenName}) to ${owner.name}`, afterNodeChange(node));
+    }),
+    "nodes.routes": viaHeadscale(async ({ id, approve, unapprove }) => {
+      const node = await nodeOf(id);
+      const routes = changeApproved(node.approvedRoutes, approve, unapprove);
+      const updated = toNode(await orNotFound(admin.setApprovedRoutes(id, routes), `no node with id ${id}`));
+      return changed(
+        `approved routes of node ${id} (${updated.givenName}): ${updated.approvedRoutes.join(", ") || "none"}`,
+        afterNodeChange(updated),
+      );
+    }),
+    "nodes.tag": viaHeadscale(async ({ id, tags }) => {
+      await nodeOf(id);
+      const updated = toNode(
+        await admin.setTags(id, tags).catch((error) => {
+          if (error instanceof HeadscaleApiError && /not permitted/.test(error.reason)) {
+            throw new BadInputError(`${error.reason}: the policy's tagOwners must name each tag (see \`policy get\`)`);
+          }
+          throw error;
+        }),
+      );
+      return changed(`tagged node ${id} (${updated.givenName}): ${updated.tags.join(", ")}`, updated);
     }),
 
     "users.list": viaHeadscale(async () => (await admin.listUsers()).map(toUser)),
     "users.create": viaHeadscale(async ({ name }) => {
       if ((await admin.listUsers(name)).length > 0) throw new BadInputError(`a user named ${name} already exists`);
-      return toUser(await admin.createUser(name));
+      return changed(`created user ${name}`, toUser(await admin.createUser(name)));
+    }),
+    "users.rename": viaHeadscale(async ({ name, newName }) => {
+      const user = await userNamed(name);
+      if ((await admin.listUsers(newName)).length > 0)
+        throw new BadInputError(`a user named ${newName} already exists`);
+      return changed(`renamed user ${name} to ${newName}`, toUser(await admin.renameUser(user.id, newName)));
+    }),
+    "users.delete": viaHeadscale(async ({ name, force }) => {
+      const user = await userNamed(name);
+      // Tagged nodes belong to their tags, not to the user: only the user's own nodes block it.
+      const owned = (await admin.listNodes(name)).filter((node) => node.tags.length === 0);
+      if (owned.length > 0 && !force) {
+        throw new BadInputError(
+          `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or force it to delete them too`,
+        );
+      }
+      for (const node of owned) {
+        // One that went meanwhile is as good as deleted.
+        await admin.deleteNode(node.id).catch((error) => {
+          if (!isNotFound(error)) throw error;
+        });
+      }
+      await admin.deleteUser(user.id);
+      return changed(
+        `deleted user ${name}${owned.length ? ` and ${owned.length} of its nodes` : ""}`,
+        afterNodeChange({ ok: true as const, deletedNodes: owned.length }),
+      );
     }),
 
     "apiKeys.create": viaHeadscale(async (params) => {
@@ -147,6 +234,29 @@ export function createHandlers(parts: HelperParts): Handlers {
       );
       return result;
     }),
+    "preAuthKeys.create": viaHeadscale(async ({ user, reusable, ephemeral, tags, expiration }) => {
+      if (user === null && tags.length === 0) throw new BadInputError("a key for no user must give tags");
+      const owner = user === null ? null : user ? await userNamed(user) : await parts.accounts.ownUser();
+      const expiresAt = new Date(Date.now() + durationMs(expiration ?? parts.settings().clientKeyExpiration));
+      const created = await admin.createPreAuthKey({
+        userId: owner?.id ?? "0", // 0: nobody's; the key's tags own the devices it joins
+        expiration: expiresAt,
+        reusable,
+        ephemeral,
+        tags,
+      });
+      const flags = [reusable && "reusable", ephemeral && "ephemeral", ...tags].filter(Boolean).join(", ");
+      return changed(`created pre-auth key ${created.id} for ${owner?.name ?? "tags"}${flags ? ` (${flags})` : ""}`, {
+        id: created.id,
+        preAuthKey: created.key,
+        user: owner?.name ?? null,
+        reusable,
+        ephemeral,
+        tags: created.aclTags,
+        expiresAt: created.expiration ?? expiresAt.toISOString(),
+        coordinationUrl: parts.serverUrl(),
+      });
+    }),
     "preAuthKeys.list": viaHeadscale(async () =>
       (await admin.listPreAuthKeys()).map((key) => ({ ...toPreAuthKey(key), device: parts.accounts.deviceOf(key.id) })),
     ),
@@ -156,7 +266,22 @@ export function createHandlers(parts: HelperParts): Handlers {
         throw new NotFoundError(`no pre-auth key with id ${id}`);
       }
       await admin.expirePreAuthKey(id);
+      return changed(`expired pre-auth key ${id}`, { ok: true as const });
+    }),
+
+    "policy.get": viaHeadscale(() => parts.policy.current()),
+    "policy.check": viaHeadscale(async ({ policy }) => {
+      await parts.policy.check(policy);
       return { ok: true as const };
+    }),
+    "policy.set": viaHeadscale(async ({ policy }) => {
+      const applied = await parts.policy.apply(policy);
+      return changed(`applied ACL policy version ${applied.version}`, afterNodeChange(applied));
+    }),
+    "policy.history": () => parts.policy.versions(),
+    "policy.rollback": viaHeadscale(async (params) => {
+      const applied = await parts.policy.rollback(params?.version);
+      return changed(`rolled the ACL policy back (now version ${applied.version})`, afterNodeChange(applied));
     }),
 
     "logs.tail": (params) => logs.tail(params?.lines ?? 100),

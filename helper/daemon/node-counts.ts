@@ -1,5 +1,5 @@
 /**
- * Nodes online/total, kept fresh in the background so that `status` (which the menu bar
+ * Nodes online/total and routes awaiting approval, kept fresh in the background so that `status` (which the menu bar
  * asks every minute) answers from memory instead of listing every node each time.
  */
 import type { AdminClient } from "../headscale/admin-client.js";
@@ -7,6 +7,8 @@ import type { AdminClient } from "../headscale/admin-client.js";
 export interface Counts {
   total: number;
   online: number;
+  /** Routes offered by nodes and not approved yet, over the whole tailnet. */
+  pendingRoutes: number;
   updatedAt: string;
 }
 

@@ -4,18 +4,23 @@
  * which will be one more implementation of this interface.
  */
 import type { z } from "zod";
-import type { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
+import type { AdminApiKey, AdminNode, AdminPolicy, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
 
 export type HeadscaleNode = z.output<typeof AdminNode>;
 export type HeadscaleUser = z.output<typeof AdminUser>;
 export type HeadscaleApiKey = z.output<typeof AdminApiKey>;
 export type HeadscalePreAuthKey = z.output<typeof AdminPreAuthKey>;
+export type HeadscalePolicy = z.output<typeof AdminPolicy>;
 
-/** Headscale refused or did not answer. `status` follows HTTP: 0 no answer, 404 not found, 400 bad request. */
+/**
+ * Headscale refused or did not answer. `status` follows HTTP: 0 no answer, 404 not found, 400 bad
+ * request. `reason` is Headscale's own words, when it gave any.
+ */
 export class HeadscaleApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly reason = "",
   ) {
     super(message);
     this.name = "HeadscaleApiError";
@@ -25,16 +30,25 @@ export class HeadscaleApiError extends Error {
 export interface AdminClient {
   /** Every node, or one user's. */
   listNodes(user?: string): Promise<HeadscaleNode[]>;
-  /** How many nodes there are, and how many of them are online. */
-  countNodes(): Promise<{ total: number; online: number }>;
+  /** How many nodes there are, how many of them are online, and how many routes await approval. */
+  countNodes(): Promise<{ total: number; online: number; pendingRoutes: number }>;
   getNode(id: string): Promise<HeadscaleNode>;
   renameNode(id: string, name: string): Promise<HeadscaleNode>;
   expireNode(id: string): Promise<HeadscaleNode>;
   deleteNode(id: string): Promise<void>;
+  /** Registers a device waiting at /register/<authId> (it ran `tailscale up` without a key) to a user. */
+  registerNode(user: string, authId: string): Promise<HeadscaleNode>;
+  /** Replaces the routes approved for the node; Headscale approves 0.0.0.0/0 and ::/0 together. */
+  setApprovedRoutes(id: string, routes: string[]): Promise<HeadscaleNode>;
+  /** Replaces the node's tags (at least one: 0.29 cannot give a tagged node back to a user). */
+  setTags(id: string, tags: string[]): Promise<HeadscaleNode>;
 
   /** Every user, or the one with this name (none when there is no such user). */
   listUsers(name?: string): Promise<HeadscaleUser[]>;
   createUser(name: string): Promise<HeadscaleUser>;
+  renameUser(id: string, newName: string): Promise<HeadscaleUser>;
+  /** Refused while the user still owns nodes. */
+  deleteUser(id: string): Promise<void>;
 
   /** Returns the key itself, which Headscale never shows again. */
   createApiKey(expiration: Date): Promise<string>;
@@ -46,9 +60,17 @@ export interface AdminClient {
     expiration: Date;
     reusable: boolean;
     ephemeral: boolean;
+    tags?: string[];
   }): Promise<HeadscalePreAuthKey>;
   listPreAuthKeys(): Promise<HeadscalePreAuthKey[]>;
   expirePreAuthKey(id: string): Promise<void>;
+
+  /** The policy Headscale holds in its database ("" when none: everything is allowed). */
+  getPolicy(): Promise<HeadscalePolicy>;
+  /** Headscale's own judgement of a policy, against its users and nodes; throws its reason. */
+  checkPolicy(policy: string): Promise<void>;
+  /** Refused unless the config's policy.mode is "database". */
+  setPolicy(policy: string): Promise<HeadscalePolicy>;
 
   /** Drops the connection; the next call opens a new one. */
   close(): void;

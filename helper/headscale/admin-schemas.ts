@@ -54,6 +54,9 @@ export const AdminNode = z.object({
   lastSeen: Time,
   expiry: Time,
   createdAt: Time,
+  tags: Texts,
+  availableRoutes: Texts,
+  approvedRoutes: Texts,
 });
 
 export const AdminApiKey = z.object({ id: Id, prefix: Text, expiration: Time, createdAt: Time, lastSeen: Time });
@@ -70,9 +73,13 @@ export const AdminPreAuthKey = z.object({
   aclTags: Texts,
 });
 
+export const AdminPolicy = z.object({ policy: Text, updatedAt: Time });
+
 export const Responses = {
   /** Only what the counts need: Headscale still sends every node, but reading them costs little. */
-  nodeStates: z.object({ nodes: z.array(z.object({ online: Flag })).default([]) }),
+  nodeStates: z.object({
+    nodes: z.array(z.object({ online: Flag, availableRoutes: Texts, approvedRoutes: Texts })).default([]),
+  }),
   nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
   node: z.object({ node: AdminNode }),
   users: z.object({ users: z.array(AdminUser).default([]) }),
@@ -81,6 +88,7 @@ export const Responses = {
   apiKey: z.object({ apiKey: z.string() }),
   preAuthKeys: z.object({ preAuthKeys: z.array(AdminPreAuthKey).default([]) }),
   preAuthKey: z.object({ preAuthKey: AdminPreAuthKey }),
+  policy: AdminPolicy,
   empty: z.object({}).passthrough(),
 };
 
@@ -95,6 +103,9 @@ export function toNode(node: z.infer<typeof AdminNode>): Node {
     lastSeen: node.lastSeen,
     expiry: node.expiry,
     createdAt: node.createdAt,
+    tags: node.tags,
+    availableRoutes: node.availableRoutes,
+    approvedRoutes: node.approvedRoutes,
   };
 }
 

@@ -35,6 +35,8 @@ export interface HomePaths {
   /** Hash of the config we last generated: tells a hand edit from our own writing. */
   generatedConfigHash: string;
   derpMap: string;
+  /** The DNS extra records (JSON) Headscale watches and reloads without a restart. */
+  extraRecords: string;
   database: string;
   noiseKey: string;
   derpKey: string;
@@ -44,6 +46,8 @@ export interface HomePaths {
   /** This computer's tailnet node: its state folder and its own pre-auth key. */
   tailnetState: string;
   tailnetKey: string;
+  /** The ACL policies applied through the helper, newest last: what `policy rollback` goes back to. */
+  policyHistory: string;
   headscalePid: string;
   helperLock: string;
   logDir: string;
@@ -62,6 +66,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     headscaleConfig: at("config.yaml"),
     generatedConfigHash: at("state", "config.sha256"),
     derpMap: at("derp-public.yaml"),
+    extraRecords: at("extra-records.json"),
     database: at("headscale.db"),
     noiseKey: at("noise_private.key"),
     derpKey: at("derp_server_private.key"),
@@ -69,6 +74,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     deviceKeys: at("secrets", "device-keys.json"),
     tailnetState: at("tailnet"),
     tailnetKey: at("secrets", "tailnet-node-key.json"),
+    policyHistory: at("policy-history"),
     headscalePid: at("state", "headscale.pid"),
     helperLock: at("state", "helper.pid"),
     logDir: at("logs"),

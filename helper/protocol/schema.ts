@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { durationProblem } from "../util/duration.js";
+import { DNS_DEFAULTS, DnsSettings } from "../config/dns-settings.js";
+import { isRoute } from "../headscale/routes.js";
 
 export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
 export type HeadscaleState = z.infer<typeof HeadscaleState>;
@@ -26,6 +28,11 @@ export const Node = z.object({
   lastSeen: z.string().nullable(),
   expiry: z.string().nullable(),
   createdAt: z.string().nullable(),
+  /** tag:… names. A tagged node belongs to its tags, not to a user (Headscale 0.29). */
+  tags: z.array(z.string()).default([]),
+  /** Routes it offers (0.0.0.0/0 and ::/0 when it offers to be an exit node), and those approved. */
+  availableRoutes: z.array(z.string()).default([]),
+  approvedRoutes: z.array(z.string()).default([]),
 });
 export type Node = z.infer<typeof Node>;
 
@@ -56,7 +63,13 @@ export const PreAuthKey = z.object({
 });
 export type PreAuthKey = z.infer<typeof PreAuthKey>;
 
-export const NodeCounts = z.object({ total: z.number(), online: z.number(), updatedAt: z.string() });
+export const NodeCounts = z.object({
+  total: z.number(),
+  online: z.number(),
+  /** Routes offered by nodes and not approved yet. */
+  pendingRoutes: z.number().default(0),
+  updatedAt: z.string(),
+});
 
 /** One tailnet port forwarded by the bridge to a port on this computer, with its counters. */
 export const BridgeMapping = z.object({
@@ -185,6 +198,8 @@ export const Settings = z.object({
   prefixV4: z.string().default("100.64.0.0/10"),
   prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
   bridge: BridgeSettings.default({ mappings: [] }),
+  /** The tailnet's DNS (MagicDNS, nameservers, split DNS, extra records); a patch merges field by field. */
+  dns: DnsSettings.default(DNS_DEFAULTS),
 });
 export type Settings = z.infer<typeof Settings>;
 /** Optional settings a patch may clear (back to their default) with "" or null. */
@@ -229,6 +244,42 @@ const numericId = (what: string) =>
 const NodeId = numericId("node ID");
 const Ok = z.object({ ok: z.literal(true) });
 
+const Route = z.string().max(64).refine(isRoute, "a route in CIDR form, e.g. 192.0.2.0/24 or 2001:db8::/32");
+/** Headscale's own rule (validateTag): "tag:" and a name. */
+const Tag = z
+  .string()
+  .max(MAX_NAME)
+  .regex(/^tag:[^\s,]+$/, 'a tag is "tag:" and a name without spaces or commas, e.g. tag:server');
+/** A Headscale user by name, as the CLI and Raycast show them. */
+const ExistingUser = z.string().min(1).max(MAX_NAME);
+
+/** A pre-auth key made with options, shown once. */
+export const CreatedPreAuthKey = z.object({
+  id: z.string(),
+  preAuthKey: z.string(),
+  /** null for a key that joins devices as tagged nodes only. */
+  user: z.string().nullable(),
+  reusable: z.boolean(),
+  ephemeral: z.boolean(),
+  tags: z.array(z.string()),
+  expiresAt: z.string(),
+  coordinationUrl: z.string(),
+});
+export type CreatedPreAuthKey = z.infer<typeof CreatedPreAuthKey>;
+
+/** The ACL policy Headscale holds; "" when there is none (everything is allowed). */
+export const Policy = z.object({
+  policy: z.string(),
+  updatedAt: z.string().nullable(),
+  /** The helper's history number of this text, when it is in the history. */
+  version: z.number().nullable(),
+});
+export type Policy = z.infer<typeof Policy>;
+export const PolicyVersion = z.object({ version: z.number(), savedAt: z.string(), bytes: z.number() });
+export type PolicyVersion = z.infer<typeof PolicyVersion>;
+/** A policy document: HuJSON (JSON with comments and trailing commas), as Headscale reads it. */
+const PolicyText = z.string().max(512 * 1024, "a policy of at most 512 KiB");
+
 export const MintResult = z.object({
   preAuthKey: z.string(),
   coordinationUrl: z.string(),
@@ -259,9 +310,40 @@ export const methods = {
   "nodes.rename": { params: z.object({ id: NodeId, name: DnsLabel }).strict(), result: Node },
   "nodes.expire": { params: z.object({ id: NodeId }).strict(), result: Node },
   "nodes.delete": { params: z.object({ id: NodeId }).strict(), result: Ok },
+  /** Registers a device that ran `tailscale up` without a key: its registration URL or auth ID. */
+  "nodes.register": {
+    params: z
+      .object({
+        /** The URL the device printed, or the hskey-authreq-… ID in it, or a line holding either. */
+        key: z.string().min(1).max(4096),
+        /** Default: the user of the helper's own account (the person's user name). */
+        user: ExistingUser.optional(),
+      })
+      .strict(),
+    result: Node,
+  },
+  /** Approves and unapproves routes; 0.0.0.0/0 or ::/0 stands for both (an exit node). */
+  "nodes.routes": {
+    params: z
+      .object({
+        id: NodeId,
+        approve: z.array(Route).max(1000).default([]),
+        unapprove: z.array(Route).max(1000).default([]),
+      })
+      .strict(),
+    result: Node,
+  },
+  /** Replaces the node's tags; Headscale refuses tags the policy's tagOwners do not list. */
+  "nodes.tag": { params: z.object({ id: NodeId, tags: z.array(Tag).min(1).max(100) }).strict(), result: Node },
 
   "users.list": { params: NoParams, result: z.array(User) },
   "users.create": { params: z.object({ name: UserName }).strict(), result: User },
+  "users.rename": { params: z.object({ name: ExistingUser, newName: UserName }).strict(), result: User },
+  /** A user who still owns nodes is deleted only with force, which deletes those nodes first. */
+  "users.delete": {
+    params: z.object({ name: ExistingUser, force: z.boolean().default(false) }).strict(),
+    result: z.object({ ok: z.literal(true), deletedNodes: z.number() }),
+  },
 
   "apiKeys.create": {
     params: z.object({ expiration: Duration.optional() }).strict().optional(),
@@ -280,10 +362,41 @@ export const methods = {
       .strict(),
     result: MintResult,
   },
+  /** A key with options, for any user (or none, with tags): unlike mint, never handed out again. */
+  "preAuthKeys.create": {
+    params: z
+      .object({
+        /** Default: the user of the helper's own account; none when tags are given and user is null. */
+        user: ExistingUser.nullable().optional(),
+        reusable: z.boolean().default(false),
+        ephemeral: z.boolean().default(false),
+        tags: z.array(Tag).max(100).default([]),
+        /** Default: the clientKeyExpiration setting. */
+        expiration: Duration.optional(),
+      })
+      .strict(),
+    result: CreatedPreAuthKey,
+  },
   "preAuthKeys.list": { params: NoParams, result: z.array(PreAuthKey) },
   "preAuthKeys.expire": {
     params: z.object({ id: numericId("pre-auth key ID") }).strict(),
     result: Ok,
+  },
+
+  "policy.get": { params: NoParams, result: Policy },
+  /** Headscale's verdict on a policy, without applying it. */
+  "policy.check": { params: z.object({ policy: PolicyText }).strict(), result: Ok },
+  /** Checks, applies and keeps the policy in the history; a rejected one changes nothing. */
+  "policy.set": { params: z.object({ policy: PolicyText }).strict(), result: Policy },
+  /** Oldest first; at most the last 20. */
+  "policy.history": { params: NoParams, result: z.array(PolicyVersion) },
+  /** Applies an earlier version: the given one, or the newest that differs from the current policy. */
+  "policy.rollback": {
+    params: z
+      .object({ version: z.number().int().min(1).optional() })
+      .strict()
+      .optional(),
+    result: Policy,
   },
 
   "logs.tail": {

@@ -2,6 +2,7 @@
  * The service definitions that keep the helper running: a launchd agent on macOS, a
  * systemd user unit on Linux. Pure text; install.ts puts them in place.
  */
+import { HELPER_NODE_FLAGS } from "../project.js";
 export interface ServiceSpec {
   nodePath: string;
   cliPath: string;
@@ -22,7 +23,7 @@ export function launchdPlist({ nodePath, cliPath, home }: ServiceSpec): string {
   <key>ProgramArguments</key>
   <array>
     <string>${xml(nodePath)}</string>
-    <string>${xml(cliPath)}</string>
+${HELPER_NODE_FLAGS.map((flag) => `    <string>${xml(flag)}</string>\n`).join("")}    <string>${xml(cliPath)}</string>
     <string>helper</string>
   </array>
   <key>EnvironmentVariables</key>
@@ -50,7 +51,7 @@ After=network.target
 [Service]
 Type=simple
 Environment=${quote(`HEADSCALE_REMOTE_HOME=${home}`)}
-ExecStart=${quote(nodePath)} ${quote(cliPath)} helper
+ExecStart=${[nodePath, ...HELPER_NODE_FLAGS, cliPath].map(quote).join(" ")} helper
 Restart=on-failure
 RestartSec=2
 KillMode=mixed

@@ -1,4 +1,4 @@
-import type { Status } from "../../helper/protocol/schema.js";
+import type { Node, Status } from "../../helper/protocol/schema.js";
 
 /** A helper status for tests of pure formatting; override only what the test is about. */
 export function sampleStatus(headscale: Partial<Status["headscale"]> = {}): Status {
@@ -20,5 +20,22 @@ export function sampleStatus(headscale: Partial<Status["headscale"]> = {}): Stat
       ...headscale,
     },
     tailnet: { state: "off", hostname: null, ipv4: null, ipv6: null, account: null, lastError: null },
+  };
+}
+
+/** A node as the helper lists it; override only what the test is about. */
+export function sampleNode(node: Partial<Node> & Pick<Node, "id" | "givenName">): Node {
+  return {
+    name: node.givenName,
+    user: "u",
+    ipAddresses: [`100.64.0.${node.id}`, `fd7a:115c:a1e0::${node.id}`],
+    online: false,
+    lastSeen: null,
+    expiry: null,
+    createdAt: null,
+    tags: [],
+    availableRoutes: [],
+    approvedRoutes: [],
+    ...node,
   };
 }

@@ -27,6 +27,9 @@ describe("Headscale's answers", () => {
       lastSeen: null,
       expiry: null,
       createdAt: "2026-11-26T00:17:25.000Z",
+      tags: [], // left out, as gRPC leaves out empty lists
+      availableRoutes: [],
+      approvedRoutes: [],
     });
     const user = Responses.user.parse({ user: grpcNode.user }).user;
     expect(user.createdAt).toBe("2026-11-26T00:17:25.863Z");

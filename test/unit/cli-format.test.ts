@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatNodes, formatStatus, printable } from "../../helper/cli/format.js";
-import { sampleStatus } from "../support/samples.js";
+import { sampleNode, sampleStatus } from "../support/samples.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
 
@@ -8,17 +8,14 @@ describe("CLI formatting", () => {
   it("prints a node table", () => {
     const text = formatNodes(
       [
-        {
+        sampleNode({
           id: "1",
-          name: "n1",
           givenName: "laptop",
           user: "alice",
           ipAddresses: ["100.64.0.1", "fd7a::1"],
           online: true,
           lastSeen: "2026-11-24T11:59:00Z",
-          expiry: null,
-          createdAt: null,
-        },
+        }),
       ],
       now,
     );

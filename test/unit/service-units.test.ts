@@ -16,7 +16,7 @@ describe("service definitions", () => {
   });
   it("systemd unit quotes paths with spaces and restarts on failure", () => {
     const unit = systemdUnit(spec);
-    expect(unit).toContain('ExecStart="/usr/bin/node" "/opt/hr/dist/helper/cli/main.js" helper');
+    expect(unit).toContain('ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/opt/hr/dist/helper/cli/main.js" helper');
     expect(unit).toContain(
       'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
     );

@@ -11,21 +11,11 @@ import {
   menuBarTitle,
   sortNodes,
 } from "../../src/lib/view-model.js";
-import { sampleStatus } from "../support/samples.js";
+import { sampleNode, sampleStatus } from "../support/samples.js";
 
-const node = (id: string, givenName: string, online: boolean): Node => ({
-  id,
-  name: givenName,
-  givenName,
-  user: "u",
-  ipAddresses: ["100.64.0." + id, "fd7a:115c:a1e0::" + id],
-  online,
-  lastSeen: null,
-  expiry: null,
-  createdAt: null,
-});
+const node = (id: string, givenName: string, online: boolean): Node => sampleNode({ id, givenName, online });
 const status = (state: Status["headscale"]["state"], nodes: { online: number; total: number } | null): Status =>
-  sampleStatus({ state, nodes: nodes && { ...nodes, updatedAt: "" } });
+  sampleStatus({ state, nodes: nodes && { ...nodes, pendingRoutes: 0, updatedAt: "" } });
 const line = (seq: number, text: string, stream: LogLine["stream"] = "stdout"): LogLine => ({
   seq,
   time: "",

@@ -6,6 +6,7 @@ import * as grpc from "@grpc/grpc-js";
 import type { z } from "zod";
 import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
 import { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
+import { pendingRoutes } from "../routes.js";
 import { codecs } from "./codec.js";
 import type { HeadscaleMethod } from "./headscale-api.generated.js";
 
@@ -17,8 +18,8 @@ const readAsSchemas = codecs({
   ApiKey: fieldsOf(AdminApiKey),
   PreAuthKey: fieldsOf(AdminPreAuthKey),
 });
-/** The node counts read one field of each node. */
-const readOnlineOnly = codecs({ Node: ["online"] });
+/** The node counts read only what they count. */
+const readNodeStates = codecs({ Node: ["online", "availableRoutes", "approvedRoutes"] });
 /** Everything Headscale sends, as its CLI reads it: the bench's floor and the test kit's use. */
 export const readEverything = codecs();
 
@@ -123,7 +124,7 @@ export class GrpcAdmin implements AdminClient {
         status === 0
           ? `Headscale did not answer ${method} (${whyUnanswered(details, this.channelFor ?? "", this.timeoutMs)})`
           : `Headscale ${method} failed: ${details}`;
-      throw new HeadscaleApiError(status, message);
+      throw new HeadscaleApiError(status, message, status === 0 ? "" : details);
     }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
@@ -141,8 +142,12 @@ export class GrpcAdmin implements AdminClient {
     return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes)).nodes;
   }
   async countNodes() {
-    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readOnlineOnly);
-    return { total: nodes.length, online: nodes.filter((node) => node.online).length };
+    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readNodeStates);
+    return {
+      total: nodes.length,
+      online: nodes.filter((node) => node.online).length,
+      pendingRoutes: nodes.reduce((sum, node) => sum + pendingRoutes(node).length, 0),
+    };
   }
   async getNode(id: string) {
     return (await this.call("GetNode", { nodeId: id }, Responses.node)).node;
@@ -157,11 +162,28 @@ export class GrpcAdmin implements AdminClient {
     await this.call("DeleteNode", { nodeId: id }, Responses.empty);
   }
 
+  async registerNode(user: string, authId: string) {
+    return (await this.call("AuthRegister", { user, authId }, Responses.node)).node;
+  }
+  async setApprovedRoutes(id: string, routes: string[]) {
+    return (await this.call("SetApprovedRoutes", { nodeId: id, routes }, Responses.node)).node;
+  }
+  async setTags(id: string, tags: string[]) {
+    return (await this.call("SetTags", { nodeId: id, tags }, Responses.node)).node;
+  }
+
   async listUsers(name?: string) {
     return (await this.call("ListUsers", { name: name ?? "" }, Responses.users)).users;
   }
   async createUser(name: string) {
     return (await this.call("CreateUser", { name }, Responses.user)).user;
+  }
+
+  async renameUser(id: string, newName: string) {
+    return (await this.call("RenameUser", { oldId: id, newName }, Responses.user)).user;
+  }
+  async deleteUser(id: string) {
+    await this.call("DeleteUser", { id }, Responses.empty);
   }
 
   async createApiKey(expiration: Date) {
@@ -174,13 +196,19 @@ export class GrpcAdmin implements AdminClient {
     await this.call("ExpireApiKey", { prefix }, Responses.empty);
   }
 
-  async createPreAuthKey(options: { userId: string; expiration: Date; reusable: boolean; ephemeral: boolean }) {
+  async createPreAuthKey(options: {
+    userId: string;
+    expiration: Date;
+    reusable: boolean;
+    ephemeral: boolean;
+    tags?: string[];
+  }) {
     const request = {
       user: options.userId,
       reusable: options.reusable,
       ephemeral: options.ephemeral,
       expiration: timestamp(options.expiration),
-      aclTags: [],
+      aclTags: options.tags ?? [],
     };
     return (await this.call("CreatePreAuthKey", request, Responses.preAuthKey)).preAuthKey;
   }
@@ -189,5 +217,15 @@ export class GrpcAdmin implements AdminClient {
   }
   async expirePreAuthKey(id: string) {
     await this.call("ExpirePreAuthKey", { id }, Responses.empty);
+  }
+
+  async getPolicy() {
+    return this.call("GetPolicy", {}, Responses.policy);
+  }
+  async checkPolicy(policy: string) {
+    await this.call("CheckPolicy", { policy }, Responses.empty);
+  }
+  async setPolicy(policy: string) {
+    return this.call("SetPolicy", { policy }, Responses.policy);
   }
 }

@@ -1,0 +1,87 @@
+/**
+ * The tailnet's ACL policy, changed the safe way: Headscale checks a policy before it is applied,
+ * a rejected one changes nothing, and every applied one is kept so that one command goes back.
+ * Headscale must keep its policy in its database (policy.mode: database, as the generated config
+ * says); a hand-written config that reads a policy file keeps doing so, and changes are refused.
+ */
+import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
+import type { Policy } from "../protocol/schema.js";
+import { BadInputError, NotFoundError } from "../daemon/errors.js";
+import type { PolicyHistory } from "./policy-history.js";
+
+/** Headscale's refusal of a policy, in its own words, on one line. */
+function rejection(error: unknown): never {
+  if (error instanceof HeadscaleApiError && error.status !== 0 && error.reason) {
+    if (/update is disabled|modes other than/i.test(error.reason)) {
+      throw new BadInputError(
+        "Headscale reads its policy from a file (policy.mode is not database in its config.yaml): edit that file instead",
+      );
+    }
+    throw new BadInputError(`Headscale rejects this policy: ${error.reason.replace(/\s*\n\s*/g, " ")}`);
+  }
+  throw error;
+}
+
+export class AclPolicy {
+  constructor(
+    private readonly admin: AdminClient,
+    private readonly history: PolicyHistory,
+  ) {}
+
+  async current(): Promise<Policy> {
+    let policy = "";
+    let updatedAt: string | null = null;
+    try {
+      ({ policy, updatedAt } = await this.admin.getPolicy());
+    } catch (error) {
+      // In database mode with none set yet, Headscale answers "acl policy not found": no policy.
+      if (!(error instanceof HeadscaleApiError && /policy not found|record not found/i.test(error.reason))) throw error;
+    }
+    return { policy, updatedAt, version: await this.versionOf(policy) };
+  }
+
+  versions() {
+    return this.history.list();
+  }
+
+  async check(policy: string): Promise<void> {
+    await this.admin.checkPolicy(policy).catch(rejection);
+  }
+
+  /** Checks, then applies; the policy it replaces is kept too, so the first change can be undone. */
+  async apply(policy: string): Promise<Policy> {
+    await this.check(policy);
+    const before = await this.current();
+    if (before.policy.trim() !== "" && before.version === null) await this.history.add(before.policy);
+    const applied = await this.admin.setPolicy(policy).catch(rejection);
+    const version = await this.history.add(policy);
+    return { policy: applied.policy, updatedAt: applied.updatedAt, version };
+  }
+
+  /** Applies `version`, or else the newest kept version that is not the current policy. */
+  async rollback(version?: number): Promise<Policy> {
+    const { policy: now } = await this.current();
+    let target: string | undefined;
+    if (version !== undefined) {
+      target = await this.history.read(version);
+      if (target === undefined) throw new NotFoundError(`no policy version ${version} (see policy history)`);
+    } else {
+      for (const kept of (await this.history.list()).reverse()) {
+        const text = await this.history.read(kept.version);
+        if (text !== undefined && text !== now) {
+          target = text;
+          break;
+        }
+      }
+      if (target === undefined) throw new NotFoundError("no earlier policy to go back to");
+    }
+    return this.apply(target);
+  }
+
+  private async versionOf(policy: string): Promise<number | null> {
+    for (const kept of (await this.history.list()).reverse()) {
+      if ((await this.history.read(kept.version)) === policy) return kept.version;
+    }
+    return null;
+  }
+}
