@@ -24,18 +24,21 @@ export interface TailscaleClient {
   stop(): Promise<void>;
 }
 
-export async function startTailscaleClient(
-  hostname: string,
-  loginServer: string,
-  authKey: string,
-  options: { socks5?: boolean } = {},
-): Promise<TailscaleClient> {
+export interface ClientOptions {
+  /** A SOCKS5 proxy into the tailnet, on a free loopback port. */
+  socks5?: boolean;
+  /** Subnets to offer (`--advertise-routes`); use documentation ranges and send nothing there. */
+  advertiseRoutes?: string[];
+  /** Offer to be an exit node (`--advertise-exit-node`). */
+  exitNode?: boolean;
+}
+
+/** tailscaled with its own state and socket, answering on it, not yet logged in. */
+async function startDaemon(hostname: string, options: ClientOptions) {
   const socks5Port = options.socks5 ? await freeTcpPort() : undefined;
   const bin = join(projectRoot()!, ".tools", "bin");
   const dir = await mkdtemp(join(tmpdir(), "hr-ts-"));
   const socket = join(dir, "tailscaled.sock");
-  const keyFile = join(dir, "authkey");
-  await writeFile(keyFile, authKey, { mode: 0o600 });
   const daemon: ResultPromise = execa(
     join(bin, "tailscaled"),
     [
@@ -69,16 +72,15 @@ export async function startTailscaleClient(
       ),
     { what: `tailscaled ${hostname} to answer on its socket`, timeoutMs: 30_000, intervalMs: 100 },
   );
-  const upBegan = performance.now();
-  await cli([
+  const upArgs = (loginServer: string) => [
     "up",
     `--login-server=${loginServer}`,
-    `--auth-key=file:${keyFile}`,
     `--hostname=${hostname}`,
+    ...(options.advertiseRoutes?.length ? [`--advertise-routes=${options.advertiseRoutes.join(",")}`] : []),
+    ...(options.exitNode ? ["--advertise-exit-node"] : []),
     "--timeout=60s",
-  ]);
-  const upMs = performance.now() - upBegan;
-  return {
+  ];
+  const client = (upMs: number): TailscaleClient => ({
     hostname,
     upMs,
     socks5Port,
@@ -89,7 +91,41 @@ export async function startTailscaleClient(
       await daemon;
       await rm(dir, { recursive: true, force: true });
     },
-  };
+  });
+  return { dir, cli, upArgs, client };
+}
+
+export async function startTailscaleClient(
+  hostname: string,
+  loginServer: string,
+  authKey: string,
+  options: ClientOptions = {},
+): Promise<TailscaleClient> {
+  const { dir, cli, upArgs, client } = await startDaemon(hostname, options);
+  const keyFile = join(dir, "authkey");
+  await writeFile(keyFile, authKey, { mode: 0o600 });
+  const upBegan = performance.now();
+  await cli([...upArgs(loginServer), `--auth-key=file:${keyFile}`]);
+  return client(performance.now() - upBegan);
+}
+
+/**
+ * A client that ran `tailscale up` with no key, as a person would: it waits at `authUrl` until an
+ * admin registers it. `joined` settles when its `up` returns.
+ */
+export async function startUnregisteredClient(
+  hostname: string,
+  loginServer: string,
+  options: ClientOptions = {},
+): Promise<{ client: TailscaleClient; authUrl: string; joined: Promise<void> }> {
+  const { cli, upArgs, client } = await startDaemon(hostname, options);
+  const joined = cli(upArgs(loginServer)).then(() => undefined);
+  joined.catch(() => {}); // the caller awaits it, or stops the client first
+  const authUrl = await waitUntil(
+    async () => (JSON.parse(await cli(["status", "--json"])) as { AuthURL?: string }).AuthURL || undefined,
+    { what: `${hostname} to be given a registration URL`, timeoutMs: 60_000, intervalMs: 100 },
+  );
+  return { client: client(0), authUrl, joined };
 }
 
 /** True when this process sees no network interface but loopback (an `unshare -n` namespace). */
