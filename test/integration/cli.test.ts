@@ -110,7 +110,7 @@ describe("headscale-remote CLI", () => {
     expect(bad.exitCode).toBe(2); // bad input
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     expect(bad.stderr).toMatch(/^headscale-remote: invalid params for nodes.rename: .*numeric node ID/);
-    const missing = await runCli(home, ["nodes", "delete", "424242"]);
+    const missing = await runCli(home, ["nodes", "delete", "424242", "--yes"]);
     expect(missing.exitCode).toBe(3); // not found
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);
   });
@@ -175,11 +175,11 @@ describe("headscale-remote CLI", () => {
   it("says what is missing or wrong in one plain line, with an exit code per kind", async () => {
     const cases: [string[], number, RegExp][] = [
       [["nodes", "rename", "999", "x"], 3, /^headscale-remote: no node with id 999$/],
-      [["nodes", "expire", "999"], 3, /^headscale-remote: no node with id 999$/],
-      [["nodes", "delete", "999"], 3, /^headscale-remote: no node with id 999$/],
+      [["nodes", "expire", "999", "--yes"], 3, /^headscale-remote: no node with id 999$/],
+      [["nodes", "delete", "999", "--yes"], 3, /^headscale-remote: no node with id 999$/],
       [["nodes", "--user", "nobody"], 3, /^headscale-remote: no user named nobody$/],
-      [["keys", "expire", "12345"], 3, /^headscale-remote: no pre-auth key with id 12345$/],
-      [["keys", "expire", "abc"], 2, /a numeric pre-auth key ID/],
+      [["keys", "expire", "12345", "--yes"], 3, /^headscale-remote: no pre-auth key with id 12345$/],
+      [["keys", "expire", "abc", "--yes"], 2, /a numeric pre-auth key ID/],
       [
         ["keys", "mint"],
         2,
