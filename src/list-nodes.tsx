@@ -1,14 +1,14 @@
-import { Action, ActionPanel, Color, Form, Icon, List, showToast, Toast, useNavigation } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
+import { Action, ActionPanel, Color, Icon, List } from "@raycast/api";
 import { useState } from "react";
 import { relativeTime, type Node } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
-import { RefreshAction, RemoveAction, SubmitPanel } from "./components/actions.js";
+import { RefreshAction, RemoveAction } from "./components/actions.js";
 import { EmptyList } from "./components/empty-list.js";
+import { RenameNode, RouteActions, TagNode } from "./components/node-actions.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { runConfirmed } from "./lib/confirm.js";
 import { call } from "./lib/raycast-client.js";
-import { filterNodes, ipv4, ipv6, sortNodes, type NodeFilter } from "./lib/view-model.js";
+import { filterNodes, ipv4, ipv6, nodeRoutes, routesWaiting, sortNodes, type NodeFilter } from "./lib/view-model.js";
 
 export default function ListNodes() {
   const [filter, setFilter] = useState<NodeFilter>("all");
@@ -26,6 +26,7 @@ export default function ListNodes() {
           <List.Dropdown.Item title="All Nodes" value="all" />
           <List.Dropdown.Item title="Online" value="online" />
           <List.Dropdown.Item title="Offline" value="offline" />
+          <List.Dropdown.Item title="Routes Waiting" value="routes" />
         </List.Dropdown>
       }
     >
@@ -47,23 +48,30 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
   const v4 = ipv4(node);
   const v6 = ipv6(node);
   const destructive = (verb: string, message: string, work: () => Promise<unknown>) => async () => {
-    const done = await runConfirmed({
+    await runConfirmed({
       title: `${verb} ${node.givenName}?`,
       message,
       confirm: verb,
       work,
       done: `${verb}d ${node.givenName}`,
       failed: `Could not ${verb.toLowerCase()} ${node.givenName}`,
+      refreshesMenuBar: true,
+      then: onChange,
     });
-    if (done) onChange();
   };
+  const { pending, exitNode } = nodeRoutes(node);
   return (
     <List.Item
       title={node.givenName}
       subtitle={node.user}
-      keywords={[node.name, node.user, ...node.ipAddresses]}
+      keywords={[node.name, node.user, ...node.ipAddresses, ...node.tags]}
       icon={{ source: Icon.CircleFilled, tintColor: node.online ? Color.Green : Color.SecondaryText }}
       accessories={[
+        ...(pending.length > 0
+          ? [{ tag: { value: routesWaiting(pending.length), color: Color.Orange }, tooltip: pending.join(", ") }]
+          : []),
+        ...(exitNode === "approved" ? [{ tag: { value: "exit node", color: Color.Blue } }] : []),
+        ...node.tags.map((tag) => ({ tag: { value: tag, color: Color.Purple } })),
         { text: v4 ?? "" },
         {
           text: node.online ? "online" : relativeTime(node.lastSeen),
@@ -80,6 +88,7 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
             icon={Icon.Pencil}
             target={<RenameNode node={node} onRenamed={onChange} />}
           />
+          <Action.Push title="Set Tags" icon={Icon.Tag} target={<TagNode node={node} onTagged={onChange} />} />
           <Action
             title="Expire Node"
             icon={Icon.Clock}
@@ -95,39 +104,9 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
             )}
           />
           <RefreshAction onRefresh={onChange} />
+          <RouteActions node={node} onChange={onChange} />
         </ActionPanel>
       }
     />
-  );
-}
-
-function RenameNode({ node, onRenamed }: { node: Node; onRenamed: () => void }) {
-  const { pop } = useNavigation();
-  return (
-    <Form
-      navigationTitle={`Rename ${node.givenName}`}
-      actions={
-        <SubmitPanel
-          title="Rename Node"
-          onSubmit={async (values: { name: string }) => {
-            try {
-              await call("nodes.rename", { id: node.id, name: values.name.trim() });
-              await showToast({ style: Toast.Style.Success, title: `Renamed to ${values.name.trim()}` });
-              onRenamed();
-              pop();
-            } catch (error) {
-              await showFailureToast(error, { title: "Could not rename the node" });
-            }
-          }}
-        />
-      }
-    >
-      <Form.TextField
-        id="name"
-        title="Name"
-        defaultValue={node.givenName}
-        info="Lower-case letters, digits and dashes"
-      />
-    </Form>
   );
 }

@@ -2,7 +2,7 @@ import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, 
 import { tailnetSummary } from "../helper/client/index.js";
 import { copyAllLogs } from "./lib/copy-logs.js";
 import { useHelper } from "./hooks/use-helper.js";
-import { activeTailnet, health, ipv4, menuBarTitle, sortNodes } from "./lib/view-model.js";
+import { activeTailnet, health, ipv4, menuBarTitle, routesWaiting, sortNodes } from "./lib/view-model.js";
 
 const ICON = {
   running: { source: Icon.Network, tintColor: Color.Green },
@@ -21,6 +21,8 @@ export default function MenuBar() {
   const state = status.helperDown ? "stopped" : health(status.data);
   const hs = status.data?.headscale;
   const tailnet = activeTailnet(status.data);
+  // From the helper's counts, kept in memory: the menu bar never lists nodes for this.
+  const pendingRoutes = running ? (hs?.nodes?.pendingRoutes ?? 0) : 0;
   const problem = status.helperDown
     ? "The helper is not running"
     : (hs?.lastError ?? (status.error && !status.data ? status.error.message : undefined));
@@ -75,6 +77,14 @@ export default function MenuBar() {
       </MenuBarExtra.Section>
       {running && (
         <MenuBarExtra.Section title={`Nodes${hs?.nodes ? ` · ${hs.nodes.online} of ${hs.nodes.total} online` : ""}`}>
+          {pendingRoutes > 0 && (
+            <MenuBarExtra.Item
+              title={`${routesWaiting(pendingRoutes)} for approval`}
+              icon={{ source: Icon.Warning, tintColor: Color.Orange }}
+              tooltip="Open List Nodes to approve them"
+              onAction={launch("list-nodes")}
+            />
+          )}
           {nodes.error && !nodes.data && (
             <MenuBarExtra.Item icon={ICON.error} title={`Could not list nodes: ${nodes.error.message}`} />
           )}
@@ -112,6 +122,7 @@ export default function MenuBar() {
       <MenuBarExtra.Section>
         <MenuBarExtra.Item title="Mint Client Key" icon={Icon.Key} onAction={launch("mint-client-key")} />
         <MenuBarExtra.Item title="List Nodes" icon={Icon.List} onAction={launch("list-nodes")} />
+        <MenuBarExtra.Item title="Register Device" icon={Icon.PlusCircle} onAction={launch("register-device")} />
         <MenuBarExtra.Item title="Tailnet Bridge" icon={Icon.Plug} onAction={launch("tailnet-bridge")} />
         <MenuBarExtra.Item title="Copy Logs" icon={Icon.CopyClipboard} onAction={copyAllLogs} />
         <MenuBarExtra.Item title="Open Headscale Logs" icon={Icon.Document} onAction={launch("headscale-logs")} />

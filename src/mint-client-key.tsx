@@ -1,7 +1,8 @@
-import { Action, ActionPanel, Detail, Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
+import { Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
 import { userInfo } from "node:os";
-import { tailscaleUpCommand, type MintResult } from "../helper/client/index.js";
+import type { MintResult } from "../helper/client/index.js";
 import { SubmitPanel } from "./components/actions.js";
+import { OneTimeKey } from "./components/one-time-key.js";
 import { call, withHeadscale } from "./lib/raycast-client.js";
 
 interface Values {
@@ -40,32 +41,21 @@ export default function MintClientKey() {
 }
 
 export function MintedKey({ result }: { result: MintResult }) {
-  const command = tailscaleUpCommand(result);
-  const markdown = [
-    `# ${result.reused ? "Existing key reused" : "New client key"}`,
-    result.reused
-      ? "This device already had a key that is still valid, so it gets the same one again."
-      : "Shown once here: copy it now.",
-    "```\n" + command + "\n```",
-  ].join("\n\n");
   return (
-    <Detail
-      markdown={markdown}
-      metadata={
-        <Detail.Metadata>
-          <Detail.Metadata.Label title="Device" text={result.deviceId} />
-          <Detail.Metadata.Label title="User" text={result.user} />
-          <Detail.Metadata.Label title="Expires" text={new Date(result.expiresAt).toLocaleString()} />
-          <Detail.Metadata.Label title="Coordination URL" text={result.coordinationUrl} />
-        </Detail.Metadata>
+    <OneTimeKey
+      heading={result.reused ? "Existing key reused" : "New client key"}
+      note={
+        result.reused
+          ? "This device already had a key that is still valid, so it gets the same one again."
+          : "Shown once here: copy it now."
       }
-      actions={
-        <ActionPanel>
-          <Action.CopyToClipboard title="Copy Tailscale Command" content={command} />
-          <Action.CopyToClipboard title="Copy Pre-Auth Key" content={result.preAuthKey} concealed />
-          <Action.CopyToClipboard title="Copy Coordination URL" content={result.coordinationUrl} />
-        </ActionPanel>
-      }
+      preAuthKey={result.preAuthKey}
+      coordinationUrl={result.coordinationUrl}
+      labels={[
+        ["Device", result.deviceId],
+        ["User", result.user],
+        ["Expires", new Date(result.expiresAt).toLocaleString()],
+      ]}
     />
   );
 }

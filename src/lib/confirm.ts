@@ -1,33 +1,28 @@
-import { Alert, confirmAlert, showToast, Toast } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
+import { Alert, confirmAlert } from "@raycast/api";
+import { runChange, type Change } from "./change.js";
 
-export interface Confirmed {
+export interface Question {
   /** The question, e.g. "Delete attic-pi?". */
   title: string;
   /** What happens if the answer is yes. */
   message: string;
   /** The destructive button's title. */
   confirm: string;
-  work: () => Promise<unknown>;
-  /** The toasts that report how it went. */
-  done: string;
-  failed: string;
 }
 
-/** A destructive action: asks first, then does it and reports. Resolves true when it was done. */
-export async function runConfirmed(action: Confirmed): Promise<boolean> {
-  const yes = await confirmAlert({
-    title: action.title,
-    message: action.message,
-    primaryAction: { title: action.confirm, style: Alert.ActionStyle.Destructive },
+/** Asks before something that cannot be undone; resolves true for yes. */
+export function ask(question: Question): Promise<boolean> {
+  return confirmAlert({
+    title: question.title,
+    message: question.message,
+    primaryAction: { title: question.confirm, style: Alert.ActionStyle.Destructive },
   });
-  if (!yes) return false;
-  try {
-    await action.work();
-    await showToast({ style: Toast.Style.Success, title: action.done });
-    return true;
-  } catch (error) {
-    await showFailureToast(error, { title: action.failed });
-    return false;
-  }
+}
+
+export type Confirmed<T = unknown> = Question & Change<T>;
+
+/** A destructive action: asks first, then does it and reports. Resolves true when it was done. */
+export async function runConfirmed<T>(action: Confirmed<T>): Promise<boolean> {
+  if (!(await ask(action))) return false;
+  return runChange(action);
 }

@@ -1,5 +1,15 @@
 /** What the Raycast commands show, computed from the helper's answers. Pure: no Raycast, no I/O. */
-import type { BridgeMapping, BridgeStatus, LogLine, Node, Status, TailnetStatus } from "../../helper/client/index.js";
+import type {
+  BridgeMapping,
+  BridgeStatus,
+  LogLine,
+  Node,
+  ResultOf,
+  Status,
+  TailnetStatus,
+} from "../../helper/client/index.js";
+import { exitNodeState, isExitRoute, pendingRoutes } from "../../helper/headscale/routes.js";
+import { findAuthId } from "../../helper/headscale/registration.js";
 
 export type Health = "running" | "busy" | "stopped" | "error";
 
@@ -31,10 +41,11 @@ export function ipv6(node: Node): string | undefined {
   return node.ipAddresses.find((ip) => ip.includes(":"));
 }
 
-export type NodeFilter = "all" | "online" | "offline";
+export type NodeFilter = "all" | "online" | "offline" | "routes";
 
 export function filterNodes(nodes: Node[], filter: NodeFilter): Node[] {
   if (filter === "all") return nodes;
+  if (filter === "routes") return nodes.filter((node) => pendingRoutes(node).length > 0);
   return nodes.filter((node) => node.online === (filter === "online"));
 }
 
@@ -92,4 +103,85 @@ export function parsePort(text: string): number | undefined | Error {
     return new Error("A port is a whole number from 1 to 65535");
   }
   return Number(value);
+}
+
+/** What a node offers and what of it serves: the list's badges and route actions come from this. */
+export function nodeRoutes(node: Node) {
+  const pending = pendingRoutes(node);
+  return {
+    /** Offered and not approved, the exit pair included. */
+    pending,
+    /** Waiting subnets: the exit pair is approved as one, with its own action. */
+    pendingSubnets: pending.filter((route) => !isExitRoute(route)),
+    approvedSubnets: node.approvedRoutes.filter((route) => !isExitRoute(route)),
+    exitNode: exitNodeState(node),
+  };
+}
+
+/** "1 route waiting", "3 routes waiting". */
+export function routesWaiting(count: number): string {
+  return `${count} route${count === 1 ? "" : "s"} waiting`;
+}
+
+/** A comma- (or space-) separated list of tags; "server" reads as "tag:server", as people type it. */
+export function parseTags(text: string): string[] {
+  const tags = text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((tag) => (tag.startsWith("tag:") ? tag : `tag:${tag}`));
+  return [...new Set(tags)];
+}
+
+/**
+ * What to prefill a registration form with from the clipboard: the pasted word that holds the
+ * auth ID (the URL the device printed), or nothing when the clipboard holds no registration.
+ */
+export function registrationFromClipboard(text: string | undefined): string | undefined {
+  const id = text ? findAuthId(text) : undefined;
+  if (!id) return undefined;
+  return text!.split(/\s+/).find((word) => word.includes(id)) ?? id;
+}
+
+export { findAuthId };
+
+type User = ResultOf<"users.list">[number];
+
+/** Nodes a user owns (a tagged node belongs to its tags: deleting the user leaves it), and all listed under it. */
+export function nodesPerUser(nodes: Node[]): Map<string, { total: number; owned: number }> {
+  const counts = new Map<string, { total: number; owned: number }>();
+  for (const node of nodes) {
+    const count = counts.get(node.user) ?? { total: 0, owned: 0 };
+    count.total++;
+    if (node.tags.length === 0) count.owned++;
+    counts.set(node.user, count);
+  }
+  return counts;
+}
+
+export function sortUsers(users: User[]): User[] {
+  return [...users].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
+type PreAuthKey = ResultOf<"preAuthKeys.list">[number];
+export type KeyState = "usable" | "used" | "expired";
+
+/** A single-use key is spent once used; any key is spent once expired. */
+export function keyState(key: PreAuthKey, now = Date.now()): KeyState {
+  if (key.expiration && Date.parse(key.expiration) <= now) return "expired";
+  return key.used && !key.reusable ? "used" : "usable";
+}
+
+/** Usable keys first, newest first within each. */
+export function sortKeys(keys: PreAuthKey[], now = Date.now()): PreAuthKey[] {
+  const rank = (key: PreAuthKey) => (keyState(key, now) === "usable" ? 0 : 1);
+  return [...keys].sort((a, b) => rank(a) - rank(b) || Date.parse(b.createdAt ?? "0") - Date.parse(a.createdAt ?? "0"));
+}
+
+/** A fenced block that holds any text: its fence is longer than every backtick run inside. */
+export function codeBlock(text: string, language = ""): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text}\n${fence}`;
 }

@@ -14,6 +14,8 @@ export const recorded = {
   huds: [] as string[],
   launches: [] as { name: string; type: string }[],
   pushed: [] as ReactElement[],
+  /** One entry per pop(): a form that closed after its work was done. */
+  pops: [] as "pop"[],
   alerts: [] as string[],
 };
 export const preferences: Record<string, string> = {};
@@ -61,7 +63,10 @@ export const Detail = withParts("Detail", {
 export const Form = withParts("Form", {
   TextField: host("Form.TextField"),
   PasswordField: host("Form.PasswordField"),
-  Dropdown: withParts("Form.Dropdown", { Item: host("Form.Dropdown.Item") }),
+  TextArea: host("Form.TextArea"),
+  Checkbox: host("Form.Checkbox"),
+  Separator: host("Form.Separator"),
+  Dropdown: withParts("Form.Dropdown", { Item: host("Form.Dropdown.Item"), Section: host("Form.Dropdown.Section") }),
   Description: host("Form.Description"),
 });
 export const ActionPanel = withParts("ActionPanel", {
@@ -156,7 +161,10 @@ export function getPreferenceValues<T>(): T {
   return { ...preferences } as T;
 }
 export function useNavigation() {
-  return { push: (element: ReactElement) => void recorded.pushed.push(element), pop: () => {} };
+  return {
+    push: (element: ReactElement) => void recorded.pushed.push(element),
+    pop: () => void recorded.pops.push("pop"),
+  };
 }
 
 /** In-memory versions of Raycast's stores, which @raycast/utils uses for its caches. */
