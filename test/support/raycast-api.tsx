@@ -19,9 +19,10 @@ export const recorded = {
   alerts: [] as string[],
 };
 export const preferences: Record<string, string> = {};
-export let alertAnswer = true;
-export function answerAlerts(answer: boolean): void {
-  alertAnswer = answer;
+/** How the next alerts are answered, in order; the last answer stands for every alert after it. */
+let alertAnswers = [true];
+export function answerAlerts(...answers: [boolean, ...boolean[]]): void {
+  alertAnswers = answers;
 }
 export function resetRecorded(): void {
   for (const list of Object.values(recorded)) list.length = 0;
@@ -150,7 +151,7 @@ export async function launchCommand(options: { name: string; type: string }) {
 }
 export async function confirmAlert(options: { title: string }) {
   recorded.alerts.push(options.title);
-  return alertAnswer;
+  return alertAnswers.length > 1 ? alertAnswers.shift()! : alertAnswers[0]!;
 }
 export async function open() {}
 export async function closeMainWindow() {}

@@ -51,3 +51,18 @@ export async function press(action: ReactTestInstance | undefined, ...args: unkn
     }
   });
 }
+
+/** Opens what an Action.Push shows (a form, a detail), as choosing the action would. */
+export async function openPushed(root: ReactTestInstance, title: string): Promise<ReactTestRenderer> {
+  const action = byTitle(root, "Action.Push", title);
+  if (!action) throw new Error(`no action "${title}" to push`);
+  return render(action.props.target as ReactElement);
+}
+
+/** Types into a controlled field: its onChange, inside act, as typing would call it. */
+export async function type(field: ReactTestInstance | undefined, text: string): Promise<void> {
+  if (!field) throw new Error("no such field");
+  await act(async () => {
+    field.props.onChange(text);
+  });
+}
