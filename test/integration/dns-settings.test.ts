@@ -3,6 +3,7 @@
  * The values are documentation addresses and .example/.test names: Headscale only hands them
  * to clients (there are none here), it never queries them itself.
  */
+import { createHash } from "node:crypto";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -198,5 +199,32 @@ describe("policy mode", () => {
     expect(got.exitCode, got.stderr).toBe(0);
     expect(JSON.parse(got.stdout)).toEqual(JSON.parse(policy));
     expect((await t.client.call("status")).headscale).toMatchObject({ state: "running", pid });
+  });
+
+  it("a config an older helper generated is brought up to date at the next start; a hand-edited one is not", async () => {
+    const first = await helperFor({ start: false });
+    const { paths } = first.helper;
+    await first.close();
+    const current = await readFile(paths.headscaleConfig, "utf8");
+    // What helpers before the database policy mode and the DNS settings wrote, with its hash: ours, not a hand edit.
+    const older = current
+      .replace(/^policy:\n(?: .*\n)+/m, "")
+      .replace(/^dns:\n(?: .*\n)+/m, "dns:\n  magic_dns: false\n  override_local_dns: false\n");
+    expect(older).not.toContain("policy:");
+    await writeFile(paths.headscaleConfig, older);
+    await writeFile(paths.generatedConfigHash, createHash("sha256").update(older).digest("hex") + "\n");
+
+    const t = await helperFor({ home: first.home });
+    expect((await t.client.call("status")).headscale.state).toBe("running");
+    expect(await readFile(paths.headscaleConfig, "utf8")).toBe(current);
+    expect((await t.client.call("config.get")).editedByHand).toBe(false);
+    await t.close();
+
+    const edited = older + "# my own note\n";
+    await writeFile(paths.headscaleConfig, edited);
+    const again = await helperFor({ home: first.home, start: false });
+    expect((await again.client.call("config.get")).editedByHand).toBe(true);
+    await again.client.call("headscale.start", undefined, LIFECYCLE);
+    expect(await readFile(paths.headscaleConfig, "utf8")).toBe(edited);
   });
 });
