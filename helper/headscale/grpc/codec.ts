@@ -42,17 +42,32 @@ function rootOf(view: View | undefined): protobuf.Root {
 let full: protobuf.Root | undefined;
 const fullRoot = () => (full ??= rootOf(undefined));
 
+/** Whether a message holds, at any depth, one of the named messages. */
+function holds(type: protobuf.Type, names: ReadonlySet<string>, seen = new Set<protobuf.Type>()): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  return type.fieldsArray.some((field) => {
+    const inner = field.resolve().resolvedType;
+    return inner instanceof protobuf.Type && (names.has(inner.name) || holds(inner, names, seen));
+  });
+}
+
 /** The codecs of every method, answers read through `view` (everything, without one). */
 export function codecs(view?: View): (method: HeadscaleMethod) => Codec {
-  const answers = view ? rootOf(view) : fullRoot();
+  let answers: protobuf.Root | undefined;
+  const viewRoot = () => (answers ??= view ? rootOf(view) : fullRoot());
+  const pruned = new Set(Object.keys(view ?? {}));
   const made = new Map<HeadscaleMethod, Codec>();
   return (method) => {
     let codec = made.get(method);
     if (!codec) {
-      const rpc = fullRoot().lookupService(SERVICE).methods[method];
+      const rpc = viewRoot().lookupService(SERVICE).methods[method];
       if (!rpc) throw new Error(`Headscale's API has no method ${method}`);
-      const request = fullRoot().lookupType(`${PACKAGE}.${rpc.requestType}`);
-      const answer = answers.lookupType(`${PACKAGE}.${rpc.responseType}`);
+      // Requests go out whole: one that held a pruned message would lose fields, so it takes the
+      // full description (none does in 0.29, so the helper never builds that one).
+      let request = viewRoot().lookupType(`${PACKAGE}.${rpc.requestType}`);
+      if (holds(request, pruned)) request = fullRoot().lookupType(`${PACKAGE}.${rpc.requestType}`);
+      const answer = viewRoot().lookupType(`${PACKAGE}.${rpc.responseType}`);
       codec = {
         path: `/${SERVICE}/${method}`,
         encode: (value) => Buffer.from(request.encode(request.fromObject(value)).finish()),
