@@ -2,7 +2,8 @@
  * The tailnet admin features against real Tailscale clients: a device that ran `tailscale up`
  * without a key is registered through the helper; routes and an exit node a client offers are
  * approved through the helper and a second client sees them; tags set through the helper reach
- * the other clients too. Routes are a documentation range (192.0.2.0/24): nothing is sent there.
+ * the other clients too; MagicDNS, a base domain and extra records set as settings reach their
+ * resolvers. Routes are a documentation range (192.0.2.0/24): nothing is sent there.
  * Runs only inside a network namespace holding nothing but loopback (`npm run test:e2e`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -189,5 +190,55 @@ describe("registering a device that ran `tailscale up` without a key", () => {
     const refused = await t.client.call("nodes.register", { key: stale }).catch((e: Error) => e);
     expect(refused).toMatchObject({ code: ErrorCode.NotFound });
     expect((refused as Error).message).toMatch(/no device is waiting/);
+  });
+});
+
+describe("DNS", () => {
+  /** What the observer's own resolver (100.100.100.100, inside tailscaled) answers for a name. */
+  const resolve = (name: string) => observer.cli(["dns", "query", name, "A"]).catch((error: Error) => error.message);
+
+  it("turns MagicDNS on with a base domain and an extra record, and the clients use them", async () => {
+    await t.client.call(
+      "config.set",
+      {
+        patch: {
+          dns: {
+            magicDns: true,
+            baseDomain: "tail.example",
+            extraRecords: [{ name: "grafana.tail.example", type: "A", value: "100.64.0.77" }],
+          },
+        },
+      },
+      { timeoutMs: 90_000 },
+    );
+    await waitUntil(
+      async () =>
+        (JSON.parse(await observer.cli(["status", "--json"])) as { MagicDNSSuffix?: string }).MagicDNSSuffix ===
+        "tail.example",
+      { what: "the observer to take tail.example as its MagicDNS suffix", timeoutMs: 90_000, intervalMs: 250 },
+    );
+    const answer = await waitUntil(async () => /100\.64\.0\.77/.test(await resolve("grafana.tail.example")) && true, {
+      what: "the extra record to resolve on the observer",
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    expect(answer).toBe(true);
+    // MagicDNS proper: the router by its name under the base domain.
+    const routerIp = (await nodeNamed("router"))!.ipAddresses.find((ip) => ip.includes("."))!;
+    expect(await resolve("router.tail.example")).toContain(routerIp);
+  });
+
+  it("changes an extra record without restarting Headscale, and the clients follow", async () => {
+    const pid = (await t.client.call("status")).headscale.pid;
+    await t.client.call("config.set", {
+      patch: { dns: { extraRecords: [{ name: "grafana.tail.example", type: "A", value: "100.64.0.78" }] } },
+    });
+    await waitUntil(async () => /100\.64\.0\.78/.test(await resolve("grafana.tail.example")), {
+      what: "the changed record to resolve on the observer",
+      timeoutMs: 60_000,
+      intervalMs: 250,
+    });
+    expect((await t.client.call("status")).headscale.pid).toBe(pid);
+    expect((await t.client.call("config.get")).settings.dns.magicDns).toBe(true); // the patch merged
   });
 });
