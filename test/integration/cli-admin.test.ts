@@ -2,7 +2,7 @@
  * The tailnet admin commands as a person types them: users, keys with options, tags, the ACL
  * policy (files, standard input, an editor), and the --yes that destructive commands need.
  */
-import { chmod, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -240,5 +240,22 @@ describe("nodes", () => {
       expect(result.stderr, verb).toMatch(/cannot be undone: add --yes/);
     }
     expect((await json(["nodes", "--user", "gina"])).map((n: { id: string }) => n.id)).toContain(node.id);
+  });
+});
+
+describe("a hand-written config that reads its policy from a file", () => {
+  it("shows that file's policy, and refuses changes with where to make them instead", async () => {
+    const policyFile = await file("hand.hujson", POLICY("erin"));
+    const config = await readFile(t.helper.paths.headscaleConfig, "utf8");
+    await writeFile(
+      t.helper.paths.headscaleConfig,
+      config.replace(/^policy:\n(?: {2}.*\n)+/m, `policy:\n  mode: file\n  path: ${policyFile}\n`),
+    );
+    await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
+    expect((await json(["policy", "get"])).policy).toBe(POLICY("erin"));
+    const refused = await cli(["policy", "set", await file("other.json", '{"acls":[]}')]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr.trim()).toMatch(/reads its policy from a file .*edit that file instead$/);
+    expect(await readFile(policyFile, "utf8")).toBe(POLICY("erin"));
   });
 });
