@@ -6,7 +6,7 @@
  */
 import type { ReactTestInstance, ReactTestRenderer } from "react-test-renderer";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { answerAlerts, Cache, preferences, recorded, resetRecorded } from "../support/raycast-api.js";
+import { answerAlerts, preferences, recorded, resetStandIn } from "../support/raycast-api.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { all, byTitle, press, render, waitFor } from "../support/render.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../../testkit/tailscale-client.js";
@@ -51,11 +51,7 @@ afterAll(async () => {
   await t?.close();
   if (t) await removeHome(t.home);
 });
-beforeEach(() => {
-  resetRecorded();
-  Cache.clearAll();
-  answerAlerts(true);
-});
+beforeEach(resetStandIn);
 
 describe("routes from Raycast", () => {
   it("the menu bar counts waiting routes from the helper's status, and its item opens List Nodes", async () => {

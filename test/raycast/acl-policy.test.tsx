@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { recorded } from "../support/raycast-api.js";
 import { all, byTitle, openPushed, press, render, type, waitFor } from "../support/render.js";
-import { useViewHelper, withHelperDown } from "./view-helper.js";
+import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import AclPolicy from "../../src/acl-policy.js";
 
 const helper = useViewHelper();
@@ -109,12 +109,5 @@ describe("ACL Policy", () => {
     for (const r of [view, history]) r.unmount();
   });
 
-  it("shows the helper-not-running state with its fix", async () => {
-    await withHelperDown(helper(), async () => {
-      const view = await render(<AclPolicy />);
-      const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
-      expect(empty.props.title).toBe("The Headscale Remote helper is not running");
-      view.unmount();
-    });
-  });
+  it("shows the helper-not-running state with its fix", () => expectHelperUnavailable(helper(), <AclPolicy />));
 });

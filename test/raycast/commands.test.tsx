@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 // The stand-in that vitest aliases @raycast/api to: the same module instance the commands use.
 import { answerAlerts, Cache, preferences, recorded, resetRecorded } from "../support/raycast-api.js";
-import { createFakeNodes, removeHome, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+import { createFakeNodes, removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+import { withHelperDown } from "./view-helper.js";
 import { all, byTitle, press, render, waitFor } from "../support/render.js";
 import ListNodes from "../../src/list-nodes.js";
 import HeadscaleStatus from "../../src/headscale-status.js";
@@ -38,17 +39,6 @@ beforeAll(async () => {
     intervalMs: 200,
   });
 });
-/** Runs `check` with the preferences pointing at a home no helper serves. */
-async function withHelperDown(check: () => Promise<void>): Promise<void> {
-  preferences.home = await tempHome();
-  try {
-    await check();
-  } finally {
-    await removeHome(preferences.home);
-    preferences.home = t.home;
-  }
-}
-
 afterAll(async () => {
   await t.close();
   await removeHome(t.home);
@@ -153,7 +143,7 @@ describe("Headscale Status", () => {
   });
 
   it("says plainly when the helper is not running, with an action that starts it", async () => {
-    await withHelperDown(async () => {
+    await withHelperDown(t, async () => {
       const view = await render(<HeadscaleStatus />);
       const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
       expect(empty.props.title).toBe("The Headscale Remote helper is not running");
@@ -187,7 +177,7 @@ describe("Menu bar", () => {
   });
 
   it("shows a dead helper as an item with a fix-it action, not a toast", async () => {
-    await withHelperDown(async () => {
+    await withHelperDown(t, async () => {
       const view = await render(<MenuBar />);
       const problem = await waitFor(view, (root) => byTitle(root, "MenuBarExtra.Item", "The helper is not running"));
       await press(problem);

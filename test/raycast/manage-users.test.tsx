@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerAlerts, recorded } from "../support/raycast-api.js";
 import { createFakeNodes } from "../support/fixtures.js";
 import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
-import { useViewHelper, withHelperDown } from "./view-helper.js";
+import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import ManageUsers from "../../src/manage-users.js";
 
 const helper = useViewHelper();
@@ -87,12 +87,5 @@ describe("Manage Users", () => {
     view.unmount();
   });
 
-  it("shows the helper-not-running state with its fix", async () => {
-    await withHelperDown(helper(), async () => {
-      const view = await render(<ManageUsers />);
-      const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
-      expect(empty.props.title).toBe("The Headscale Remote helper is not running");
-      view.unmount();
-    });
-  });
+  it("shows the helper-not-running state with its fix", () => expectHelperUnavailable(helper(), <ManageUsers />));
 });

@@ -3,7 +3,7 @@ import type { ReactElement } from "react";
 import { describe, expect, it } from "vitest";
 import { answerAlerts, recorded } from "../support/raycast-api.js";
 import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
-import { useViewHelper, withHelperDown } from "./view-helper.js";
+import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import PreAuthKeys from "../../src/pre-auth-keys.js";
 
 const helper = useViewHelper();
@@ -116,12 +116,5 @@ describe("Pre-Auth Keys", () => {
     view.unmount();
   });
 
-  it("shows the helper-not-running state with its fix", async () => {
-    await withHelperDown(helper(), async () => {
-      const view = await render(<PreAuthKeys />);
-      const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
-      expect(empty.props.title).toBe("The Headscale Remote helper is not running");
-      view.unmount();
-    });
-  });
+  it("shows the helper-not-running state with its fix", () => expectHelperUnavailable(helper(), <PreAuthKeys />));
 });

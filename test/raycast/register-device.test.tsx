@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { recorded } from "../support/raycast-api.js";
 import { all, byTitle, press, render, type, waitFor } from "../support/render.js";
-import { useViewHelper, waitingDevice, withHelperDown } from "./view-helper.js";
+import { useViewHelper, waitingDevice, expectHelperUnavailable } from "./view-helper.js";
 import RegisterDevice from "../../src/register-device.js";
 
 const helper = useViewHelper();
@@ -76,12 +76,5 @@ describe("Register Device", () => {
     view.unmount();
   });
 
-  it("shows the helper-not-running state with its fix", async () => {
-    await withHelperDown(helper(), async () => {
-      const view = await render(<RegisterDevice />);
-      const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
-      expect(empty.props.title).toBe("The Headscale Remote helper is not running");
-      view.unmount();
-    });
-  });
+  it("shows the helper-not-running state with its fix", () => expectHelperUnavailable(helper(), <RegisterDevice />));
 });

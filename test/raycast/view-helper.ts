@@ -1,8 +1,10 @@
 /** What the suites of the admin commands share: one real helper per file, and devices waiting to register. */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, beforeEach } from "vitest";
-import { answerAlerts, Cache, preferences, resetRecorded } from "../support/raycast-api.js";
+import type { ReactElement } from "react";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { preferences, resetStandIn } from "../support/raycast-api.js";
 import { removeHome, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
+import { all, render, waitFor } from "../support/render.js";
 import { headscaleChannel, unary } from "../../helper/headscale/grpc/grpc-admin.js";
 
 /** A real helper with Headscale running, which the commands reach through the home preference. */
@@ -16,11 +18,7 @@ export function useViewHelper(): () => TestHelper {
     await t?.close();
     if (t) await removeHome(t.home);
   });
-  beforeEach(() => {
-    resetRecorded();
-    Cache.clearAll();
-    answerAlerts(true);
-  });
+  beforeEach(resetStandIn);
   return () => t!;
 }
 
@@ -33,6 +31,17 @@ export async function withHelperDown(t: TestHelper, check: () => Promise<void>):
     await removeHome(preferences.home);
     preferences.home = t.home;
   }
+}
+
+/** With no helper answering, a view says so and offers to start one (never a raw ECONNREFUSED). */
+export async function expectHelperUnavailable(t: TestHelper, command: ReactElement): Promise<void> {
+  await withHelperDown(t, async () => {
+    const view = await render(command);
+    const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
+    expect(empty.props.title).toBe("The Headscale Remote helper is not running");
+    expect(empty.findAll((node) => node.props.title === "Start Helper and Headscale")).not.toEqual([]);
+    view.unmount();
+  });
 }
 
 /**

@@ -27,6 +27,12 @@ export function answerAlerts(...answers: [boolean, ...boolean[]]): void {
 export function resetRecorded(): void {
   for (const list of Object.values(recorded)) list.length = 0;
 }
+/** A fresh start for each test: nothing recorded, nothing cached, every alert answered yes. */
+export function resetStandIn(): void {
+  resetRecorded();
+  Cache.clearAll();
+  answerAlerts(true);
+}
 
 /** Props that hold elements Raycast shows (an item's actions, its detail…): rendered as children here. */
 const SLOTS = ["actions", "detail", "searchBarAccessory", "metadata"];
