@@ -10,23 +10,10 @@ import {
   sortKeys,
 } from "../../src/lib/view-model.js";
 import type { Node, ResultOf } from "../../helper/client/index.js";
+import { sampleNode } from "../support/samples.js";
 
 const ID = "hskey-authreq-abcdefghijklmnopqrstuvwx";
-const node = (over: Partial<Node>): Node => ({
-  id: "1",
-  name: "n",
-  givenName: "n",
-  user: "dana",
-  ipAddresses: [],
-  online: false,
-  lastSeen: null,
-  expiry: null,
-  createdAt: null,
-  tags: [],
-  availableRoutes: [],
-  approvedRoutes: [],
-  ...over,
-});
+const node = (over: Partial<Node>) => sampleNode({ id: "1", givenName: "n", user: "dana", ...over });
 type Key = ResultOf<"preAuthKeys.list">[number];
 const key = (over: Partial<Key>): Key => ({
   id: "1",
