@@ -39,6 +39,14 @@ declare namespace Preferences {
   export type GenerateApiKey = ExtensionPreferences & {}
   /** Preferences accessible in the `tailnet-bridge` command */
   export type TailnetBridge = ExtensionPreferences & {}
+  /** Preferences accessible in the `register-device` command */
+  export type RegisterDevice = ExtensionPreferences & {}
+  /** Preferences accessible in the `manage-users` command */
+  export type ManageUsers = ExtensionPreferences & {}
+  /** Preferences accessible in the `pre-auth-keys` command */
+  export type PreAuthKeys = ExtensionPreferences & {}
+  /** Preferences accessible in the `acl-policy` command */
+  export type AclPolicy = ExtensionPreferences & {}
   /** Preferences accessible in the `menu-bar` command */
   export type MenuBar = ExtensionPreferences & {}
 }
@@ -62,6 +70,14 @@ declare namespace Arguments {
   export type GenerateApiKey = {}
   /** Arguments passed to the `tailnet-bridge` command */
   export type TailnetBridge = {}
+  /** Arguments passed to the `register-device` command */
+  export type RegisterDevice = {}
+  /** Arguments passed to the `manage-users` command */
+  export type ManageUsers = {}
+  /** Arguments passed to the `pre-auth-keys` command */
+  export type PreAuthKeys = {}
+  /** Arguments passed to the `acl-policy` command */
+  export type AclPolicy = {}
   /** Arguments passed to the `menu-bar` command */
   export type MenuBar = {}
 }

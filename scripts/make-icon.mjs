@@ -14,6 +14,10 @@ const ICONS = {
   "headscale-logs.png": [[71, 85, 105], [148, 163, 184]],
   "mint-client-key.png": [[202, 138, 4], [250, 204, 21]],
   "generate-api-key.png": [[126, 34, 206], [219, 39, 119]],
+  "register-device.png": [[13, 148, 136], [45, 212, 191]],
+  "manage-users.png": [[79, 70, 229], [129, 140, 248]],
+  "pre-auth-keys.png": [[180, 83, 9], [251, 146, 60]],
+  "acl-policy.png": [[190, 18, 60], [244, 114, 182]],
 };
 
 function draw([top, bottom]) {

@@ -26,6 +26,8 @@ export {
   tailnetSummary,
   tailscaleUpCommand,
 } from "./present.js";
+export { EXIT_ROUTES, exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
+export { findAuthId } from "../headscale/registration.js";
 export type {
   BridgeMapping,
   BridgeStatus,
@@ -34,8 +36,12 @@ export type {
   MintResult,
   Node,
   ParamsOf,
+  Policy,
+  PolicyVersion,
+  PreAuthKey,
   ResultOf,
   Settings,
   Status,
   TailnetStatus,
+  User,
 } from "../protocol/schema.js";

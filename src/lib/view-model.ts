@@ -8,8 +8,7 @@ import type {
   Status,
   TailnetStatus,
 } from "../../helper/client/index.js";
-import { exitNodeState, isExitRoute, pendingRoutes } from "../../helper/headscale/routes.js";
-import { findAuthId } from "../../helper/headscale/registration.js";
+import { exitNodeState, findAuthId, isExitRoute, pendingRoutes } from "../../helper/client/index.js";
 
 export type Health = "running" | "busy" | "stopped" | "error";
 

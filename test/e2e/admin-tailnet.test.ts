@@ -20,7 +20,6 @@ import { ErrorCode, type Node } from "../../helper/protocol/schema.js";
 const SUBNET = "192.0.2.0/24";
 let t: TestHelper;
 const clients: TailscaleClient[] = [];
-let router: TailscaleClient;
 let observer: TailscaleClient;
 
 interface PeerView {
@@ -48,7 +47,7 @@ beforeAll(async () => {
     clients.push(client);
     return client;
   };
-  router = await join("router", { advertiseRoutes: [SUBNET], exitNode: true });
+  await join("router", { advertiseRoutes: [SUBNET], exitNode: true });
   observer = await join("observer");
 });
 afterAll(async () => {
