@@ -46,7 +46,8 @@ export class BadInputError extends Error {
 export function isNotFound(error: unknown): boolean {
   return (
     error instanceof HeadscaleApiError &&
-    (error.status === 404 || (error.status >= 400 && /not found|no longer exists|does not exist/i.test(error.message)))
+    (error.kind === "not-found" ||
+      (error.kind !== "unavailable" && /not found|no longer exists|does not exist/i.test(error.message)))
   );
 }
 
@@ -75,10 +76,10 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof AddonMissingError || error instanceof BridgeError)
     return { code: ErrorCode.BridgeUnavailable, message };
   if (error instanceof HeadscaleApiError) {
-    if (error.status === 404) return { code: ErrorCode.NotFound, message };
-    if (error.status === 0) return { code: ErrorCode.HeadscaleNotRunning, message };
+    if (error.kind === "not-found") return { code: ErrorCode.NotFound, message };
+    if (error.kind === "unavailable") return { code: ErrorCode.HeadscaleNotRunning, message };
     // Headscale refused the request as asked (a tag the policy does not own, a name taken): bad input.
-    if (error.status === 400 || error.status === 409) return { code: ErrorCode.InvalidParams, message };
+    if (error.kind === "invalid" || error.kind === "conflict") return { code: ErrorCode.InvalidParams, message };
     return { code: ErrorCode.HeadscaleFailed, message };
   }
   return { code: ErrorCode.Internal, message };

@@ -13,12 +13,17 @@ export type HeadscalePreAuthKey = z.output<typeof AdminPreAuthKey>;
 export type HeadscalePolicy = z.output<typeof AdminPolicy>;
 
 /**
- * Headscale refused or did not answer. `status` follows HTTP: 0 no answer, 404 not found, 400 bad
- * request. `reason` is Headscale's own words, when it gave any.
+ * Why a call to Headscale failed: it did not answer ("unavailable"), has no such thing
+ * ("not-found"), refused the request as asked ("invalid"; "conflict" for something that already
+ * exists; "denied"), answered in a way we cannot read ("unreadable"), or failed otherwise.
  */
+export type HeadscaleErrorKind =
+  "unavailable" | "not-found" | "invalid" | "conflict" | "denied" | "unreadable" | "failed";
+
+/** Headscale refused or did not answer. `reason` is Headscale's own words, when it gave any. */
 export class HeadscaleApiError extends Error {
   constructor(
-    readonly status: number,
+    readonly kind: HeadscaleErrorKind,
     message: string,
     readonly reason = "",
   ) {

@@ -15,7 +15,7 @@ export async function retireOldApiKey(file: string, admin: AdminClient): Promise
     if (prefix) await admin.expireApiKey(prefix);
   } catch (error) {
     // Gone already (a new database): nothing to expire. No answer: try at the next start.
-    if (error instanceof HeadscaleApiError && error.status === 0) throw error;
+    if (error instanceof HeadscaleApiError && error.kind === "unavailable") throw error;
   }
   await rm(file, { force: true });
 }

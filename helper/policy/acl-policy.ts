@@ -11,7 +11,7 @@ import type { PolicyHistory } from "./policy-history.js";
 
 /** Headscale's refusal of a policy, in its own words, on one line. */
 function rejection(error: unknown): never {
-  if (error instanceof HeadscaleApiError && error.status !== 0 && error.reason) {
+  if (error instanceof HeadscaleApiError && error.kind !== "unavailable" && error.reason) {
     if (/update is disabled|modes other than/i.test(error.reason)) {
       throw new BadInputError(
         "Headscale reads its policy from a file (policy.mode is not database in its config.yaml): edit that file instead",

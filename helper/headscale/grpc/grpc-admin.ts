@@ -4,11 +4,11 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { z } from "zod";
-import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
+import { HeadscaleApiError, type AdminClient, type HeadscaleErrorKind } from "../admin-client.js";
 import { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
 import { pendingRoutes } from "../routes.js";
 import { codecs } from "./codec.js";
-import type { HeadscaleMethod } from "./headscale-api.generated.js";
+import type { HeadscaleMethod, HeadscaleRequests } from "./headscale-api.generated.js";
 
 const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
 /** Answers read as our schemas read them: nothing else is decoded. */
@@ -31,21 +31,21 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.max_reconnect_backoff_ms": 1000,
 };
 
-/** gRPC's status codes as the HTTP statuses the rest of the helper reasons with (0: no answer). */
+/** What each gRPC status code means to the helper; any other is a plain failure. */
 const { status } = grpc;
-const HTTP_STATUS = new Map<grpc.status, number>([
-  [status.NOT_FOUND, 404],
-  [status.INVALID_ARGUMENT, 400],
-  [status.FAILED_PRECONDITION, 400],
-  [status.OUT_OF_RANGE, 400],
-  [status.ALREADY_EXISTS, 409],
-  [status.UNAUTHENTICATED, 403],
-  [status.PERMISSION_DENIED, 403],
-  [status.UNAVAILABLE, 0],
-  [status.DEADLINE_EXCEEDED, 0],
-  [status.CANCELLED, 0],
+const KIND = new Map<grpc.status, HeadscaleErrorKind>([
+  [status.NOT_FOUND, "not-found"],
+  [status.INVALID_ARGUMENT, "invalid"],
+  [status.FAILED_PRECONDITION, "invalid"],
+  [status.OUT_OF_RANGE, "invalid"],
+  [status.ALREADY_EXISTS, "conflict"],
+  [status.UNAUTHENTICATED, "denied"],
+  [status.PERMISSION_DENIED, "denied"],
+  [status.UNAVAILABLE, "unavailable"],
+  [status.DEADLINE_EXCEEDED, "unavailable"],
+  [status.CANCELLED, "unavailable"],
 ]);
-const httpStatus = (code: grpc.status) => HTTP_STATUS.get(code) ?? 500;
+const kindOf = (code: grpc.status) => KIND.get(code) ?? "failed";
 
 /** A channel to Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
 export function headscaleChannel(socketPath: string): grpc.Client {
@@ -56,10 +56,10 @@ export function headscaleChannel(socketPath: string): grpc.Client {
 const ADMIN_TIMEOUT_MS = 10_000;
 
 /** One call, as a promise; the answer is read with `read` (everything, unless told). */
-export function unary(
+export function unary<M extends HeadscaleMethod>(
   channel: grpc.Client,
-  method: HeadscaleMethod,
-  request: object,
+  method: M,
+  request: HeadscaleRequests[M],
   { timeoutMs = ADMIN_TIMEOUT_MS, read = readEverything } = {},
 ): Promise<unknown> {
   const { path, encode, decode } = read(method);
@@ -105,9 +105,9 @@ export class GrpcAdmin implements AdminClient {
     return this.channel;
   }
 
-  private async call<S extends z.ZodType>(
-    method: HeadscaleMethod,
-    request: object,
+  private async call<M extends HeadscaleMethod, S extends z.ZodType>(
+    method: M,
+    request: HeadscaleRequests[M],
     schema: S,
     read = readAsSchemas,
   ): Promise<z.output<S>> {
@@ -118,17 +118,17 @@ export class GrpcAdmin implements AdminClient {
       // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
       if (typeof (error as grpc.ServiceError).code !== "number") throw error;
       const { code, details } = error as grpc.ServiceError;
-      const status = httpStatus(code);
+      const kind = kindOf(code);
       // "CreatePreAuthKey failed: …", never "CreatePreAuthKey: …", which redaction would take for a key.
-      const message =
-        status === 0
-          ? `Headscale did not answer ${method} (${whyUnanswered(details, this.channelFor ?? "", this.timeoutMs)})`
-          : `Headscale ${method} failed: ${details}`;
-      throw new HeadscaleApiError(status, message, status === 0 ? "" : details);
+      if (kind === "unavailable") {
+        const why = whyUnanswered(details, this.channelFor ?? "", this.timeoutMs);
+        throw new HeadscaleApiError(kind, `Headscale did not answer ${method} (${why})`);
+      }
+      throw new HeadscaleApiError(kind, `Headscale ${method} failed: ${details}`, details);
     }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
-      throw new HeadscaleApiError(502, `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
+      throw new HeadscaleApiError("unreadable", `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
     }
     return parsed.data;
   }
