@@ -95,7 +95,6 @@ export function createHandlers(parts: HelperParts): Handlers {
     if (!user) throw new NotFoundError(`no user named ${name}`);
     return user;
   };
-  const nodeOf = (id: string) => orNotFound(admin.getNode(id), `no node with id ${id}`);
 
   const configView = async () => ({
     settings: parts.settings(),
@@ -159,7 +158,7 @@ export function createHandlers(parts: HelperParts): Handlers {
       return changed(`registered node ${node.id} (${node.givenName}) to ${owner.name}`, afterNodeChange(node));
     }),
     "nodes.routes": viaHeadscale(async ({ id, approve, unapprove }) => {
-      const node = await nodeOf(id);
+      const node = await orNotFound(admin.getNode(id), `no node with id ${id}`);
       const routes = changeApproved(node.approvedRoutes, approve, unapprove);
       const updated = toNode(await orNotFound(admin.setApprovedRoutes(id, routes), `no node with id ${id}`));
       return changed(
@@ -168,9 +167,8 @@ export function createHandlers(parts: HelperParts): Handlers {
       );
     }),
     "nodes.tag": viaHeadscale(async ({ id, tags }) => {
-      await nodeOf(id);
       const updated = toNode(
-        await admin.setTags(id, tags).catch((error) => {
+        await orNotFound(admin.setTags(id, tags), `no node with id ${id}`).catch((error) => {
           if (error instanceof HeadscaleApiError && /not permitted/.test(error.reason)) {
             throw new BadInputError(`${error.reason}: the policy's tagOwners must name each tag (see \`policy get\`)`);
           }
@@ -205,6 +203,7 @@ export function createHandlers(parts: HelperParts): Handlers {
         await admin.deleteNode(node.id).catch((error) => {
           if (!isNotFound(error)) throw error;
         });
+        parts.bridge.rejoinIfMine(node.ipAddresses); // this computer's own node comes back, as after nodes.delete
       }
       await admin.deleteUser(user.id);
       return changed(
