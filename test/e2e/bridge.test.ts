@@ -263,6 +263,24 @@ describe("the tailnet bridge", () => {
     await expectEcho(1 << 20);
   });
 
+  it("joins again, under its user made anew, when its user is deleted with its nodes", async () => {
+    const self = (await client.call("nodes.list")).find((n) => n.ipAddresses.includes(nodeIp))!;
+    expect(await client.call("users.delete", { name: self.user, force: true })).toMatchObject({ deletedNodes: 1 });
+    const back = await until(
+      "a new node of this computer is online under its user",
+      () => client.call("nodes.list"),
+      (nodes) => nodes.some((n) => n.givenName === "bridge-host" && n.id !== self.id && n.online),
+    );
+    expect(back.find((n) => n.givenName === "bridge-host")!.user).toBe(self.user);
+    const status = await until("running again", bridgeStatus, running);
+    nodeIp = status.ipv4!;
+    // Mints point new devices at this computer's new address, not its old one.
+    const minted = await client.call("preAuthKeys.mint", { deviceId: "laptop", account: "family" });
+    expect(minted.remoteIp).toBe(nodeIp);
+    await untilLaptopReachesNode();
+    await expectEcho(1 << 20);
+  });
+
   it("refuses a second local port for a mapped tailnet port (exit-code kind: bad input)", async () => {
     const error = await client.call("bridge.up", { localPort: 1, tailnetPort: ECHO_PORT }).catch((e) => e);
     expect(error.code).toBe(ErrorCode.InvalidParams);
