@@ -59,10 +59,22 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   let exited = false;
   child.once("exit", () => (exited = true));
   child.once("error", () => (exited = true));
+  // Another launch's helper may answer first, ours still starting: ours would then take the home's
+  // lock once that one stops, and start Headscale again after a shutdown. Only the answering one stays.
+  const onlyTheAnswering = async (client: HelperClient) => {
+    if (!exited && child.pid !== undefined) {
+      const answering = await client.call("status").then(
+        (status) => status.helper.pid,
+        () => undefined,
+      );
+      if (answering !== undefined && answering !== child.pid) child.kill("SIGTERM");
+    }
+    return client;
+  };
   const deadline = Date.now() + (options.waitMs ?? 20_000);
   for (;;) {
     try {
-      return await HelperClient.connect(socket);
+      return await onlyTheAnswering(await HelperClient.connect(socket));
     } catch {
       // Ours may have exited because it lost the home's lock to another launch (Raycast's menu
       // bar and a command starting together): then wait for the winner's socket instead.
@@ -71,7 +83,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
-  return HelperClient.connect(socket).catch(async () => {
+  return HelperClient.connect(socket).then(onlyTheAnswering, async () => {
     const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
     const reason = said ? `it said: ${said.replace(/^headscale-remote: /, "")}` : `see ${paths.logFile}`;
     throw new HelperUnavailableError(socket, `the helper did not come up; ${reason}`);

@@ -36,6 +36,20 @@ afterAll(async () => {
   await shutDownAndRemove(home);
 });
 
+/** The helper processes started for a home (Linux: they carry it in their environment). */
+async function helperProcesses(home: string): Promise<number[]> {
+  const pids = (await readdir("/proc")).filter((name) => /^\d+$/.test(name));
+  const found: number[] = [];
+  for (const pid of pids) {
+    const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
+    const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (environ.split("\0").includes(`HEADSCALE_REMOTE_HOME=${home}`) && argv.split("\0").includes("helper")) {
+      found.push(Number(pid));
+    }
+  }
+  return found;
+}
+
 const json = async (args: string[]) => {
   const result = await runCli(home, ["--json", ...args]);
   if (result.exitCode !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
@@ -125,6 +139,42 @@ describe("headscale-remote CLI", () => {
       expect(results.map((result) => [result.exitCode, result.stderr])).toEqual(commands.map(() => [0, ""]));
       expect(JSON.parse(results[0]!.stdout)).toEqual([]);
     } finally {
+      await shutDownAndRemove(fresh);
+    }
+  });
+
+  it("leaves no helper behind after shutdown when several launches raced and the losers start slowly", async () => {
+    const fresh = await tempHome();
+    // The first helper starts at once; the others take 8 s, so they are still starting when the
+    // winner answers their launchers and when shutdown comes.
+    const slow = join(fresh, "..", `hr-slow-${process.pid}.cjs`);
+    await writeFile(
+      slow,
+      `if (process.argv.includes("helper")) {
+  try { require("node:fs").writeFileSync(${JSON.stringify(`${slow}.first`)}, "", { flag: "wx" }); }
+  catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000); }
+}
+`,
+    );
+    const env = { NODE_OPTIONS: `--require ${slow}` };
+    try {
+      const commands = [["nodes"], ["users"], ["status"], ["nodes"], ["users"], ["status"]];
+      const results = await Promise.all(commands.map((args) => runCli(fresh, ["--json", ...args], env)));
+      expect(results.map((result) => result.exitCode)).toEqual(commands.map(() => 0));
+      expect((await runCli(fresh, ["shutdown"])).exitCode).toBe(0);
+      await waitUntil(async () => (await helperProcesses(fresh)).length === 0, {
+        what: () => `no helper of ${fresh} left running`,
+        timeoutMs: 30_000,
+      });
+      expect(
+        await HelperClient.connect(helperSocketPath(fresh)).then(
+          () => true,
+          () => false,
+        ),
+      ).toBe(false);
+    } finally {
+      await rm(slow, { force: true });
+      await rm(`${slow}.first`, { force: true });
       await shutDownAndRemove(fresh);
     }
   });
