@@ -64,12 +64,29 @@ function confirmed(options: { yes?: boolean }, what: string): void {
 /** A list given as "a,b c": commas or spaces. */
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
 
-/** A file's text, or standard input's for "-". */
-async function readInput(file: string): Promise<string> {
-  if (file !== "-") return readFile(file, "utf8");
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+/** The largest policy the helper takes (Headscale's own policies are a few KiB). */
+const MAX_POLICY_BYTES = 512 * 1024;
+
+/** A policy file's text, or standard input's for "-"; refused, before sending, if it cannot be one. */
+async function readPolicy(file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    if (file === "-") {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      bytes = Buffer.concat(chunks);
+    } else {
+      bytes = await readFile(file);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message;
+    throw new InvalidArgumentError(`cannot read ${file}: ${why}`);
+  }
+  if (bytes.length > MAX_POLICY_BYTES) {
+    throw new InvalidArgumentError(`${file} holds ${bytes.length} bytes: a policy is at most 512 KiB`);
+  }
+  return bytes.toString("utf8");
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
@@ -420,13 +437,13 @@ policy
   .command("check <file>")
   .description("have Headscale check a policy file (- for standard input) without applying it")
   .action(async (file: string) =>
-    print(await call("policy.check", { policy: await readInput(file) }), () => "Headscale accepts this policy."),
+    print(await call("policy.check", { policy: await readPolicy(file) }), () => "Headscale accepts this policy."),
   );
 policy
   .command("set <file>")
   .description("check, then apply a policy file (- for standard input); a rejected one changes nothing")
   .action(async (file: string) =>
-    print(await call("policy.set", { policy: await readInput(file) }), (p) => `Applied policy version ${p.version}.`),
+    print(await call("policy.set", { policy: await readPolicy(file) }), (p) => `Applied policy version ${p.version}.`),
   );
 policy
   .command("edit")
@@ -461,7 +478,7 @@ policy
   .description("apply an earlier version: the one given, or the newest that differs from the current policy")
   .action(async (version?: string) =>
     print(
-      await call("policy.rollback", version === undefined ? undefined : { version: count(1_000_000_000)(version) }),
+      await call("policy.rollback", version === undefined ? undefined : { version: versionNumber(version) }),
       (p) => `Rolled back: the policy is now version ${p.version}.`,
     ),
   );
@@ -519,6 +536,14 @@ function count(max: number) {
     }
     return Number(value);
   };
+}
+
+/** A policy version: a whole number from 1, as `policy history` lists them. */
+function versionNumber(value: string): number {
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError("a version number from `policy history` (1, 2, …)");
+  }
+  return Number(value);
 }
 
 /** A TCP port, written as digits only: "80x", "0" and "70000" are refused, not guessed at. */

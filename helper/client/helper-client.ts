@@ -109,6 +109,12 @@ export class HelperClient {
     } catch {
       return;
     }
+    // An error for no request in particular (a request too big to read): it answers what is pending.
+    const error = (message as { error?: { message?: string } }).error;
+    if (message.id === null && error) {
+      this.rpc.rejectAllPendingRequests(`the helper refused the request: ${error.message ?? "no reason given"}`);
+      return;
+    }
     if (message.method === "logs.line" && message.id === undefined) {
       const line = LogLine.safeParse(message.params);
       if (line.success) for (const listener of this.logListeners) listener(line.data);

@@ -261,9 +261,10 @@ export function createHandlers(parts: HelperParts): Handlers {
     ),
     "preAuthKeys.expire": viaHeadscale(async ({ id }) => {
       // Headscale 0.29 answers success for an id it does not have.
-      if (!(await admin.listPreAuthKeys()).some((key) => key.id === id)) {
-        throw new NotFoundError(`no pre-auth key with id ${id}`);
-      }
+      const key = (await admin.listPreAuthKeys()).find((listed) => listed.id === id);
+      if (!key) throw new NotFoundError(`no pre-auth key with id ${id}`);
+      // Expiring it again would move its expiry later: it stays as it is.
+      if (key.expiration !== null && Date.parse(key.expiration) <= Date.now()) return { ok: true as const };
       await admin.expirePreAuthKey(id);
       return changed(`expired pre-auth key ${id}`, { ok: true as const });
     }),

@@ -14,7 +14,7 @@ function rejection(error: unknown): never {
   if (error instanceof HeadscaleApiError && error.kind !== "unavailable" && error.reason) {
     if (/update is disabled|modes other than/i.test(error.reason)) {
       throw new BadInputError(
-        "Headscale reads its policy from a file (policy.mode is not database in its config.yaml): edit that file instead",
+        "Headscale reads its policy from a file (policy.mode and policy.path in its config.yaml): edit that file instead",
       );
     }
     throw new BadInputError(`Headscale rejects this policy: ${error.reason.replace(/\s*\n\s*/g, " ")}`);
@@ -52,8 +52,9 @@ export class AclPolicy {
   async apply(policy: string): Promise<Policy> {
     await this.check(policy);
     const before = await this.current();
-    if (before.policy.trim() !== "" && before.version === null) await this.history.add(before.policy);
     const applied = await this.admin.setPolicy(policy).catch(rejection);
+    // Kept only once Headscale took the new one: a refusal leaves the history as it was.
+    if (before.policy.trim() !== "" && before.version === null) await this.history.add(before.policy);
     const version = await this.history.add(policy);
     return { policy: applied.policy, updatedAt: applied.updatedAt, version };
   }

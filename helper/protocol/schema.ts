@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { durationProblem } from "../util/duration.js";
 import { DNS_DEFAULTS, DnsSettings } from "../config/dns-settings.js";
-import { isRoute } from "../headscale/routes.js";
+import { routeProblem } from "../headscale/routes.js";
 
 export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
 export type HeadscaleState = z.infer<typeof HeadscaleState>;
@@ -239,17 +239,24 @@ const UserName = z
 const numericId = (what: string) =>
   z
     .string()
-    .regex(/^\d{1,16}$/, `a numeric ${what}`)
+    .regex(/^\d{1,16}$/, { message: `a numeric ${what}`, abort: true }) // one reason, not two
     .refine((id) => Number(id) <= Number.MAX_SAFE_INTEGER, `a numeric ${what} below 2^53`);
 const NodeId = numericId("node ID");
 const Ok = z.object({ ok: z.literal(true) });
 
-const Route = z.string().max(64).refine(isRoute, "a route in CIDR form, e.g. 192.0.2.0/24 or 2001:db8::/32");
-/** Headscale's own rule (validateTag): "tag:" and a name. */
+const Route = z
+  .string()
+  .max(64)
+  .superRefine((text, ctx) => {
+    const problem = routeProblem(text);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+/** Headscale's own rule (validateTag), checked here so that a refusal is bad input, in one line. */
 const Tag = z
   .string()
   .max(MAX_NAME)
-  .regex(/^tag:[^\s,]+$/, 'a tag is "tag:" and a name without spaces or commas, e.g. tag:server');
+  .regex(/^tag:[^\s,]+$/, 'a tag is "tag:" and a name without spaces or commas, e.g. tag:server')
+  .refine((tag) => tag.toLowerCase() === tag, "tags are lowercase, e.g. tag:server");
 /** A Headscale user by name, as the CLI and Raycast show them. */
 const ExistingUser = z.string().min(1).max(MAX_NAME);
 

@@ -99,6 +99,10 @@ describe("pre-auth keys with options", () => {
     expect((await cli(["keys", "expire", created.id, "--yes"])).exitCode).toBe(0);
     const expired = (await json(["keys", "list"])).find((k: { id: string }) => k.id === created.id);
     expect(Date.parse(expired.expiration)).toBeLessThanOrEqual(Date.now());
+    // Again: it stays expired when it was, not a moment later.
+    expect((await cli(["keys", "expire", created.id, "--yes"])).exitCode).toBe(0);
+    const again = (await json(["keys", "list"])).find((k: { id: string }) => k.id === created.id);
+    expect(again.expiration).toBe(expired.expiration);
   });
 
   it("refuses bad tags, a missing user and a bad expiration, in one line each", async () => {
@@ -106,6 +110,7 @@ describe("pre-auth keys with options", () => {
       [["keys", "create", "--tags", "server"], 2, /tags\.0: a tag is "tag:" and a name/],
       [["keys", "create", "--user", "nobody"], 3, /^headscale-remote: no user named nobody$/],
       [["keys", "create", "--expiration", "soon"], 2, /expiration: a duration such as/],
+      [["keys", "create", "--tags", "tag:Server"], 2, /tags are lowercase/],
     ];
     for (const [args, code, stderr] of cases) {
       const result = await cli(args);
@@ -134,6 +139,28 @@ describe("the ACL policy", () => {
     expect(result.stderr).toMatch(/^headscale-remote: Headscale rejects this policy: .*line 5, column \d+/);
     expect((await cli(["policy"])).stdout).toBe(POLICY("gina"));
     expect((await json(["policy", "history"])).map((v: { version: number }) => v.version)).toEqual([1]);
+  });
+
+  it("refuses a file that cannot be a policy before sending it: missing, a folder, too big", async () => {
+    const big = await file("big.json", `{"acls":[]}${" ".repeat(1_100_000)}`);
+    const cases: [string, RegExp][] = [
+      [join(scratch, "missing.json"), /cannot read .*missing\.json: no such file$/],
+      [scratch, /cannot read .*: it is a folder$/],
+      [big, /holds 1100011 bytes: a policy is at most 512 KiB$/],
+    ];
+    for (const [path, stderr] of cases) {
+      const result = await cli(["policy", "set", path]);
+      expect(result.exitCode, path).toBe(2);
+      expect(result.stderr.trim(), path).toMatch(stderr);
+    }
+  });
+
+  it("answers a request too big to read with the helper's refusal, not a wait for the timeout", async () => {
+    const refused = await t.client
+      .call("policy.check", { policy: "x".repeat(2 * 1024 * 1024) }, { timeoutMs: 120_000 })
+      .catch((error: Error) => error);
+    expect((refused as Error).message).toMatch(/^the helper refused the request: frame larger than 1 MiB/);
+    expect(await t.client.call("policy.get")).toBeDefined(); // the connection still serves
   });
 
   it("refuses a policy Headscale rejects (not a HuJSON slip), with its reason", async () => {
@@ -227,6 +254,9 @@ describe("nodes", () => {
     const bad = await cli(["nodes", "approve", "1", "192.0.2.0/33"]);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/approve\.0: a route in CIDR form/);
+    const hostBits = await cli(["nodes", "approve", "1", "192.0.2.5/24"]);
+    expect(hostBits.exitCode).toBe(2);
+    expect(hostBits.stderr).toMatch(/192\.0\.2\.5\/24 has bits set past \/24: the route is 192\.0\.2\.0\/24$/m);
     const missing = await cli(["nodes", "routes", "424242"]);
     expect([missing.exitCode, missing.stderr.trim()]).toEqual([3, "headscale-remote: no node with id 424242"]);
   });
@@ -253,9 +283,11 @@ describe("a hand-written config that reads its policy from a file", () => {
     );
     await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
     expect((await json(["policy", "get"])).policy).toBe(POLICY("erin"));
+    const history = await json(["policy", "history"]);
     const refused = await cli(["policy", "set", await file("other.json", '{"acls":[]}')]);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr.trim()).toMatch(/reads its policy from a file .*edit that file instead$/);
     expect(await readFile(policyFile, "utf8")).toBe(POLICY("erin"));
+    expect(await json(["policy", "history"])).toEqual(history); // a refusal keeps nothing
   });
 });

@@ -1,15 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { changeApproved, exitNodeState, isRoute, pendingRoutes } from "../../helper/headscale/routes.js";
+import { changeApproved, exitNodeState, pendingRoutes, routeProblem } from "../../helper/headscale/routes.js";
 import { findAuthId } from "../../helper/headscale/registration.js";
 
 describe("routes", () => {
   it("tells a route in CIDR form from anything else", () => {
-    for (const route of ["192.0.2.0/24", "0.0.0.0/0", "::/0", "2001:db8::/32", "198.51.100.7/32"]) {
-      expect(isRoute(route), route).toBe(true);
+    for (const route of [
+      "192.0.2.0/24",
+      "0.0.0.0/0",
+      "::/0",
+      "2001:db8::/32",
+      "198.51.100.7/32",
+      "::ffff:192.0.2.0/120",
+    ]) {
+      expect(routeProblem(route), route).toBeUndefined();
     }
     for (const text of ["192.0.2.0", "192.0.2.0/33", "2001:db8::/129", "192.0.2.0/-1", "a/24", "/24", "192.0.2.0/2x"]) {
-      expect(isRoute(text), text).toBe(false);
+      expect(routeProblem(text), text).toMatch(/a route in CIDR form/);
     }
+  });
+
+  it("names the route meant when bits are set past the prefix length", () => {
+    expect(routeProblem("192.0.2.5/24")).toBe("192.0.2.5/24 has bits set past /24: the route is 192.0.2.0/24");
+    expect(routeProblem("192.0.2.130/25")).toMatch(/the route is 192\.0\.2\.128\/25$/);
+    expect(routeProblem("2001:db8::1/64")).toMatch(/the route is 2001:db8::\/64$/);
+    expect(routeProblem("2001:db8:1:2:3:4:5:6/20")).toMatch(/the route is 2001:\/20$|the route is 2001::\/20$/);
   });
 
   it("approves and unapproves an exit node as a pair, whichever half is named", () => {
