@@ -13,7 +13,7 @@ import type { AdminClient } from "../headscale/admin-client.js";
 import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
 import { secretEnv } from "../headscale/child-env.js";
 import { GrpcAdmin } from "../headscale/grpc/grpc-admin.js";
-import { endOrphan } from "../headscale/pid-file.js";
+import { endOrphans } from "../headscale/pid-file.js";
 import { retireOldApiKey } from "../headscale/retire-api-key.js";
 import { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import { acquireHomeLock } from "../home/lock.js";
@@ -84,8 +84,9 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   const logs = await LogStore.open(paths.logFile, settings.logLines);
   logs.append("helper", `helper ${process.pid} starting for ${paths.home}`);
 
-  const orphan = await endOrphan(paths.headscalePid, paths.headscaleConfig);
-  if (orphan) logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
+  for (const orphan of await endOrphans(paths.headscalePid, paths.headscaleConfig)) {
+    logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
+  }
 
   // What Headscale really listens on: re-read before each start, as config.yaml may have been
   // edited by hand (or removed: then it is generated again).

@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { z } from "zod";
-import { commandLine, isAlive, waitForExit } from "../os/process-info.js";
+import { allProcesses, commandLine, isAlive, waitForExit } from "../os/process-info.js";
 import { readJsonIfExists, writeFileAtomic } from "../home/secure-fs.js";
 
 const PidRecord = z.object({ pid: z.number().int().positive(), binary: z.string(), config: z.string() });
@@ -21,28 +21,34 @@ export async function removePidFile(path: string): Promise<void> {
 
 export function isOurHeadscale(argv: string[] | undefined, configPath: string): boolean {
   if (!argv) return false;
-  const binaryOk = argv.some((part) => /(^|\/)headscale$/.test(part));
-  return binaryOk && argv.includes("serve") && argv.includes(configPath);
+  // `ps` (macOS) gives a command line split at spaces, and the home's path may hold some.
+  const line = argv.join(" ");
+  return /(^|\/)headscale serve /.test(line) && (argv.includes(configPath) || line.endsWith(` -c ${configPath}`));
 }
 
 /**
- * Ends a Headscale left by a previous helper. Returns its PID when one was ended.
+ * Ends every Headscale serving our config that a previous helper left running: the one its PID
+ * file names, and any it had no time to name (killed between starting Headscale and writing the
+ * file), which would hold the port so that ours could not start. Returns the PIDs ended.
  * SIGTERM first so it closes its database cleanly; SIGKILL after the grace period.
  */
-export async function endOrphan(pidFile: string, configPath: string, graceMs = 5000): Promise<number | undefined> {
-  const parsed = PidRecord.safeParse(await readJsonIfExists(pidFile).catch(() => undefined));
-  let ended: number | undefined;
-  if (parsed.success) {
-    const { pid } = parsed.data;
-    if (isAlive(pid) && isOurHeadscale(await commandLine(pid), configPath)) {
+export async function endOrphans(pidFile: string, configPath: string, graceMs = 5000): Promise<number[]> {
+  const named = PidRecord.safeParse(await readJsonIfExists(pidFile).catch(() => undefined));
+  const candidates = new Set([...(named.success ? [named.data.pid] : []), ...(await allProcesses())]);
+  candidates.delete(process.pid);
+  const ours: number[] = [];
+  for (const pid of candidates) {
+    if (isAlive(pid) && isOurHeadscale(await commandLine(pid), configPath)) ours.push(pid);
+  }
+  await Promise.all(
+    ours.map(async (pid) => {
       process.kill(pid, "SIGTERM");
       if (!(await waitForExit(pid, graceMs))) {
         process.kill(pid, "SIGKILL");
         await waitForExit(pid, graceMs);
       }
-      ended = pid;
-    }
-  }
+    }),
+  );
   await removePidFile(pidFile);
-  return ended;
+  return ours;
 }

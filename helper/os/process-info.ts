@@ -1,6 +1,6 @@
 /** What the OS says about another process: alive? which command line? */
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { execa } from "execa";
 
 export function isAlive(pid: number): boolean {
@@ -22,6 +22,18 @@ function isZombie(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Every process's id, as far as this user can see them. */
+export async function allProcesses(): Promise<number[]> {
+  if (process.platform === "linux") {
+    return (await readdir("/proc")).filter((name) => /^\d+$/.test(name)).map(Number);
+  }
+  const result = await execa("ps", ["-axo", "pid="], { reject: false });
+  return result.stdout
+    .split("\n")
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 /** The process's argv, or undefined when it is gone or cannot be read. */

@@ -9,8 +9,9 @@ import { describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { waitForExit } from "../../helper/os/process-info.js";
-import { cliPath, createFakeNodes, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
+import { cliPath, createFakeNodes, headscaleBinary, spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { processesServing, seededRandom } from "../support/chaos.js";
+import { waitUntil } from "../../testkit/wait.js";
 
 const ROUNDS = Number(process.env.KILL_ROUNDS ?? 100);
 
@@ -58,6 +59,14 @@ describe("SIGKILL the helper at random points", () => {
     }
 
     const t = await helperFor({ home });
+    // A kill that lands between spawning Headscale and writing its pid file leaves an orphan nobody
+    // can name, holding the port until it dies of its closed pipes: the first start may then fail,
+    // and the crash restart is what brings Headscale up.
+    const hs = t.helper.supervisor;
+    await waitUntil(() => hs.state === "running", {
+      what: () => `Headscale running after the kills (it is ${hs.state}: ${hs.lastError ?? "no error"})`,
+      timeoutMs: 120_000,
+    });
     const config = t.helper.paths.headscaleConfig;
     const serving = await processesServing(config);
     expect(serving).toEqual([t.helper.supervisor.pid]);
@@ -75,5 +84,28 @@ describe("SIGKILL the helper at random points", () => {
     expect(check.stdout.trim()).toBe("ok");
     await t.close();
     expect(await processesServing(config)).toEqual([]);
+  });
+});
+
+describe("a Headscale nobody named", () => {
+  const { helperFor, home: newHome } = useHelpers();
+  it("is ended by the next helper, which then serves: a helper killed before writing the PID file left it", async () => {
+    const home = await newHome();
+    const first = await helperFor({ home, start: false }); // makes the home and its config
+    const config = first.helper.paths.headscaleConfig;
+    await first.close();
+    // As the killed helper left it: serving our config on our port, with no PID file naming it.
+    const orphan = execa(await headscaleBinary(), ["serve", "-c", config], { cwd: home, reject: false });
+    await waitUntil(async () => (await processesServing(config)).includes(orphan.pid!), {
+      what: "the orphan to serve",
+      timeoutMs: 30_000,
+    });
+    const t = await helperFor({ home });
+    expect(t.helper.supervisor.state).toBe("running");
+    expect(await processesServing(config)).toEqual([t.helper.supervisor.pid]);
+    expect((await orphan).exitCode ?? (await orphan).signal).toBeDefined(); // it was ended, and reaped
+    expect((await t.client.call("logs.tail", { lines: 1000 })).map((l) => l.text)).toContain(
+      `ended Headscale pid ${orphan.pid}, left running by a previous helper`,
+    );
   });
 });
