@@ -276,7 +276,12 @@ describe("headscale-remote CLI", () => {
       const ok = await runCli(shared, ["--json", "status"]);
       expect(ok.exitCode).toBe(0);
       expect((await stat(shared)).mode & 0o7777).toBe(0o1777);
-      expect((await stat(join(shared, "headscale.db"))).mode & 0o077).toBe(0); // the database is private
+      // `status` answers while Headscale may still be starting: wait for its database to exist.
+      const db = await waitUntil(() => stat(join(shared, "headscale.db")).catch(() => undefined), {
+        what: "Headscale's database in the shared home",
+        timeoutMs: 60_000,
+      });
+      expect(db.mode & 0o077).toBe(0); // the database is private
       const refused = await runCli(foreign, ["status"]);
       expect(refused.exitCode).not.toBe(0);
       expect(refused.stderr).toMatch(/is not empty and holds no settings\.json/);
