@@ -2,6 +2,7 @@
  * The helper: assembles its parts for one home and serves them on the socket.
  * Everything long-lived in the product is owned here.
  */
+import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { dirname } from "node:path";
@@ -94,12 +95,18 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   const localUrl = () => `http://${connectableAddress(addresses.listenAddr)}`;
 
   const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
+  let ensuredFor: Settings | undefined = settings; // ensured above
   // The version is asked once per binary, in the background: it must not delay a start.
   let version: string | null = null;
   let versionOf: string | undefined;
   const supervisor = new HeadscaleSupervisor({
     prepare: async () => {
-      await ensureHeadscaleConfig(paths, settings);
+      // Rendering and comparing the config costs a few ms of every start: only when the settings
+      // changed since, or a file Headscale needs is gone.
+      if (ensuredFor !== settings || !existsSync(paths.headscaleConfig) || !existsSync(paths.extraRecords)) {
+        await ensureHeadscaleConfig(paths, settings);
+        ensuredFor = settings;
+      }
       addresses = await loadAddresses(paths, settings);
     },
     binary: async () => {

@@ -6,6 +6,7 @@ import { ErrorCode } from "../../helper/protocol/schema.js";
 import { createFakeNodes, removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { keysInArgv } from "../support/secret-watch.js";
 import { waitUntil } from "../../testkit/wait.js";
+import { headscaleChannel, unary } from "../../helper/headscale/grpc/grpc-admin.js";
 
 let t: TestHelper;
 beforeAll(async () => {
@@ -40,10 +41,17 @@ describe("admin access", () => {
       { mode: 0o600 },
     );
     await t.client.call("headscale.restart", undefined, { timeoutMs: 90_000 });
-    await waitUntil(() => stat(t.helper.paths.legacyApiKey).then(() => false, () => true), {
-      what: "the old API key file to be removed",
-      timeoutMs: 60_000,
-    });
+    await waitUntil(
+      () =>
+        stat(t.helper.paths.legacyApiKey).then(
+          () => false,
+          () => true,
+        ),
+      {
+        what: "the old API key file to be removed",
+        timeoutMs: 60_000,
+      },
+    );
     const listed = (await t.client.call("apiKeys.list")).find((k) => k.prefix === prefix);
     expect(Date.parse(listed!.expiration!)).toBeLessThanOrEqual(Date.now());
   });
@@ -102,6 +110,22 @@ describe("nodes", () => {
       { what: "the status counts to show 2 nodes", timeoutMs: 60_000, intervalMs: 100 },
     );
     expect(status.headscale.nodes).toMatchObject({ total: 2, online: 0 });
+  });
+});
+
+describe("listings asked again", () => {
+  it("show what changed in Headscale meanwhile, even when the change was made without the helper", async () => {
+    await t.client.call("users.create", { name: "relisted" });
+    await createFakeNodes(t.helper.paths.headscaleSocket, "relisted", 2, 2, 500);
+    const before = await t.client.call("nodes.list");
+    expect(await t.client.call("nodes.list")).toEqual(before); // unchanged: read the same
+    const node = before.find((n) => n.user === "relisted")!;
+    const channel = headscaleChannel(t.helper.paths.headscaleSocket);
+    await unary(channel, "RenameNode", { nodeId: node.id, newName: "renamed-outside" });
+    channel.close();
+    const after = await t.client.call("nodes.list");
+    expect(after.find((n) => n.id === node.id)!.givenName).toBe("renamed-outside");
+    expect(after).toHaveLength(before.length);
   });
 });
 

@@ -105,15 +105,26 @@ export class GrpcAdmin implements AdminClient {
     return this.channel;
   }
 
+  /**
+   * The last answer of each whole-tailnet listing, as Headscale's bytes and as we read them. A
+   * listing asked again is mostly unchanged (a view reopened, the counts refreshed): the same bytes
+   * are read the same way, so they are not decoded and checked again. One per listing, replaced
+   * by the next: about 1.5 MB at 1,000 nodes.
+   */
+  private readonly lastListings = new Map<string, { bytes: Buffer; read: unknown }>();
+
   private async call<M extends HeadscaleMethod, S extends z.ZodType>(
     method: M,
     request: HeadscaleRequests[M],
     schema: S,
     read = readAsSchemas,
+    listing?: string,
   ): Promise<z.output<S>> {
+    const codec = read(method);
     let answer: unknown;
     try {
-      answer = await unary(this.connection(), method, request, { timeoutMs: this.timeoutMs, read });
+      const raw = listing ? () => ({ ...codec, decode: (bytes: Buffer) => bytes }) : read;
+      answer = await unary(this.connection(), method, request, { timeoutMs: this.timeoutMs, read: raw });
     } catch (error) {
       // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
       if (typeof (error as grpc.ServiceError).code !== "number") throw error;
@@ -126,23 +137,33 @@ export class GrpcAdmin implements AdminClient {
       }
       throw new HeadscaleApiError(kind, `Headscale ${method} failed: ${details}`, details);
     }
+    let bytes: Buffer | undefined;
+    if (listing) {
+      bytes = answer as Buffer;
+      const last = this.lastListings.get(listing);
+      if (last?.bytes.equals(bytes)) return last.read as z.output<S>;
+      answer = codec.decode(bytes);
+    }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
       throw new HeadscaleApiError("unreadable", `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
     }
+    if (listing && bytes) this.lastListings.set(listing, { bytes, read: parsed.data });
     return parsed.data;
   }
 
   close(): void {
     this.channel?.close();
     this.channel = undefined;
+    this.lastListings.clear();
   }
 
   async listNodes(user?: string) {
-    return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes)).nodes;
+    const listing = user ? undefined : "nodes"; // one user's nodes are not kept: there may be many users
+    return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes, readAsSchemas, listing)).nodes;
   }
   async countNodes() {
-    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readNodeStates);
+    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readNodeStates, "node states");
     return {
       total: nodes.length,
       online: nodes.filter((node) => node.online).length,
