@@ -29,7 +29,10 @@ export async function editPolicy(policy: string, env = process.env): Promise<Pol
   // Through a shell, as git does: $EDITOR may carry its own arguments ("code --wait").
   const quoted = `'${file.replace(/'/g, `'\\''`)}'`;
   const run = await execa(`${editor} ${quoted}`, { shell: true, stdio: "inherit", reject: false });
-  if (run.exitCode !== 0) throw new Error(`${editor} exited with ${run.exitCode}; your edit is kept in ${file}`);
+  if (run.exitCode !== 0) {
+    const how = run.signal ? `was ended by ${run.signal}` : `exited with ${run.exitCode}`;
+    throw new Error(`${editor} ${how}; your edit is kept in ${file}`);
+  }
   return {
     file,
     text: await readFile(file, "utf8"),

@@ -451,7 +451,8 @@ policy
   .action(async () => {
     const current = await call("policy.get");
     const draft = await editPolicy(current.policy || EMPTY_POLICY);
-    if (draft.text === current.policy || draft.text === EMPTY_POLICY) {
+    // The starter text left as it is, when there was no policy, is no change either.
+    if (draft.text === current.policy || (current.policy === "" && draft.text === EMPTY_POLICY)) {
       await draft.discard();
       return print(current, () => "No change.");
     }

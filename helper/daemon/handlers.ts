@@ -1,6 +1,7 @@
 /** What each RPC method does, in terms of the helper's parts. */
 import type { Accounts } from "../accounts/accounts.js";
 import { durationMs } from "../util/duration.js";
+import { SerialQueue } from "../util/serial-queue.js";
 import { editedByHand } from "../config/settings-store.js";
 import { changeSettings, type ConfigTarget } from "../config/transaction.js";
 import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
@@ -90,6 +91,8 @@ export function createHandlers(parts: HelperParts): Handlers {
     return value;
   };
 
+  const routeChanges = new SerialQueue();
+
   const userNamed = async (name: string) => {
     const [user] = await admin.listUsers(name);
     if (!user) throw new NotFoundError(`no user named ${name}`);
@@ -158,9 +161,12 @@ export function createHandlers(parts: HelperParts): Handlers {
       return changed(`registered node ${node.id} (${node.givenName}) to ${owner.name}`, afterNodeChange(node));
     }),
     "nodes.routes": viaHeadscale(async ({ id, approve, unapprove }) => {
-      const node = await orNotFound(admin.getNode(id), `no node with id ${id}`);
-      const routes = changeApproved(node.approvedRoutes, approve, unapprove);
-      const updated = toNode(await orNotFound(admin.setApprovedRoutes(id, routes), `no node with id ${id}`));
+      // Read, change, write: two quick approvals (Raycast's actions) must not lose one.
+      const updated = await routeChanges.run(async () => {
+        const node = await orNotFound(admin.getNode(id), `no node with id ${id}`);
+        const routes = changeApproved(node.approvedRoutes, approve, unapprove);
+        return toNode(await orNotFound(admin.setApprovedRoutes(id, routes), `no node with id ${id}`));
+      });
       return changed(
         `approved routes of node ${id} (${updated.givenName}): ${updated.approvedRoutes.join(", ") || "none"}`,
         afterNodeChange(updated),
@@ -203,9 +209,11 @@ export function createHandlers(parts: HelperParts): Handlers {
         await admin.deleteNode(node.id).catch((error) => {
           if (!isNotFound(error)) throw error;
         });
-        parts.bridge.rejoinIfMine(node.ipAddresses); // this computer's own node comes back, as after nodes.delete
       }
       await admin.deleteUser(user.id);
+      // Only now: rejoining earlier could bring this computer's own node back under the user
+      // being deleted, and Headscale would then refuse to delete it.
+      for (const node of owned) parts.bridge.rejoinIfMine(node.ipAddresses);
       return changed(
         `deleted user ${name}${owned.length ? ` and ${owned.length} of its nodes` : ""}`,
         afterNodeChange({ ok: true as const, deletedNodes: owned.length }),
@@ -276,12 +284,12 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
     "policy.set": viaHeadscale(async ({ policy }) => {
       const applied = await parts.policy.apply(policy);
-      return changed(`applied ACL policy version ${applied.version}`, afterNodeChange(applied));
+      return changed(`applied ACL policy version ${applied.version}`, applied);
     }),
     "policy.history": () => parts.policy.versions(),
     "policy.rollback": viaHeadscale(async (params) => {
       const applied = await parts.policy.rollback(params?.version);
-      return changed(`rolled the ACL policy back (now version ${applied.version})`, afterNodeChange(applied));
+      return changed(`rolled the ACL policy back (now version ${applied.version})`, applied);
     }),
 
     "logs.tail": (params) => logs.tail(params?.lines ?? 100),

@@ -5,7 +5,7 @@
  */
 import { rm } from "node:fs/promises";
 import { z } from "zod";
-import { allProcesses, commandLine, isAlive, waitForExit } from "../os/process-info.js";
+import { allCommandLines, commandLine, waitForExit } from "../os/process-info.js";
 import { readJsonIfExists, writeFileAtomic } from "../home/secure-fs.js";
 
 const PidRecord = z.object({ pid: z.number().int().positive(), binary: z.string(), config: z.string() });
@@ -34,21 +34,33 @@ export function isOurHeadscale(argv: string[] | undefined, configPath: string): 
  */
 export async function endOrphans(pidFile: string, configPath: string, graceMs = 5000): Promise<number[]> {
   const named = PidRecord.safeParse(await readJsonIfExists(pidFile).catch(() => undefined));
-  const candidates = new Set([...(named.success ? [named.data.pid] : []), ...(await allProcesses())]);
-  candidates.delete(process.pid);
-  const ours: number[] = [];
-  for (const pid of candidates) {
-    if (isAlive(pid) && isOurHeadscale(await commandLine(pid), configPath)) ours.push(pid);
+  const commandLines = await allCommandLines();
+  // The named one is checked on its own too: a scan can miss what it cannot read.
+  if (named.success && !commandLines.has(named.data.pid)) {
+    const argv = await commandLine(named.data.pid);
+    if (argv) commandLines.set(named.data.pid, argv);
   }
+  const ours = [...commandLines]
+    .filter(([pid, argv]) => pid !== process.pid && isOurHeadscale(argv, configPath))
+    .map(([pid]) => pid);
   await Promise.all(
     ours.map(async (pid) => {
-      process.kill(pid, "SIGTERM");
+      signal(pid, "SIGTERM");
       if (!(await waitForExit(pid, graceMs))) {
-        process.kill(pid, "SIGKILL");
+        signal(pid, "SIGKILL");
         await waitForExit(pid, graceMs);
       }
     }),
   );
   await removePidFile(pidFile);
   return ours;
+}
+
+/** A process that has exited meanwhile needs no signal. */
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
 }

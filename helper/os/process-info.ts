@@ -24,16 +24,24 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** Every process's id, as far as this user can see them. */
-export async function allProcesses(): Promise<number[]> {
+/** Every process this user can see, with its argv (split at spaces where `ps` gives one line). */
+export async function allCommandLines(): Promise<Map<number, string[]>> {
+  const found = new Map<number, string[]>();
   if (process.platform === "linux") {
-    return (await readdir("/proc")).filter((name) => /^\d+$/.test(name)).map(Number);
+    for (const name of await readdir("/proc")) {
+      if (!/^\d+$/.test(name)) continue;
+      const argv = await commandLine(Number(name));
+      if (argv) found.set(Number(name), argv);
+    }
+    return found;
   }
-  const result = await execa("ps", ["-axo", "pid="], { reject: false });
-  return result.stdout
-    .split("\n")
-    .map(Number)
-    .filter((pid) => Number.isInteger(pid) && pid > 0);
+  // One `ps` for all of them: one per process would take seconds on a busy Mac.
+  const result = await execa("ps", ["-axww", "-o", "pid=,command="], { reject: false });
+  for (const line of result.stdout.split("\n")) {
+    const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+    if (match) found.set(Number(match[1]), match[2]!.trim().split(/\s+/));
+  }
+  return found;
 }
 
 /** The process's argv, or undefined when it is gone or cannot be read. */

@@ -8,10 +8,15 @@ import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.j
 import type { Policy } from "../protocol/schema.js";
 import { BadInputError, NotFoundError } from "../daemon/errors.js";
 import type { PolicyHistory } from "./policy-history.js";
+import { SerialQueue } from "../util/serial-queue.js";
 
-/** Headscale's refusal of a policy, in its own words, on one line. */
+/**
+ * Headscale's refusal of a policy, in its own words, on one line. CheckPolicy refuses as invalid;
+ * SetPolicy's refusals come without a kind ("failed"). Anything else (no answer, an unreadable one)
+ * is not about the policy and goes on as it is.
+ */
 function rejection(error: unknown): never {
-  if (error instanceof HeadscaleApiError && error.kind !== "unavailable" && error.reason) {
+  if (error instanceof HeadscaleApiError && (error.kind === "invalid" || error.kind === "failed") && error.reason) {
     if (/update is disabled|modes other than/i.test(error.reason)) {
       throw new BadInputError(
         "Headscale reads its policy from a file (policy.mode and policy.path in its config.yaml): edit that file instead",
@@ -23,6 +28,9 @@ function rejection(error: unknown): never {
 }
 
 export class AclPolicy {
+  /** Changes one at a time: each is read, checked, applied and numbered in the history. */
+  private readonly changes = new SerialQueue();
+
   constructor(
     private readonly admin: AdminClient,
     private readonly history: PolicyHistory,
@@ -49,7 +57,11 @@ export class AclPolicy {
   }
 
   /** Checks, then applies; the policy it replaces is kept too, so the first change can be undone. */
-  async apply(policy: string): Promise<Policy> {
+  apply(policy: string): Promise<Policy> {
+    return this.changes.run(() => this.applyNow(policy));
+  }
+
+  private async applyNow(policy: string): Promise<Policy> {
     await this.check(policy);
     const before = await this.current();
     const applied = await this.admin.setPolicy(policy).catch(rejection);
@@ -60,7 +72,11 @@ export class AclPolicy {
   }
 
   /** Applies `version`, or else the newest kept version that is not the current policy. */
-  async rollback(version?: number): Promise<Policy> {
+  rollback(version?: number): Promise<Policy> {
+    return this.changes.run(() => this.rollbackNow(version));
+  }
+
+  private async rollbackNow(version?: number): Promise<Policy> {
     const { policy: now } = await this.current();
     let target: string | undefined;
     if (version !== undefined) {
@@ -76,7 +92,7 @@ export class AclPolicy {
       }
       if (target === undefined) throw new NotFoundError("no earlier policy to go back to");
     }
-    return this.apply(target);
+    return this.applyNow(target); // already in the queue
   }
 
   private async versionOf(policy: string): Promise<number | null> {

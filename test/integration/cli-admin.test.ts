@@ -191,6 +191,18 @@ describe("the ACL policy", () => {
     ]);
   });
 
+  it("numbers policies applied at the same moment one by one, each kept", async () => {
+    const policies = [1, 2, 3, 4, 5].map((i) => `{"acls":[{"action":"accept","src":["*"],"dst":["*:${2000 + i}"]}]}`);
+    const applied = await Promise.all(policies.map((policy) => t.client.call("policy.set", { policy })));
+    const versions = applied.map((p) => p.version!);
+    expect(new Set(versions).size).toBe(policies.length);
+    for (const [i, version] of versions.entries()) {
+      expect(
+        await readFile(join(t.helper.paths.policyHistory, `${String(version).padStart(6, "0")}.hujson`), "utf8"),
+      ).toBe(policies[i]);
+    }
+  });
+
   it(`keeps only the last ${KEPT_VERSIONS} versions`, async () => {
     for (let i = 0; i < KEPT_VERSIONS + 2; i++) {
       const policy = `{"acls":[{"action":"accept","src":["*"],"dst":["*:${1000 + i}"]}]}`;

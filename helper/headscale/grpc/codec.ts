@@ -70,7 +70,10 @@ export function codecs(view?: View): (method: HeadscaleMethod) => Codec {
       const answer = viewRoot().lookupType(`${PACKAGE}.${rpc.responseType}`);
       codec = {
         path: `/${SERVICE}/${method}`,
-        encode: (value) => Buffer.from(request.encode(request.fromObject(value)).finish()),
+        encode: (value) => {
+          const bytes = request.encode(request.fromObject(value)).finish();
+          return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength); // a view, not a copy
+        },
         decode: (bytes) => answer.toObject(answer.decode(bytes), READ_AS),
       };
       made.set(method, codec);

@@ -47,6 +47,14 @@ const KIND = new Map<grpc.status, HeadscaleErrorKind>([
 ]);
 const kindOf = (code: grpc.status) => KIND.get(code) ?? "failed";
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /** A channel to Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
 export function headscaleChannel(socketPath: string): grpc.Client {
   return new grpc.Client(`unix:${socketPath}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
@@ -148,7 +156,8 @@ export class GrpcAdmin implements AdminClient {
     if (!parsed.success) {
       throw new HeadscaleApiError("unreadable", `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
     }
-    if (listing && bytes) this.lastListings.set(listing, { bytes, read: parsed.data });
+    // Shared by every caller from now on: frozen, so that none can change it for the others.
+    if (listing && bytes) this.lastListings.set(listing, { bytes, read: deepFreeze(parsed.data) });
     return parsed.data;
   }
 
