@@ -13,6 +13,7 @@ import { startDaemon } from "../daemon/daemon.js";
 import {
   DEFAULT_API_KEY_EXPIRATION,
   ErrorCode,
+  MAX_POLICY_BYTES,
   Settings,
   type LogLine,
   type MethodName,
@@ -63,9 +64,6 @@ function confirmed(options: { yes?: boolean }, what: string): void {
 
 /** A list given as "a,b c": commas or spaces. */
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(/[\s,]+/).filter(Boolean)];
-
-/** The largest policy the helper takes (Headscale's own policies are a few KiB). */
-const MAX_POLICY_BYTES = 512 * 1024;
 
 /** A policy file's text, or standard input's for "-"; refused, before sending, if it cannot be one. */
 async function readPolicy(file: string): Promise<string> {

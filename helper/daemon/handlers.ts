@@ -98,6 +98,8 @@ export function createHandlers(parts: HelperParts): Handlers {
     if (!user) throw new NotFoundError(`no user named ${name}`);
     return user;
   };
+  /** The named user, or the person's own (created on first use) when none is named. */
+  const userOrOwn = (name: string | undefined) => (name ? userNamed(name) : parts.accounts.ownUser());
 
   const configView = async () => ({
     settings: parts.settings(),
@@ -151,7 +153,7 @@ export function createHandlers(parts: HelperParts): Handlers {
           "no registration key there: paste the URL the device printed (…/register/hskey-authreq-…) or the key in it",
         );
       }
-      const owner = user ? await userNamed(user) : await parts.accounts.ownUser();
+      const owner = await userOrOwn(user);
       const node = toNode(
         await orNotFound(
           admin.registerNode(owner.name, authId),
@@ -243,7 +245,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
     "preAuthKeys.create": viaHeadscale(async ({ user, reusable, ephemeral, tags, expiration }) => {
       if (user === null && tags.length === 0) throw new BadInputError("a key for no user must give tags");
-      const owner = user === null ? null : user ? await userNamed(user) : await parts.accounts.ownUser();
+      const owner = user === null ? null : await userOrOwn(user);
       const expiresAt = new Date(Date.now() + durationMs(expiration ?? parts.settings().clientKeyExpiration));
       const created = await admin.createPreAuthKey({
         userId: owner?.id ?? "0", // 0: nobody's; the key's tags own the devices it joins

@@ -75,10 +75,13 @@ export const AdminPreAuthKey = z.object({
 
 export const AdminPolicy = z.object({ policy: Text, updatedAt: Time });
 
+/** What the node counts read of each node. */
+export const AdminNodeState = z.object({ online: Flag, availableRoutes: Texts, approvedRoutes: Texts });
+
 export const Responses = {
   /** Only what the counts need: Headscale still sends every node, but reading them costs little. */
   nodeStates: z.object({
-    nodes: z.array(z.object({ online: Flag, availableRoutes: Texts, approvedRoutes: Texts })).default([]),
+    nodes: z.array(AdminNodeState).default([]),
   }),
   nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
   node: z.object({ node: AdminNode }),

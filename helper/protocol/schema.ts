@@ -285,7 +285,9 @@ export type Policy = z.infer<typeof Policy>;
 export const PolicyVersion = z.object({ version: z.number(), savedAt: z.string(), bytes: z.number() });
 export type PolicyVersion = z.infer<typeof PolicyVersion>;
 /** A policy document: HuJSON (JSON with comments and trailing commas), as Headscale reads it. */
-const PolicyText = z.string().max(512 * 1024, "a policy of at most 512 KiB");
+/** Headscale's own policies are a few KiB; this leaves room and stays well inside a frame. */
+export const MAX_POLICY_BYTES = 512 * 1024;
+const PolicyText = z.string().max(MAX_POLICY_BYTES, "a policy of at most 512 KiB");
 
 export const MintResult = z.object({
   preAuthKey: z.string(),

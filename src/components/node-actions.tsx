@@ -1,14 +1,14 @@
 /** What List Nodes offers for a node's routes and tags (the helper's nodes.routes and nodes.tag). */
 import { Action, ActionPanel, Form, Icon } from "@raycast/api";
-import type { Node } from "../../helper/client/index.js";
+import { EXIT_ROUTES, type Node } from "../../helper/client/index.js";
 import { ChangeForm } from "./change-form.js";
 import { runChange } from "../lib/change.js";
 import { runConfirmed } from "../lib/confirm.js";
 import { call } from "../lib/raycast-client.js";
 import { nodeRoutes, parseTags } from "../lib/view-model.js";
 
-/** 0.0.0.0/0 stands for the exit pair: the helper approves and unapproves both together. */
-const EXIT = "0.0.0.0/0";
+/** Either half stands for the exit pair: the helper approves and unapproves both together. */
+const [EXIT] = EXIT_ROUTES;
 
 export function RouteActions({ node, onChange }: { node: Node; onChange: () => void }) {
   const { pendingSubnets, approvedSubnets, exitNode } = nodeRoutes(node);

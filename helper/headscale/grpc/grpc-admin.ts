@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { z } from "zod";
 import { HeadscaleApiError, type AdminClient, type HeadscaleErrorKind } from "../admin-client.js";
-import { AdminApiKey, AdminNode, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
+import { AdminApiKey, AdminNode, AdminNodeState, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
 import { pendingRoutes } from "../routes.js";
 import { codecs } from "./codec.js";
 import type { HeadscaleMethod, HeadscaleRequests } from "./headscale-api.generated.js";
@@ -19,7 +19,7 @@ const readAsSchemas = codecs({
   PreAuthKey: fieldsOf(AdminPreAuthKey),
 });
 /** The node counts read only what they count. */
-const readNodeStates = codecs({ Node: ["online", "availableRoutes", "approvedRoutes"] });
+const readNodeStates = codecs({ Node: fieldsOf(AdminNodeState) });
 /** Everything Headscale sends, as its CLI reads it: the bench's floor and the test kit's use. */
 export const readEverything = codecs();
 
