@@ -1,5 +1,5 @@
 /** This package on disk: where it is installed and its version, from our own package.json. */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,6 +28,18 @@ export function projectRoot(): string | undefined {
   return project().root;
 }
 
+/**
+ * What `node` runs to be the helper: all of it bundled into one minified file (assets/helper.mjs,
+ * made by `npm run build`, and what Raycast ships). A helper idles for hours, and one that loaded
+ * the bundle holds about 8 MiB less than one that loaded the few hundred modules of dist/. Without
+ * the bundle (only tsc has run), dist/'s CLI does the same job.
+ */
+export function helperEntry(): string {
+  const root = projectRoot() ?? ".";
+  const bundle = join(root, "assets", "helper.mjs");
+  return existsSync(bundle) ? bundle : join(root, "dist", "helper", "cli", "main.js");
+}
+
 /** The helper's version, the package's own. */
 export function helperVersion(): string {
   return project().version;
@@ -39,3 +51,12 @@ export function helperVersion(): string {
  * milliseconds, and a small nursery gives the memory back instead of holding it while idle.
  */
 export const HELPER_NODE_FLAGS = ["--max-semi-space-size=4"] as const;
+
+/**
+ * What the helper's environment adds to its starter's, wherever it is started. glibc's malloc
+ * (Linux) keeps what is freed below its mmap threshold, and raises that threshold as big blocks
+ * are freed. Node reads Headscale's answers in 64 KiB blocks, so a few big listings left the
+ * helper holding 15–50 MiB of freed heap; blocks from 64 KiB up are now mapped, and given back
+ * when freed. Other C libraries (macOS's) ignore the variable.
+ */
+export const HELPER_ENV = { MALLOC_MMAP_THRESHOLD_: "65536" } as const;

@@ -5,7 +5,6 @@
  * none is running). --json prints one JSON document; errors are one line on stderr.
  */
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
@@ -23,7 +22,7 @@ import {
 } from "../protocol/schema.js";
 import { waitForExit } from "../os/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
-import { helperVersion } from "../project.js";
+import { helperEntry, helperVersion } from "../project.js";
 import {
   formatBridge,
   formatNodes,
@@ -88,7 +87,7 @@ async function readPolicy(file: string): Promise<string> {
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
-  const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
+  const client = await ensureHelper({ home: globals().home, cliPath: helperEntry() });
   try {
     return await client.call(method, params, { timeoutMs });
   } finally {
@@ -311,7 +310,7 @@ program
   .option("-n, --lines <n>", "how many lines (0–100000)", count(100_000), 100)
   .option("-f, --follow", "keep printing new lines")
   .action(async (options: { lines: number; follow?: boolean }) => {
-    const client = await ensureHelper({ home: globals().home, cliPath: fileURLToPath(import.meta.url) });
+    const client = await ensureHelper({ home: globals().home, cliPath: helperEntry() });
     const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : printable(logLineText(line)));
     const lines = await client.call("logs.tail", { lines: options.lines });
     if (!options.follow) {
@@ -588,7 +587,7 @@ const service = program
 service.command("install").action(async () => {
   const result = await installService({
     nodePath: process.execPath,
-    cliPath: fileURLToPath(import.meta.url),
+    cliPath: helperEntry(),
     home: resolveHome(globals().home),
   });
   print(result, (r) => `${r.file}: ${r.note}`);

@@ -4,13 +4,12 @@
  */
 import { open, readFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { defaultHome, homePaths } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
-import { HELPER_NODE_FLAGS, projectRoot } from "../project.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 
 export function resolveHome(home?: string, env = process.env): string {
@@ -26,7 +25,7 @@ export function helperSocketPath(home?: string): string {
 
 export interface EnsureOptions {
   home?: string;
-  /** The CLI entry to run as `node <cli> helper`; defaults to this package's built one. */
+  /** The CLI entry to run as `node <cli> helper`; defaults to this package's helper bundle. */
   cliPath?: string;
   nodePath?: string;
   waitMs?: number;
@@ -41,7 +40,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   } catch (error) {
     if (!(error instanceof HelperUnavailableError)) throw error;
   }
-  const cli = options.cliPath ?? join(projectRoot() ?? ".", "dist", "helper", "cli", "main.js");
+  const cli = options.cliPath ?? helperEntry();
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());
@@ -50,7 +49,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
   const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, cli, "helper"], {
-    env: { ...process.env, HEADSCALE_REMOTE_HOME: home },
+    env: { ...process.env, ...HELPER_ENV, HEADSCALE_REMOTE_HOME: home },
     detached: true,
     stdio: ["ignore", "ignore", stderr.fd],
   });

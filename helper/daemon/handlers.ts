@@ -16,7 +16,7 @@ import { helperVersion } from "../project.js";
 import { BadInputError, isNotFound, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
 import type { TailnetBridge } from "../tailnet/bridge.js";
-import type { Handlers } from "./rpc-server.js";
+import { answerOnce, type Handlers } from "./rpc-server.js";
 
 export interface HelperParts extends ConfigTarget {
   /** The URL devices log in to, as Headscale runs now (a hand-edited config's own). */
@@ -125,7 +125,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     "nodes.list": viaHeadscale(async (params) => {
       const user = params?.user;
       const nodes = await orNotFound(admin.listNodes(user), `no user named ${user}`);
-      return nodes.map(toNode);
+      return answerOnce(nodes, (listing) => listing.map(toNode));
     }),
     "nodes.rename": viaHeadscale(async ({ id, name }) =>
       changed(

@@ -31,8 +31,37 @@ export interface Connection {
   follow?: () => void;
 }
 
+/**
+ * An answer already serialized, as UTF-8 bytes, written as they are. A listing Headscale sends
+ * unchanged is answered with the bytes made for it last time (see `answerOnce`): neither
+ * serialized nor encoded again, and no megabyte-sized string left behind for the collector.
+ */
+export class JsonAnswer<T> {
+  declare private readonly of: T;
+  constructor(readonly bytes: Buffer) {}
+  /** Inside a batch, where the answer is serialized with others. */
+  toJSON(): unknown {
+    return JSON.parse(this.bytes.toString("utf8"));
+  }
+}
+
+const answers = new WeakMap<object, JsonAnswer<unknown>>();
+
+/** `build(source)` as a JSON answer, made once per `source`; only a frozen source cannot go stale. */
+export function answerOnce<S extends object, T>(source: S, build: (source: S) => T): JsonAnswer<T> | T {
+  if (!Object.isFrozen(source)) return build(source);
+  let answer = answers.get(source) as JsonAnswer<T> | undefined;
+  if (!answer) {
+    answer = new JsonAnswer(Buffer.from(JSON.stringify(build(source)), "utf8"));
+    answers.set(source, answer);
+  }
+  return answer;
+}
+
+type Answer<M extends MethodName> = ResultOf<M> | JsonAnswer<ResultOf<M>>;
+
 export type Handlers = {
-  [M in MethodName]: (params: ParsedParamsOf<M>, connection: Connection) => Promise<ResultOf<M>> | ResultOf<M>;
+  [M in MethodName]: (params: ParsedParamsOf<M>, connection: Connection) => Promise<Answer<M>> | Answer<M>;
 };
 
 /** Turns any thrown error into a JSON-RPC error; the helper decides codes, the client shows messages. */
@@ -80,7 +109,17 @@ export async function startRpcServer(
         socket.destroy();
         return;
       }
-      socket.write(encodeFrame(message));
+      const result = (message as { result?: unknown }).result;
+      if (!(result instanceof JsonAnswer)) {
+        socket.write(encodeFrame(message));
+        return;
+      }
+      // One frame from three pieces, in one write once uncorked.
+      socket.cork();
+      socket.write(`{"jsonrpc":"2.0","id":${JSON.stringify((message as { id: JSONRPCID }).id)},"result":`);
+      socket.write(result.bytes);
+      socket.write("}\n");
+      socket.uncork();
     };
     const connection: Connection = {
       notify: (method, params) => send(createJSONRPCNotification(method, params)),

@@ -2,12 +2,14 @@
  * The service definitions that keep the helper running: a launchd agent on macOS, a
  * systemd user unit on Linux. Pure text; install.ts puts them in place.
  */
-import { HELPER_NODE_FLAGS } from "../project.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS } from "../project.js";
 export interface ServiceSpec {
   nodePath: string;
   cliPath: string;
   home: string;
 }
+
+const environment = (home: string) => ({ ...HELPER_ENV, HEADSCALE_REMOTE_HOME: home });
 
 export const LAUNCHD_LABEL = "com.headscale-remote.helper";
 export const SYSTEMD_UNIT = "headscale-remote.service";
@@ -27,7 +29,10 @@ ${HELPER_NODE_FLAGS.map((flag) => `    <string>${xml(flag)}</string>\n`).join(""
     <string>helper</string>
   </array>
   <key>EnvironmentVariables</key>
-  <dict><key>HEADSCALE_REMOTE_HOME</key><string>${xml(home)}</string></dict>
+  <dict>
+${Object.entries(environment(home))
+  .map(([name, value]) => `    <key>${xml(name)}</key><string>${xml(value)}</string>\n`)
+  .join("")}  </dict>
   <key>RunAtLoad</key><true/>
   <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
   <key>ProcessType</key><string>Background</string>
@@ -50,7 +55,9 @@ After=network.target
 
 [Service]
 Type=simple
-Environment=${quote(`HEADSCALE_REMOTE_HOME=${home}`)}
+${Object.entries(environment(home))
+  .map(([name, value]) => `Environment=${quote(`${name}=${value}`)}`)
+  .join("\n")}
 ExecStart=${[nodePath, ...HELPER_NODE_FLAGS, cliPath].map(quote).join(" ")} helper
 Restart=on-failure
 RestartSec=2

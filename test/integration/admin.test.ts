@@ -1,5 +1,6 @@
 /** Nodes, users, API keys and per-device client keys through the helper, on a real Headscale. */
 import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { createConnection } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accountUserName } from "../../helper/accounts/user-name.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
@@ -126,6 +127,21 @@ describe("listings asked again", () => {
     const after = await t.client.call("nodes.list");
     expect(after.find((n) => n.id === node.id)!.givenName).toBe("renamed-outside");
     expect(after).toHaveLength(before.length);
+  });
+
+  it("answer the same inside a batch, where a listing kept as text is serialized with the rest", async () => {
+    const alone = await t.client.call("nodes.list");
+    const socket = createConnection(t.helper.paths.helperSocket);
+    const batch = [1, 2].map((id) => ({ jsonrpc: "2.0", id, method: "nodes.list" }));
+    socket.write(JSON.stringify(batch) + "\n");
+    let text = "";
+    for await (const chunk of socket) {
+      text += chunk;
+      if (text.endsWith("\n")) break;
+    }
+    const answers = JSON.parse(text) as { id: number; result: unknown }[];
+    expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2]);
+    for (const answer of answers) expect(answer.result).toEqual(alone);
   });
 });
 

@@ -7,6 +7,7 @@ import { homePaths } from "../../helper/home/paths.js";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/os/process-info.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../../helper/project.js";
 import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 
@@ -70,6 +71,12 @@ describe("headscale-remote CLI", () => {
     expect(status.helper.pid).not.toBe(process.pid);
     const again = await json(["status"]);
     expect(again.helper.pid).toBe(status.helper.pid);
+    // It runs the one-file bundle, with the helper's Node flags and environment.
+    const argv = (await readFile(`/proc/${status.helper.pid}/cmdline`, "utf8")).split("\0");
+    expect(argv.slice(1, -2)).toEqual([...HELPER_NODE_FLAGS, helperEntry()]);
+    expect(helperEntry()).toMatch(/assets\/helper\.mjs$/);
+    const environ = (await readFile(`/proc/${status.helper.pid}/environ`, "utf8")).split("\0");
+    for (const [name, value] of Object.entries(HELPER_ENV)) expect(environ).toContain(`${name}=${value}`);
   });
 
   it("lists nodes with the documented fields", async () => {

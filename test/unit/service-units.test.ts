@@ -1,6 +1,9 @@
 /** The launchd agent and systemd unit texts (pure). */
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { launchdPlist, systemdUnit } from "../../helper/service/units.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS, projectRoot } from "../../helper/project.js";
 
 describe("service definitions", () => {
   const spec = {
@@ -26,5 +29,13 @@ describe("service definitions", () => {
     const unit = systemdUnit({ ...spec, home: "/home/me/100% mine" });
     expect(unit).toContain('Environment="HEADSCALE_REMOTE_HOME=/home/me/100%% mine"');
     expect(launchdPlist(spec)).toContain("/logs/helper-stderr.log</string>");
+  });
+  it("start the helper with its Node flags and environment, as the launcher and npm start do", () => {
+    const unit = systemdUnit(spec);
+    expect(unit).toContain('Environment="MALLOC_MMAP_THRESHOLD_=65536"');
+    expect(launchdPlist(spec)).toContain("<key>MALLOC_MMAP_THRESHOLD_</key><string>65536</string>");
+    const manifest = JSON.parse(readFileSync(join(projectRoot()!, "package.json"), "utf8"));
+    const start = Object.entries(HELPER_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(manifest.scripts.start).toBe([...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs helper"].join(" "));
   });
 });

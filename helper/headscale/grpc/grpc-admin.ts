@@ -26,6 +26,9 @@ export const readEverything = codecs();
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // 5,000 nodes are about 4 MB, gRPC's default ceiling.
   "grpc.max_receive_message_length": 256 * 1024 * 1024,
+  // HTTP/2's 64 KiB window has Headscale wait for our acknowledgement a dozen times per 1,000
+  // nodes; with room for a whole listing, the bench's ListNodes at 1,000 nodes is about 1 ms faster.
+  "grpc-node.flow_control_window": 16 * 1024 * 1024,
   // Headscale restarts under us (config set, crashes): reconnect within a second, not minutes.
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1000,
