@@ -29,15 +29,15 @@ export function projectRoot(): string | undefined {
 }
 
 /**
- * What `node` runs to be the helper: all of it bundled into one minified file (assets/helper.mjs,
- * made by `npm run build`, and what Raycast ships). A helper idles for hours, and one that loaded
- * the bundle holds about 8 MiB less than one that loaded the few hundred modules of dist/. Without
- * the bundle (only tsc has run), dist/'s CLI does the same job.
+ * What `node` runs to be the helper: its own entry (not the CLI's) bundled into one minified file,
+ * assets/helper.mjs, made by `npm run build`; Raycast ships the same file. A helper idles for
+ * hours, and one that loaded the bundle holds about 15 MiB less than the CLI's few hundred modules
+ * of dist/. Without the bundle (only tsc has run), dist/'s copy of that entry does the same job.
  */
 export function helperEntry(): string {
   const root = projectRoot() ?? ".";
   const bundle = join(root, "assets", "helper.mjs");
-  return existsSync(bundle) ? bundle : join(root, "dist", "helper", "cli", "main.js");
+  return existsSync(bundle) ? bundle : join(root, "dist", "helper", "daemon", "main.js");
 }
 
 /** The helper's version, the package's own. */

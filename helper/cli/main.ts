@@ -7,8 +7,9 @@
 import { readFile } from "node:fs/promises";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
-import { ensureHelper, helperSocketPath, resolveHome } from "../client/launch.js";
-import { startDaemon } from "../daemon/daemon.js";
+import { ensureHelper, helperSocketPath } from "../client/launch.js";
+import { resolveHome } from "../home/paths.js";
+import { runHelper } from "../daemon/run-helper.js";
 import {
   DEFAULT_API_KEY_EXPIRATION,
   ErrorCode,
@@ -87,7 +88,7 @@ async function readPolicy(file: string): Promise<string> {
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
-  const client = await ensureHelper({ home: globals().home, cliPath: helperEntry() });
+  const client = await ensureHelper({ home: globals().home });
   try {
     return await client.call(method, params, { timeoutMs });
   } finally {
@@ -99,41 +100,7 @@ program
   .command("helper")
   .description("run the helper in the foreground (Ctrl-C stops Headscale and the helper)")
   .option("--no-start", "do not start Headscale now, whatever the autoStart setting says")
-  .action(async (options: { start: boolean }) => {
-    const home = resolveHome(globals().home);
-    const daemon = await startDaemon({
-      home,
-      autoStart: options.start ? undefined : false,
-      onShutdown: () => process.exit(0),
-    });
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      // SIGHUP: the terminal has gone, and writing to it could fail.
-      if (signal !== "SIGHUP") console.error(`${signal}: stopping Headscale and the helper…`);
-      daemon.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    };
-    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => stop(signal));
-    console.log(`Headscale Remote helper ${helperVersion()} (pid ${process.pid})`);
-    console.log(`home    ${home}`);
-    console.log(`socket  ${daemon.paths.helperSocket}`);
-    await daemon.autoStarted;
-    const hs = daemon.supervisor;
-    console.log(`Headscale ${hs.state}${hs.pid ? ` (pid ${hs.pid})` : ""}${hs.lastError ? `: ${hs.lastError}` : ""}`);
-    console.log(`server  ${daemon.serverUrl()}`);
-    console.log("\nNext, in another terminal (from a checkout, prefix these with npx):");
-    console.log("  headscale-remote status                     what is running, and where");
-    console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");
-    console.log("  headscale-remote nodes                      the tailnet's devices");
-    console.log("  headscale-remote logs -f                    follow Headscale's log");
-    console.log("  headscale-remote bridge up --local-port N   reach a service on this computer from the tailnet");
-    console.log("  headscale-remote shutdown                   stop Headscale and the helper");
-    console.log("Ctrl-C stops Headscale and the helper.");
-  });
+  .action((options: { start: boolean }) => runHelper({ home: resolveHome(globals().home), start: options.start }));
 
 for (const [name, method, verb] of [
   ["start", "headscale.start", "start Headscale and wait until it is ready"],
@@ -310,7 +277,7 @@ program
   .option("-n, --lines <n>", "how many lines (0–100000)", count(100_000), 100)
   .option("-f, --follow", "keep printing new lines")
   .action(async (options: { lines: number; follow?: boolean }) => {
-    const client = await ensureHelper({ home: globals().home, cliPath: helperEntry() });
+    const client = await ensureHelper({ home: globals().home });
     const show = (line: LogLine) => console.log(globals().json ? JSON.stringify(line) : printable(logLineText(line)));
     const lines = await client.call("logs.tail", { lines: options.lines });
     if (!options.follow) {
@@ -587,7 +554,7 @@ const service = program
 service.command("install").action(async () => {
   const result = await installService({
     nodePath: process.execPath,
-    cliPath: helperEntry(),
+    entryPath: helperEntry(),
     home: resolveHome(globals().home),
   });
   print(result, (r) => `${r.file}: ${r.note}`);

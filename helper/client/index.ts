@@ -15,7 +15,8 @@ export {
   callHelper,
 } from "./helper-client.js";
 export type { CallOptions } from "./helper-client.js";
-export { ensureHelper, helperSocketPath, resolveHome } from "./launch.js";
+export { ensureHelper, helperSocketPath } from "./launch.js";
+export { resolveHome } from "../home/paths.js";
 export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods } from "../protocol/schema.js";
 export {
   formatBytes,

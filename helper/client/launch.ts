@@ -3,21 +3,14 @@
  * outlives the short-lived command (CLI or Raycast) that needed it.
  */
 import { open, readFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
-import { defaultHome, homePaths } from "../home/paths.js";
+import { homePaths, resolveHome } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
-
-export function resolveHome(home?: string, env = process.env): string {
-  if (home !== undefined && home.trim() === "") {
-    throw new Error("--home is empty: give a folder, or leave the option out for the default home");
-  }
-  return home || defaultHome(process.platform, env, homedir());
-}
 
 export function helperSocketPath(home?: string): string {
   return homePaths(resolveHome(home), tmpdir()).helperSocket;
@@ -25,8 +18,8 @@ export function helperSocketPath(home?: string): string {
 
 export interface EnsureOptions {
   home?: string;
-  /** The CLI entry to run as `node <cli> helper`; defaults to this package's helper bundle. */
-  cliPath?: string;
+  /** The helper's entry, run as `node <entry>`; defaults to this package's (see helperEntry). */
+  entryPath?: string;
   nodePath?: string;
   waitMs?: number;
 }
@@ -40,7 +33,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   } catch (error) {
     if (!(error instanceof HelperUnavailableError)) throw error;
   }
-  const cli = options.cliPath ?? helperEntry();
+  const entry = options.entryPath ?? helperEntry();
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());
@@ -48,7 +41,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   await ensurePrivateDir(paths.logDir);
   const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
-  const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, cli, "helper"], {
+  const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, entry], {
     env: { ...process.env, ...HELPER_ENV, HEADSCALE_REMOTE_HOME: home },
     detached: true,
     stdio: ["ignore", "ignore", stderr.fd],

@@ -3,6 +3,7 @@
  * by default, HEADSCALE_REMOTE_HOME to choose another (tests, several instances).
  */
 import { createHash } from "node:crypto";
+import { homedir } from "node:os";
 import { join } from "node:path";
 
 export const APP_NAME = "Headscale Remote";
@@ -83,4 +84,12 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     helperSocket: socketPath(home, "helper.sock", tmpDir),
     headscaleSocket: socketPath(home, "headscale.sock", tmpDir),
   };
+}
+
+/** The home a command names (`--home`), or the default one; an empty name is a mistake, not the default. */
+export function resolveHome(home?: string, env = process.env): string {
+  if (home !== undefined && home.trim() === "") {
+    throw new Error("--home is empty: give a folder, or leave the option out for the default home");
+  }
+  return home || defaultHome(process.platform, env, homedir());
 }

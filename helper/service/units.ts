@@ -5,7 +5,8 @@
 import { HELPER_ENV, HELPER_NODE_FLAGS } from "../project.js";
 export interface ServiceSpec {
   nodePath: string;
-  cliPath: string;
+  /** The helper's entry, run as `node <flags> <entry>`. */
+  entryPath: string;
   home: string;
 }
 
@@ -16,7 +17,7 @@ export const SYSTEMD_UNIT = "headscale-remote.service";
 
 const xml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-export function launchdPlist({ nodePath, cliPath, home }: ServiceSpec): string {
+export function launchdPlist({ nodePath, entryPath, home }: ServiceSpec): string {
   return `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
@@ -25,8 +26,7 @@ export function launchdPlist({ nodePath, cliPath, home }: ServiceSpec): string {
   <key>ProgramArguments</key>
   <array>
     <string>${xml(nodePath)}</string>
-${HELPER_NODE_FLAGS.map((flag) => `    <string>${xml(flag)}</string>\n`).join("")}    <string>${xml(cliPath)}</string>
-    <string>helper</string>
+${HELPER_NODE_FLAGS.map((flag) => `    <string>${xml(flag)}</string>\n`).join("")}    <string>${xml(entryPath)}</string>
   </array>
   <key>EnvironmentVariables</key>
   <dict>
@@ -48,7 +48,7 @@ ${Object.entries(environment(home))
  */
 const quote = (text: string) => `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/%/g, "%%")}"`;
 
-export function systemdUnit({ nodePath, cliPath, home }: ServiceSpec): string {
+export function systemdUnit({ nodePath, entryPath, home }: ServiceSpec): string {
   return `[Unit]
 Description=Headscale Remote helper (supervises Headscale)
 After=network.target
@@ -58,7 +58,7 @@ Type=simple
 ${Object.entries(environment(home))
   .map(([name, value]) => `Environment=${quote(`${name}=${value}`)}`)
   .join("\n")}
-ExecStart=${[nodePath, ...HELPER_NODE_FLAGS, cliPath].map(quote).join(" ")} helper
+ExecStart=${[nodePath, ...HELPER_NODE_FLAGS, entryPath].map(quote).join(" ")}
 Restart=on-failure
 RestartSec=2
 KillMode=mixed

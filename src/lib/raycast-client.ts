@@ -48,7 +48,7 @@ export function isHelperDown(error: unknown): boolean {
 export async function ensureHelperRunning(): Promise<void> {
   const client = await ensureHelper({
     home: home(),
-    cliPath: join(environment.assetsPath, "helper.mjs"),
+    entryPath: join(environment.assetsPath, "helper.mjs"),
     nodePath: process.execPath,
   });
   try {

@@ -44,7 +44,7 @@ async function helperProcesses(home: string): Promise<number[]> {
   for (const pid of pids) {
     const environ = await readFile(`/proc/${pid}/environ`, "utf8").catch(() => "");
     const argv = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    if (environ.split("\0").includes(`HEADSCALE_REMOTE_HOME=${home}`) && argv.split("\0").includes("helper")) {
+    if (environ.split("\0").includes(`HEADSCALE_REMOTE_HOME=${home}`) && argv.split("\0").includes(helperEntry())) {
       found.push(Number(pid));
     }
   }
@@ -73,7 +73,7 @@ describe("headscale-remote CLI", () => {
     expect(again.helper.pid).toBe(status.helper.pid);
     // It runs the one-file bundle, with the helper's Node flags and environment.
     const argv = (await readFile(`/proc/${status.helper.pid}/cmdline`, "utf8")).split("\0");
-    expect(argv.slice(1, -2)).toEqual([...HELPER_NODE_FLAGS, helperEntry()]);
+    expect(argv.slice(1, -1)).toEqual([...HELPER_NODE_FLAGS, helperEntry()]);
     expect(helperEntry()).toMatch(/assets\/helper\.mjs$/);
     const environ = (await readFile(`/proc/${status.helper.pid}/environ`, "utf8")).split("\0");
     for (const [name, value] of Object.entries(HELPER_ENV)) expect(environ).toContain(`${name}=${value}`);
@@ -157,7 +157,7 @@ describe("headscale-remote CLI", () => {
     const slow = join(fresh, "..", `hr-slow-${process.pid}.cjs`);
     await writeFile(
       slow,
-      `if (process.argv.includes("helper")) {
+      `if (process.argv[1] === ${JSON.stringify(helperEntry())}) {
   try { require("node:fs").writeFileSync(${JSON.stringify(`${slow}.first`)}, "", { flag: "wx" }); }
   catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 8000); }
 }

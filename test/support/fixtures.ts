@@ -8,7 +8,7 @@ import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { startDaemon, type Daemon } from "../../helper/daemon/daemon.js";
 import { findHeadscale } from "../../helper/headscale/binary.js";
-import { projectRoot } from "../../helper/project.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry, projectRoot } from "../../helper/project.js";
 import { defaultSettings, ensureHeadscaleConfig, loadSettings } from "../../helper/config/settings-store.js";
 import { secretEnv } from "../../helper/headscale/child-env.js";
 import { HeadscaleSupervisor, type SupervisorOptions } from "../../helper/headscale/supervisor.js";
@@ -147,8 +147,10 @@ export function useHelpers() {
 }
 
 /** The helper as its own process (`headscale-remote helper`), once it reports Headscale running. */
+/** A helper process as every launcher starts one: the bundled entry, with the helper's flags and environment. */
 export async function spawnHelperProcess(home: string): Promise<{ child: ChildProcess; headscalePid: number }> {
-  const child = spawn(process.execPath, [await cliPath(), "--home", home, "helper"], {
+  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
+    env: { ...process.env, ...HELPER_ENV },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -8,18 +8,18 @@ import { HELPER_ENV, HELPER_NODE_FLAGS, projectRoot } from "../../helper/project
 describe("service definitions", () => {
   const spec = {
     nodePath: "/usr/bin/node",
-    cliPath: "/opt/hr/dist/helper/cli/main.js",
+    entryPath: "/opt/hr/assets/helper.mjs",
     home: "/Users/me/Library/Application Support/Headscale Remote",
   };
   it("launchd agent runs the helper at load and keeps it alive", () => {
     const plist = launchdPlist(spec);
-    expect(plist).toContain("<string>/opt/hr/dist/helper/cli/main.js</string>\n    <string>helper</string>");
+    expect(plist).toContain("<string>/opt/hr/assets/helper.mjs</string>\n  </array>");
     expect(plist).toContain("<key>RunAtLoad</key><true/>");
     expect(plist).toContain("Application Support/Headscale Remote</string>");
   });
   it("systemd unit quotes paths with spaces and restarts on failure", () => {
     const unit = systemdUnit(spec);
-    expect(unit).toContain('ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/opt/hr/dist/helper/cli/main.js" helper');
+    expect(unit).toContain('ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/opt/hr/assets/helper.mjs"\n');
     expect(unit).toContain(
       'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
     );
@@ -36,6 +36,6 @@ describe("service definitions", () => {
     expect(launchdPlist(spec)).toContain("<key>MALLOC_MMAP_THRESHOLD_</key><string>65536</string>");
     const manifest = JSON.parse(readFileSync(join(projectRoot()!, "package.json"), "utf8"));
     const start = Object.entries(HELPER_ENV).map(([name, value]) => `${name}=${value}`);
-    expect(manifest.scripts.start).toBe([...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs helper"].join(" "));
+    expect(manifest.scripts.start).toBe([...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs"].join(" "));
   });
 });

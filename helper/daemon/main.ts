@@ -1,0 +1,28 @@
+/**
+ * The helper process's own entry, bundled into assets/helper.mjs: `[--home DIR] [--no-start]`,
+ * nothing else. It is not the CLI, whose command tree and formatting a helper idling for hours
+ * would hold for nothing (about 9 MiB); `headscale-remote helper` runs the same helper.
+ */
+import { parseArgs } from "node:util";
+import { resolveHome } from "../home/paths.js";
+import { runHelper } from "./run-helper.js";
+
+function fail(error: unknown, exitCode: number): never {
+  console.error(`headscale-remote helper: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(exitCode);
+}
+
+let home: string;
+let start: boolean;
+try {
+  const { values } = parseArgs({
+    options: { home: { type: "string" }, "no-start": { type: "boolean", default: false } },
+    strict: true,
+    allowPositionals: false,
+  });
+  home = resolveHome(values.home);
+  start = !values["no-start"];
+} catch (error) {
+  fail(error, 2); // a usage mistake, as the CLI's exit codes say
+}
+await runHelper({ home, start }).catch((error: unknown) => fail(error, 1));
