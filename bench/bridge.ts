@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { HelperClient } from "../helper/client/helper-client.js";
-import { projectRoot } from "../helper/project.js";
+import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry, projectRoot } from "../helper/project.js";
 import { homePaths } from "../helper/home/paths.js";
 import { freeTcpPort } from "../helper/os/ports.js";
 import { waitForExit } from "../helper/os/process-info.js";
@@ -128,7 +128,6 @@ async function measure(path: Path, bytes: number) {
 async function main(): Promise<void> {
   if (!(await onlyLoopback())) throw new Error("run the bench in a loopback-only namespace: npm run bench does");
   const root = projectRoot()!;
-  const cli = join(root, "dist", "helper", "cli", "main.js");
   const home = await mkdtemp(join(tmpdir(), "hrbb-"));
   const paths = homePaths(home, tmpdir());
   const echo = await startEcho();
@@ -137,9 +136,9 @@ async function main(): Promise<void> {
   let client: HelperClient | undefined;
 
   const spawnHelper = async (limitMiB = DEFAULT_MEMORY_LIMIT_MIB) => {
-    helper = spawn(process.execPath, [cli, "--home", home, "helper"], {
+    helper = spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
       stdio: "ignore",
-      env: { ...process.env, HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB: String(limitMiB) },
+      env: { ...process.env, ...HELPER_ENV, HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB: String(limitMiB) },
     });
     client = undefined;
     while (!client)

@@ -77,7 +77,7 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   }
   return HelperClient.connect(socket).then(onlyTheAnswering, async () => {
     const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
-    const reason = said ? `it said: ${said.replace(/^headscale-remote: /, "")}` : `see ${paths.logFile}`;
+    const reason = said ? `it said: ${said.replace(/^headscale-remote(?: helper)?: /, "")}` : `see ${paths.logFile}`;
     throw new HelperUnavailableError(socket, `the helper did not come up; ${reason}`);
   });
 }

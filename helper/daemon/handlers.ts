@@ -4,7 +4,7 @@ import { durationMs } from "../util/duration.js";
 import { SerialQueue } from "../util/serial-queue.js";
 import { editedByHand } from "../config/settings-store.js";
 import { changeSettings, type ConfigTarget } from "../config/transaction.js";
-import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
+import { HeadscaleApiError, type AdminClient, type HeadscaleNode } from "../headscale/admin-client.js";
 import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/admin-schemas.js";
 import { findAuthId } from "../headscale/registration.js";
 import { changeApproved } from "../headscale/routes.js";
@@ -16,7 +16,7 @@ import { helperVersion } from "../project.js";
 import { BadInputError, isNotFound, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
 import type { TailnetBridge } from "../tailnet/bridge.js";
-import { answerOnce, type Handlers } from "./rpc-server.js";
+import { answeredOnce, type Handlers } from "./rpc-server.js";
 
 export interface HelperParts extends ConfigTarget {
   /** The URL devices log in to, as Headscale runs now (a hand-edited config's own). */
@@ -34,6 +34,7 @@ export interface HelperParts extends ConfigTarget {
 
 export function createHandlers(parts: HelperParts): Handlers {
   const { supervisor, admin, logs, paths } = parts;
+  const listedNodes = answeredOnce((nodes: HeadscaleNode[]) => nodes.map(toNode));
 
   const status = (): Status => {
     const startedAt = supervisor.startedAt;
@@ -125,7 +126,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     "nodes.list": viaHeadscale(async (params) => {
       const user = params?.user;
       const nodes = await orNotFound(admin.listNodes(user), `no user named ${user}`);
-      return answerOnce(nodes, (listing) => listing.map(toNode));
+      return listedNodes(nodes);
     }),
     "nodes.rename": viaHeadscale(async ({ id, name }) =>
       changed(

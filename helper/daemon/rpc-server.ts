@@ -33,7 +33,7 @@ export interface Connection {
 
 /**
  * An answer already serialized, as UTF-8 bytes, written as they are. A listing Headscale sends
- * unchanged is answered with the bytes made for it last time (see `answerOnce`): neither
+ * unchanged is answered with the bytes made for it last time (see `answeredOnce`): neither
  * serialized nor encoded again, and no megabyte-sized string left behind for the collector.
  */
 export class JsonAnswer<T> {
@@ -45,17 +45,22 @@ export class JsonAnswer<T> {
   }
 }
 
-const answers = new WeakMap<object, JsonAnswer<unknown>>();
-
-/** `build(source)` as a JSON answer, made once per `source`; only a frozen source cannot go stale. */
-export function answerOnce<S extends object, T>(source: S, build: (source: S) => T): JsonAnswer<T> | T {
-  if (!Object.isFrozen(source)) return build(source);
-  let answer = answers.get(source) as JsonAnswer<T> | undefined;
-  if (!answer) {
-    answer = new JsonAnswer(Buffer.from(JSON.stringify(build(source)), "utf8"));
-    answers.set(source, answer);
-  }
-  return answer;
+/**
+ * `build` as a function whose answer is serialized once per source and then reused. Only a frozen
+ * source is taken to be unchanged (a listing kept because Headscale sent the same bytes again);
+ * any other is built and serialized as usual.
+ */
+export function answeredOnce<S extends object, T>(build: (source: S) => T): (source: S) => JsonAnswer<T> | T {
+  const answers = new WeakMap<S, JsonAnswer<T>>();
+  return (source) => {
+    if (!Object.isFrozen(source)) return build(source);
+    let answer = answers.get(source);
+    if (!answer) {
+      answer = new JsonAnswer(Buffer.from(JSON.stringify(build(source)), "utf8"));
+      answers.set(source, answer);
+    }
+    return answer;
+  };
 }
 
 type Answer<M extends MethodName> = ResultOf<M> | JsonAnswer<ResultOf<M>>;

@@ -131,13 +131,17 @@ describe("listings asked again", () => {
 
   it("answer the same inside a batch, where a listing kept as text is serialized with the rest", async () => {
     const alone = await t.client.call("nodes.list");
-    const socket = createConnection(t.helper.paths.helperSocket);
-    const batch = [1, 2].map((id) => ({ jsonrpc: "2.0", id, method: "nodes.list" }));
-    socket.write(JSON.stringify(batch) + "\n");
+    const socket = createConnection(t.helper.paths.helperSocket).setEncoding("utf8");
     let text = "";
-    for await (const chunk of socket) {
-      text += chunk;
-      if (text.endsWith("\n")) break;
+    try {
+      const batch = [1, 2].map((id) => ({ jsonrpc: "2.0", id, method: "nodes.list" }));
+      socket.write(JSON.stringify(batch) + "\n");
+      for await (const chunk of socket) {
+        text += chunk;
+        if (text.endsWith("\n")) break;
+      }
+    } finally {
+      socket.destroy();
     }
     const answers = JSON.parse(text) as { id: number; result: unknown }[];
     expect(answers.map((answer) => answer.id).sort()).toEqual([1, 2]);

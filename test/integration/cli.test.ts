@@ -1,5 +1,6 @@
 /** The CLI's user-facing contract: command names, --json shapes, one-line errors, auto-started helper. */
 import { dirname, join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -77,6 +78,14 @@ describe("headscale-remote CLI", () => {
     expect(helperEntry()).toMatch(/assets\/helper\.mjs$/);
     const environ = (await readFile(`/proc/${status.helper.pid}/environ`, "utf8")).split("\0");
     for (const [name, value] of Object.entries(HELPER_ENV)) expect(environ).toContain(`${name}=${value}`);
+  });
+
+  it("the helper's own entry refuses arguments it does not take, in one line, with the usage exit code", async () => {
+    for (const args of [["helper"], ["--home", ""], ["--bogus"], ["--home"]]) {
+      const result = await execa(process.execPath, [helperEntry(), ...args], { reject: false });
+      expect(result.exitCode, args.join(" ")).toBe(2);
+      expect(result.stderr, args.join(" ")).toMatch(/^headscale-remote helper: [^\n]+$/);
+    }
   });
 
   it("lists nodes with the documented fields", async () => {
@@ -348,7 +357,7 @@ describe("headscale-remote CLI", () => {
     const fresh = await tempHome();
     try {
       await runCli(fresh, ["status"]);
-      const { execa } = await import("execa");
+
       const follow = execa(process.execPath, [await cliPath(), "--home", fresh, "logs", "-f", "-n", "1"], {
         reject: false,
       });
@@ -428,7 +437,6 @@ describe("headscale-remote CLI", () => {
   });
 
   it("ends quietly when its reader goes away (logs -f | head -2)", async () => {
-    const { execa } = await import("execa");
     const result = await execa(
       "sh",
       ["-c", `"${process.execPath}" "${await cliPath()}" --home "${home}" logs -f -n 50 | head -2`],

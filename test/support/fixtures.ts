@@ -146,8 +146,10 @@ export function useHelpers() {
   };
 }
 
-/** The helper as its own process (`headscale-remote helper`), once it reports Headscale running. */
-/** A helper process as every launcher starts one: the bundled entry, with the helper's flags and environment. */
+/**
+ * A helper process as every launcher starts one (the bundled entry, with the helper's flags and
+ * environment), once it reports Headscale running.
+ */
 export async function spawnHelperProcess(home: string): Promise<{ child: ChildProcess; headscalePid: number }> {
   const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
     env: { ...process.env, ...HELPER_ENV },

@@ -33,6 +33,19 @@ describe("FrameSplitter", () => {
     const inPieces = split(["x".repeat(10), "x".repeat(10), "x".repeat(10), 'xx\n"ok"\n']);
     expect(inPieces).toMatchObject({ frames: ['"ok"'], oversize: 1 });
     expect(split(["x".repeat(16), '\n"ok"\n'])).toMatchObject({ frames: ["x".repeat(16), '"ok"'], oversize: 0 });
+    // Trickled a byte at a time, a frame is held up to the cap only, then skipped to its end.
+    const trickled = split([..."x".repeat(40)]);
+    expect(trickled).toMatchObject({ frames: [], oversize: 1 });
+    expect(trickled.splitter.unfinished).toBe(true); // still skipping: the stall timer stays armed
+    trickled.splitter.push(Buffer.from('xx\n"ok"\n'));
+    expect(trickled).toMatchObject({ frames: ['"ok"'], oversize: 1 });
+  });
+
+  it("hands over nothing of a skipped frame when the stream ends inside it", () => {
+    const { frames, splitter } = split(["x".repeat(20)]);
+    splitter.end();
+    expect(frames).toEqual([]);
+    expect(splitter.unfinished).toBe(false);
   });
 
   it("knows when a frame is unfinished, and hands over the last one at the end", () => {
