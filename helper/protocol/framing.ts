@@ -41,12 +41,14 @@ export class FrameSplitter {
       const piece = chunk.subarray(start, newline);
       start = newline + 1;
       if (this.skipping) {
-        this.skipping = false;
+        this.skipping = false; // the end of a frame too big: read on after it
       } else if (this.size === 0) {
         this.emit(piece); // the usual case, a whole frame in one read: no copy
       } else if (this.keep(piece)) {
         this.emit(this.buffer.subarray(0, this.size));
         this.drop();
+      } else {
+        this.skipping = false; // its last piece took it over the cap: reported, and it ends here
       }
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));

@@ -32,6 +32,8 @@ describe("FrameSplitter", () => {
     expect(split([`${big}\n"ok"\n`])).toMatchObject({ frames: ['"ok"'], oversize: 1 });
     const inPieces = split(["x".repeat(10), "x".repeat(10), "x".repeat(10), 'xx\n"ok"\n']);
     expect(inPieces).toMatchObject({ frames: ['"ok"'], oversize: 1 });
+    // Over the cap only with the piece that ends it, and the next frame in the same read.
+    expect(split(["x".repeat(10), "x".repeat(10) + '\n"ok"\n'])).toMatchObject({ frames: ['"ok"'], oversize: 1 });
     expect(split(["x".repeat(16), '\n"ok"\n'])).toMatchObject({ frames: ["x".repeat(16), '"ok"'], oversize: 0 });
     // Trickled a byte at a time, a frame is held up to the cap only, then skipped to its end.
     const trickled = split([..."x".repeat(40)]);
