@@ -31,16 +31,17 @@ export function projectRoot(): string | undefined {
 /**
  * What `node` runs to be the helper: its own entry (helper/daemon/main.ts, not the CLI) bundled
  * into one minified file, assets/helper.mjs, by `npm run build`; Raycast ships the same file. A
- * helper idles for hours, and at start it holds about 67 MiB so, against 76 for the CLI bundled and
- * 82 for dist/'s few hundred modules. A bundle older than dist/ is stale (tsc ran alone since): then,
- * and without a bundle, dist/'s copy of the entry does the same job.
+ * helper idles for hours: at start, one running the bundle holds about 67 MiB, against 76 for the
+ * CLI bundled and 82 for dist/'s few hundred modules. A bundle older than dist/ is stale (tsc ran
+ * alone since): then, and without a bundle, dist/'s copy of the entry does the same job.
  */
 export function helperEntry(): string {
   const root = projectRoot() ?? ".";
   const bundle = join(root, "assets", "helper.mjs");
   const built = join(root, "dist", "helper", "daemon", "main.js");
   const modified = (path: string) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-  return modified(bundle) >= 0 && modified(bundle) >= modified(built) ? bundle : built;
+  const bundled = modified(bundle);
+  return bundled >= 0 && bundled >= modified(built) ? bundle : built;
 }
 
 /** The helper's version, the package's own. */

@@ -1,7 +1,8 @@
 // Bundles the helper's own entry (helper/daemon/main.ts) into assets/helper.mjs (git-ignored):
 // the file every helper process runs (see helperEntry in helper/project.ts), and what the Raycast
-// extension, which ships only what is in assets/, starts with Raycast's own Node. Whitespace and syntax are minified, names
-// kept: the process holds the source for as long as it idles, and its stack traces stay readable.
+// extension, which ships only what is in assets/, starts with Raycast's own Node. Whitespace and
+// syntax are minified, names kept: the process holds the source for as long as it idles, and its
+// stack traces stay readable.
 import { build } from "esbuild";
 
 await build({

@@ -40,16 +40,13 @@ export class FrameSplitter {
     for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
       const piece = chunk.subarray(start, newline);
       start = newline + 1;
-      if (this.skipping) {
-        this.skipping = false; // the end of a frame too big: read on after it
-      } else if (this.size === 0) {
+      if (this.size === 0 && !this.skipping) {
         this.emit(piece); // the usual case, a whole frame in one read: no copy
       } else if (this.keep(piece)) {
         this.emit(this.buffer.subarray(0, this.size));
         this.drop();
-      } else {
-        this.skipping = false; // its last piece took it over the cap: reported, and it ends here
       }
+      this.skipping = false; // a newline ends every frame, one too big included
     }
     if (start < chunk.length) this.keep(chunk.subarray(start));
   }

@@ -120,8 +120,8 @@ export class GrpcAdmin implements AdminClient {
    * The last answer of each whole-tailnet listing, as Headscale's bytes and as we read them. A
    * listing asked again is mostly unchanged (a view reopened, the counts refreshed): the same bytes
    * are read the same way, so they are not decoded and checked again. One per listing, replaced
-   * by the next: about 1.5 MB at 1,000 nodes, and the 0.4 MB of JSON nodes.list keeps with its
-   * reading (answeredOnce in the RPC server) lives and goes with it.
+   * by the next: about 1.5 MB at 1,000 nodes, plus the 0.4 MB of JSON that nodes.list keeps
+   * for a reading (answeredOnce in the RPC server), which goes when the reading does.
    */
   private readonly lastListings = new Map<string, { bytes: Buffer; read: unknown }>();
 
