@@ -35,6 +35,7 @@ const START_ROUNDS = 9;
 const WARM_UP_CALLS = 3;
 /** Enough that p99 is not simply the slowest call. */
 const LIST_SAMPLES = 100;
+const MINT_SAMPLES = 20;
 const CHANGED_SAMPLES = 10;
 const REAL_CLIENTS = 3;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -75,6 +76,27 @@ async function nodeBaselineRssKiB(): Promise<number> {
   const rss = await rssKiB(child.pid!);
   child.kill("SIGKILL");
   return rss;
+}
+
+/** Where a process's resident memory lies: its executable's pages, malloc's heap, anonymous maps (V8's heap, mostly). */
+async function rssParts(pid: number): Promise<string> {
+  const parts = new Map<string, number>();
+  let kind = "";
+  for (const line of (await readFile(`/proc/${pid}/smaps`, "utf8")).split("\n")) {
+    const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (mapping)
+      kind =
+        mapping[1] === ""
+          ? "anonymous"
+          : mapping[1] === "[heap]"
+            ? "malloc heap"
+            : mapping[1]!.startsWith("/")
+              ? "files"
+              : "other";
+    const rss = /^Rss:\s+(\d+)/.exec(line);
+    if (rss) parts.set(kind, (parts.get(kind) ?? 0) + Number(rss[1]));
+  }
+  return [...parts].map(([kind, kib]) => `${kind} ${(kib / 1024).toFixed(1)}`).join(", ");
 }
 
 function rssKiB(pid: number): Promise<number> {
@@ -135,13 +157,18 @@ async function main(): Promise<void> {
     }
     // Every series, the peers' included, starts with untimed calls: the first after a change pays
     // for it once (the helper reads a new listing, a process's code is not yet in the page cache).
-    const timeCalls = async (n: number, call: (i: number) => Promise<unknown>) => {
-      for (let i = 0; i < WARM_UP_CALLS; i++) await call(n + i);
-      const samples: number[] = [];
-      for (let i = 0; i < n; i++) {
-        const began = performance.now();
-        await call(i);
-        samples.push(performance.now() - began);
+    // Series compared with each other are timed in turns, a call of each per round in a rotating
+    // order, so that a busy moment on these shared cores falls on all of them alike.
+    const timeInTurns = async <K extends string>(n: number, series: Record<K, (i: number) => Promise<unknown>>) => {
+      const names = Object.keys(series) as K[];
+      const samples = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<K, number[]>;
+      for (let round = -WARM_UP_CALLS; round < n; round++) {
+        for (let k = 0; k < names.length; k++) {
+          const name = names[(round + WARM_UP_CALLS + k) % names.length]!;
+          const began = performance.now();
+          await series[name](round < 0 ? n + WARM_UP_CALLS + round : round);
+          if (round >= 0) samples[name].push(performance.now() - began);
+        }
       }
       return samples;
     };
@@ -169,28 +196,38 @@ async function main(): Promise<void> {
         intervalMs: 100,
       });
 
-      const list = await timeCalls(LIST_SAMPLES, async () => {
-        const nodes = await callHelper(paths.helperSocket, "nodes.list");
-        if (nodes.length !== size) throw new Error(`listed ${nodes.length} nodes, expected ${size}`);
+      const {
+        ours: list,
+        floor,
+        cli: cliList,
+      } = await timeInTurns(LIST_SAMPLES, {
+        ours: async () => {
+          const nodes = await callHelper(paths.helperSocket, "nodes.list");
+          if (nodes.length !== size) throw new Error(`listed ${nodes.length} nodes, expected ${size}`);
+        },
+        floor: () => unary(bareGrpc, "ListNodes", {}),
+        cli: () => headscaleCli("nodes", "list"),
       });
-      const floor = await timeCalls(LIST_SAMPLES, () => unary(bareGrpc, "ListNodes", {}));
-      const cliList = await timeCalls(LIST_SAMPLES, () => headscaleCli("nodes", "list"));
-      const mintNew = await timeCalls(20, (i) =>
-        callHelper(paths.helperSocket, "preAuthKeys.mint", { deviceId: `bench-${size}-${i}`, account: "bench" }),
-      );
-      const mintRepeat = await timeCalls(20, () =>
-        callHelper(paths.helperSocket, "preAuthKeys.mint", { deviceId: `bench-${size}-0`, account: "bench" }),
-      );
-      const cliMint = await timeCalls(15, () =>
-        headscaleCli("preauthkeys", "create", "--user", benchUser.id, "--expiration", "1h"),
-      );
       // What Headscale itself spends on a new key (it hashes each with bcrypt): the floor of any mint.
       const expiration = { seconds: String(Math.floor(Date.now() / 1000) + 3600), nanos: 0 };
-      const mintFloor = await timeCalls(15, () =>
-        unary(bareGrpc, "CreatePreAuthKey", { user: benchUser.id, expiration, reusable: false, ephemeral: false }),
-      );
-      const users = await timeCalls(30, () => callHelper(paths.helperSocket, "users.list"));
-      const cliUsers = await timeCalls(15, () => headscaleCli("users", "list"));
+      const {
+        new: mintNew,
+        repeat: mintRepeat,
+        cli: cliMint,
+        floor: mintFloor,
+      } = await timeInTurns(MINT_SAMPLES, {
+        new: (i) =>
+          callHelper(paths.helperSocket, "preAuthKeys.mint", { deviceId: `bench-${size}-${i}`, account: "bench" }),
+        repeat: () =>
+          callHelper(paths.helperSocket, "preAuthKeys.mint", { deviceId: `bench-${size}-again`, account: "bench" }),
+        cli: () => headscaleCli("preauthkeys", "create", "--user", benchUser.id, "--expiration", "1h"),
+        floor: () =>
+          unary(bareGrpc, "CreatePreAuthKey", { user: benchUser.id, expiration, reusable: false, ephemeral: false }),
+      });
+      const { ours: users, cli: cliUsers } = await timeInTurns(30, {
+        ours: () => callHelper(paths.helperSocket, "users.list"),
+        cli: () => headscaleCli("users", "list"),
+      });
 
       const listPeer = "headscale nodes list -o json";
       scaleRows.push(
@@ -262,6 +299,7 @@ async function main(): Promise<void> {
       if (size === 1000) {
         const baseline = await nodeBaselineRssKiB();
         const ours = await rssKiB(helper.pid!);
+        notes.push(`helper RSS idle @1000 in MiB: ${await rssParts(helper.pid!)}`);
         scaleRows.push({
           metric: "helper RSS idle @1000",
           ours: ours / 1024,

@@ -51,16 +51,19 @@ export function helperVersion(): string {
 
 /**
  * The Node flags the helper runs with, wherever it is started (Raycast, the CLI, a service).
- * A young generation of 4 MB instead of V8's 16–32: a big node listing is garbage within
- * milliseconds, and a small nursery gives the memory back instead of holding it while idle.
+ * Semi-spaces of 2 MB instead of V8's 16–32: a big node listing is garbage within milliseconds,
+ * and a small nursery gives the memory back instead of holding it while idle (at 4 MB it held
+ * 8 MB between calls; at 1 MB it saved no more). `gc()` is for the one collection after a busy
+ * spell (see IdleCollector).
  */
-export const HELPER_NODE_FLAGS = ["--max-semi-space-size=4"] as const;
+export const HELPER_NODE_FLAGS = ["--max-semi-space-size=2", "--expose-gc"] as const;
 
 /**
  * What the helper's environment adds to its starter's, wherever it is started. glibc's malloc
  * (Linux) keeps what is freed below its mmap threshold, and raises that threshold as big blocks
  * are freed. Node reads Headscale's answers in 64 KiB blocks, so a few big listings left the
- * helper holding 15–50 MiB of freed heap; blocks from 64 KiB up are now mapped, and given back
- * when freed. Other C libraries (macOS's) ignore the variable.
+ * helper holding 15–50 MiB of freed heap. Blocks from 16 KiB up are mapped, and given back when
+ * freed: at 64 KiB the smaller ones still left 3–14 MiB of holes in the heap, varying from run
+ * to run. Other C libraries (macOS's) ignore the variable.
  */
-export const HELPER_ENV = { MALLOC_MMAP_THRESHOLD_: "65536" } as const;
+export const HELPER_ENV = { MALLOC_MMAP_THRESHOLD_: "16384" } as const;

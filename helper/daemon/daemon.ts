@@ -32,6 +32,7 @@ import { createHandlers } from "./handlers.js";
 import { NodeCounts } from "./node-counts.js";
 import { AclPolicy } from "../policy/acl-policy.js";
 import { PolicyHistory } from "../policy/policy-history.js";
+import { IdleCollector } from "./idle-collector.js";
 import { startRpcServer } from "./rpc-server.js";
 
 /** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
@@ -128,6 +129,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
 
   const admin: AdminClient = new GrpcAdmin(() => addresses.unixSocket ?? paths.headscaleSocket);
   const counts = new NodeCounts(admin);
+  const collector = new IdleCollector();
   const deviceKeys = await DeviceKeyStore.open(paths.deviceKeys);
   if (deviceKeys.damage) logs.append("helper", deviceKeys.damage.message);
   const accounts = new Accounts(admin, deviceKeys, {
@@ -175,6 +177,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   // Each time Headscale comes up (asked for, or after a crash): a fresh connection to the new
   // process, then node counts and the bridge follow on their own (a moved Headscale is followed).
   supervisor.on("state", (state) => {
+    collector.touch();
     if (state !== "running") return counts.stop();
     admin.close();
     setImmediate(() => counts.start()); // after the start request's answer has gone out
@@ -188,6 +191,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   const close = () =>
     (closing ??= (async () => {
       counts.stop();
+      collector.stop();
       await server.close();
       await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
       await supervisor.stop();
@@ -221,7 +225,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),
   });
-  const server = await startRpcServer(paths.helperSocket, handlers, toRpcError);
+  const server = await startRpcServer(paths.helperSocket, handlers, toRpcError, () => collector.touch());
   logs.append("helper", `listening on ${paths.helperSocket}`);
 
   // A node that has logged in before needs no Headscale to start: it waits for it by itself.

@@ -11,7 +11,7 @@ import { changeApproved } from "../headscale/routes.js";
 import type { AclPolicy } from "../policy/acl-policy.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { LogStore } from "../logs/log-store.js";
-import type { Status } from "../protocol/schema.js";
+import { leanNode, type Status } from "../protocol/schema.js";
 import { helperVersion } from "../project.js";
 import { BadInputError, isNotFound, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
@@ -34,7 +34,7 @@ export interface HelperParts extends ConfigTarget {
 
 export function createHandlers(parts: HelperParts): Handlers {
   const { supervisor, admin, logs, paths } = parts;
-  const listedNodes = answeredOnce((nodes: HeadscaleNode[]) => nodes.map(toNode));
+  const listedNodes = answeredOnce((nodes: HeadscaleNode[]) => nodes.map((node) => leanNode(toNode(node))));
 
   const status = (): Status => {
     const startedAt = supervisor.startedAt;

@@ -20,7 +20,7 @@ import {
   methods,
   type MethodName,
   type ParsedParamsOf,
-  type ResultOf,
+  type SentResultOf,
 } from "../protocol/schema.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 
@@ -63,7 +63,7 @@ export function answeredOnce<S extends object, T>(build: (source: S) => T): (sou
   };
 }
 
-type Answer<M extends MethodName> = ResultOf<M> | JsonAnswer<ResultOf<M>>;
+type Answer<M extends MethodName> = SentResultOf<M> | JsonAnswer<SentResultOf<M>>;
 
 export type Handlers = {
   [M in MethodName]: (params: ParsedParamsOf<M>, connection: Connection) => Promise<Answer<M>> | Answer<M>;
@@ -83,6 +83,8 @@ export async function startRpcServer(
   socketPath: string,
   handlers: Handlers,
   mapError: ErrorMapper,
+  /** Called as each call ends, answered or failed. */
+  afterCall: () => void = () => {},
 ): Promise<RpcServer> {
   const rpc = new JSONRPCServer<Connection>({ errorListener: () => {} });
   rpc.mapErrorToJSONRPCErrorResponse = (id: JSONRPCID, error: unknown) => {
@@ -101,7 +103,11 @@ export async function startRpcServer(
         );
       }
       const handler = handlers[name] as (p: unknown, c: Connection) => unknown;
-      return handler(parsed.data, connection);
+      try {
+        return await handler(parsed.data, connection);
+      } finally {
+        afterCall();
+      }
     });
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Responses, toNode } from "../../helper/headscale/admin-schemas.js";
+import { leanNode, Node } from "../../helper/protocol/schema.js";
 
 // As our codec hands Headscale's answers over: 64-bit numbers as numbers, empty fields left out.
 const grpcNode = {
@@ -39,5 +40,25 @@ describe("Headscale's answers", () => {
     expect(Responses.nodes.safeParse({ nodes: [{ ...grpcNode, id: undefined }] }).success).toBe(false);
     expect(Responses.nodes.parse({}).nodes).toEqual([]); // an empty list is left out altogether
     expect(Responses.user.safeParse({ user: { name: "ann" } }).success).toBe(false);
+  });
+});
+
+describe("a node as a listing sends it", () => {
+  const plain = toNode(Responses.node.parse({ node: grpcNode }).node);
+
+  it("leaves out the empty lists, and the client's schema puts them back", () => {
+    const sent = JSON.parse(JSON.stringify(leanNode(plain)));
+    expect(sent).not.toHaveProperty("tags");
+    expect(sent).not.toHaveProperty("availableRoutes");
+    expect(sent).not.toHaveProperty("approvedRoutes");
+    expect(Node.parse(sent)).toEqual(plain);
+  });
+
+  it("keeps the lists that hold something", () => {
+    const router = { ...plain, tags: ["tag:router"], availableRoutes: ["10.0.0.0/24"], approvedRoutes: [] };
+    const sent = JSON.parse(JSON.stringify(leanNode(router)));
+    expect(sent).toMatchObject({ tags: ["tag:router"], availableRoutes: ["10.0.0.0/24"] });
+    expect(sent).not.toHaveProperty("approvedRoutes");
+    expect(Node.parse(sent)).toEqual(router);
   });
 });

@@ -19,7 +19,9 @@ describe("service definitions", () => {
   });
   it("systemd unit quotes paths with spaces and restarts on failure", () => {
     const unit = systemdUnit(spec);
-    expect(unit).toContain('ExecStart="/usr/bin/node" "--max-semi-space-size=4" "/opt/hr/assets/helper.mjs"\n');
+    expect(unit).toContain(
+      'ExecStart="/usr/bin/node" "--max-semi-space-size=2" "--expose-gc" "/opt/hr/assets/helper.mjs"\n',
+    );
     expect(unit).toContain(
       'Environment="HEADSCALE_REMOTE_HOME=/Users/me/Library/Application Support/Headscale Remote"',
     );
@@ -32,8 +34,8 @@ describe("service definitions", () => {
   });
   it("start the helper with its Node flags and environment, as the launcher and npm start do", () => {
     const unit = systemdUnit(spec);
-    expect(unit).toContain('Environment="MALLOC_MMAP_THRESHOLD_=65536"');
-    expect(launchdPlist(spec)).toContain("<key>MALLOC_MMAP_THRESHOLD_</key><string>65536</string>");
+    expect(unit).toContain('Environment="MALLOC_MMAP_THRESHOLD_=16384"');
+    expect(launchdPlist(spec)).toContain("<key>MALLOC_MMAP_THRESHOLD_</key><string>16384</string>");
     const manifest = JSON.parse(readFileSync(join(projectRoot()!, "package.json"), "utf8"));
     const start = Object.entries(HELPER_ENV).map(([name, value]) => `${name}=${value}`);
     expect(manifest.scripts.start).toBe([...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs"].join(" "));
