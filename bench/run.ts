@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { execa } from "execa";
 import { callHelper, HelperClient } from "../helper/client/helper-client.js";
@@ -332,15 +332,18 @@ async function main(): Promise<void> {
         peerName: listPeer,
         ...MS,
       });
+      const afterListings = (await rssKiB(helper.pid!)) / 1024;
+      await sleep(5_000); // past the helper's collection once it has been left alone for 3 s
       notes.push(
-        `${size} nodes: helper RSS after the listings after a change ${((await rssKiB(helper.pid!)) / 1024).toFixed(1)} MiB`,
+        `${size} nodes: helper RSS after the listings after a change ${afterListings.toFixed(1)} MiB, ` +
+          `5 s later ${((await rssKiB(helper.pid!)) / 1024).toFixed(1)} MiB`,
       );
     }
     bareGrpc.close();
     client.close();
 
     console.log(
-      `\nHeadscale Remote bench: ${SIZES.join(" and ")} nodes, ${START_ROUNDS} start rounds, ${new Date().toISOString()}`,
+      `\nHeadscale Remote bench: ${SIZES.join(" and ")} nodes, ${START_ROUNDS} start rounds, helper ${relative(process.cwd(), helperEntry())}, ${new Date().toISOString()}`,
     );
     printTable([
       {
