@@ -78,21 +78,17 @@ async function nodeBaselineRssKiB(): Promise<number> {
   return rss;
 }
 
+/** What a mapping in /proc/PID/smaps holds, by its name. */
+const mappingKind = (name: string) =>
+  name === "" ? "anonymous" : name === "[heap]" ? "malloc heap" : name.startsWith("/") ? "files" : "other";
+
 /** Where a process's resident memory lies: its executable's pages, malloc's heap, anonymous maps (V8's heap, mostly). */
 async function rssParts(pid: number): Promise<string> {
   const parts = new Map<string, number>();
   let kind = "";
   for (const line of (await readFile(`/proc/${pid}/smaps`, "utf8")).split("\n")) {
     const mapping = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (mapping)
-      kind =
-        mapping[1] === ""
-          ? "anonymous"
-          : mapping[1] === "[heap]"
-            ? "malloc heap"
-            : mapping[1]!.startsWith("/")
-              ? "files"
-              : "other";
+    if (mapping) kind = mappingKind(mapping[1]!);
     const rss = /^Rss:\s+(\d+)/.exec(line);
     if (rss) parts.set(kind, (parts.get(kind) ?? 0) + Number(rss[1]));
   }
