@@ -1,6 +1,7 @@
 // Builds the Go programs the project pins into .tools/bin (git-ignored): Headscale, from
-// tools/headscale/go.mod, and the Tailscale client the end-to-end tests use, from
-// tools/tailscale/go.mod. Upgrading one is a `go get -tool …@version` in its folder.
+// tools/headscale/go.mod, the Tailscale client the end-to-end tests use, from
+// tools/tailscale/go.mod, and Pebble (the test ACME server of the real-topology suite), from
+// tools/pebble/go.mod. Upgrading one is a `go get -tool …@version` in its folder.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -13,6 +14,7 @@ const programs = [
   { name: "headscale", module: "tools/headscale", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
   { name: "tailscaled", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscaled" },
   { name: "tailscale", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscale" },
+  { name: "pebble", module: "tools/pebble", modulePath: "github.com/letsencrypt/pebble/v2", pkg: "github.com/letsencrypt/pebble/v2/cmd/pebble" },
 ];
 
 /** The version a program was built from, as Go recorded it in the binary. */
