@@ -1,6 +1,14 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
 import { formatBytes, formatDuration, relativeTime, tailnetSummary } from "../client/present.js";
-import type { BridgeStatus, Node, PolicyVersion, Status, TailnetStatus } from "../protocol/schema.js";
+import type {
+  BridgeStatus,
+  Check,
+  Node,
+  PolicyVersion,
+  Reachability,
+  Status,
+  TailnetStatus,
+} from "../protocol/schema.js";
 import { exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
 
 /**
@@ -34,6 +42,25 @@ export function formatStatus(status: Status): string {
   if (status.tailnet && status.tailnet.state !== "off") lines.push(`Tailnet     ${formatTailnet(status.tailnet)}`);
   lines.push(`Helper      ${status.helper.version} (pid ${status.helper.pid}), home ${status.helper.home}`);
   return lines.join("\n");
+}
+
+const REACH_NAMES = { computer: "this computer only", lan: "the local network", internet: "the internet (TLS)" };
+
+/** Where devices reach the server: each check with its mark, its finding and, when it fails, the fix. */
+export function formatReachability(r: Reachability): string {
+  const mark = (check: Check) => (check.ok === true ? "ok" : check.ok === false ? "NO" : "--");
+  const line = (title: string, check: Check) => [
+    `  ${title.padEnd(11)} ${mark(check)}  ${printable(check.detail)}`,
+    ...(check.ok === false && check.fix ? [`${" ".repeat(18)}fix: ${printable(check.fix)}`] : []),
+  ];
+  return [
+    `Reach       ${REACH_NAMES[r.reach]}: ${r.serverUrl}`,
+    ...line("name", r.resolves),
+    ...line("/health", r.health),
+    ...line("certificate", r.certificateCheck),
+    ...line("relay", r.relay),
+    `  ${printable(r.summary)}`,
+  ].join("\n");
 }
 
 export function formatTable(header: string[], rows: string[][]): string {

@@ -5,6 +5,7 @@
  * none is running). --json prints one JSON document; errors are one line on stderr.
  */
 import { readFile } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
@@ -29,6 +30,7 @@ import {
   formatNodes,
   formatPolicyHistory,
   formatRoutes,
+  formatReachability,
   formatStatus,
   formatTable,
   printable,
@@ -161,7 +163,14 @@ program
 program
   .command("status")
   .description("show Headscale's state, server URL, version and node counts")
-  .action(async () => print(await call("status"), formatStatus));
+  .action(async () => {
+    const status = await call("status");
+    // A reachability check asks DNS and the server URL; a helper without it still has a status.
+    const reachability = await call("server.reachability").catch(() => undefined);
+    print({ ...status, ...(reachability && { reachability }) }, (s) =>
+      [formatStatus(s), ...(reachability ? [formatReachability(reachability)] : [])].join("\n"),
+    );
+  });
 
 const nodes = program.command("nodes").description("list and manage the tailnet's nodes");
 nodes
@@ -490,8 +499,27 @@ config
         patch[pair.slice(0, at)] = raw;
       }
     }
-    print(await call("config.set", { patch: patch as SettingsPatch }, LIFECYCLE_TIMEOUT_MS), () => "Settings saved.");
+    const view = await call("config.set", { patch: withAbsolutePaths(patch) as SettingsPatch }, LIFECYCLE_TIMEOUT_MS);
+    print(
+      view,
+      (c) => `Settings saved. Devices use ${c.serverUrl ?? "the server URL"}${c.reach ? ` (reach: ${c.reach})` : ""}.`,
+    );
   });
+
+/** Certificate paths are the user's, relative to where they typed them; the helper runs elsewhere. */
+function withAbsolutePaths(patch: Record<string, unknown>): Record<string, unknown> {
+  const tls = patch.tls as Record<string, unknown> | undefined;
+  if (!tls || typeof tls !== "object") return patch;
+  const absolute = (value: unknown) => (typeof value === "string" && value !== "" ? resolvePath(value) : value);
+  return {
+    ...patch,
+    tls: {
+      ...tls,
+      ...("certPath" in tls && { certPath: absolute(tls.certPath) }),
+      ...("keyPath" in tls && { keyPath: absolute(tls.keyPath) }),
+    },
+  };
+}
 
 /** A whole number written as digits only ("1e3", "0x10", "1.5" are refused, not misread), up to max. */
 function count(max: number) {

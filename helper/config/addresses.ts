@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { parse } from "yaml";
 import type { Settings } from "../protocol/schema.js";
-import { serverUrl } from "./generate.js";
+import { serverUrlOf } from "./reach.js";
 
 export interface HeadscaleAddresses {
   /** host:port of Headscale's HTTP listener. */
@@ -15,10 +15,13 @@ export interface HeadscaleAddresses {
   serverUrl: string;
   /** Headscale's admin socket when config.yaml names its own; otherwise the home's. */
   unixSocket?: string;
+  /** The certificate's host name when Headscale serves TLS itself. */
+  tlsHostname?: string;
 }
 
 export function addressesFromSettings(settings: Settings): HeadscaleAddresses {
-  return { listenAddr: settings.listenAddr, serverUrl: serverUrl(settings) };
+  const tls = settings.tls.mode === "off" ? {} : { tlsHostname: settings.tls.hostname };
+  return { listenAddr: settings.listenAddr, serverUrl: serverUrlOf(settings), ...tls };
 }
 
 /**
@@ -32,11 +35,34 @@ export function addressesFromConfig(yamlText: string, fallback: HeadscaleAddress
   } catch {
     return fallback; // Headscale will refuse it too, and say why when it starts
   }
-  const { listen_addr: listen, server_url: url, unix_socket: socket } = (config ?? {}) as Record<string, unknown>;
+  const fields = (config ?? {}) as Record<string, unknown>;
+  const { listen_addr: listen, server_url: url, unix_socket: socket } = fields;
   const listenAddr = typeof listen === "string" && /^\S+:\d{1,5}$/.test(listen) ? listen : fallback.listenAddr;
   const validUrl = typeof url === "string" && URL.canParse(url) ? url.replace(/\/+$/, "") : undefined;
   const unixSocket = typeof socket === "string" && socket !== "" ? resolve(home, socket) : fallback.unixSocket;
-  return { listenAddr, serverUrl: validUrl ?? fallback.serverUrl, ...(unixSocket ? { unixSocket } : {}) };
+  const serverUrl = validUrl ?? fallback.serverUrl;
+  const acmeHost = fields.tls_letsencrypt_hostname;
+  const servesTls = (typeof acmeHost === "string" && acmeHost !== "") || Boolean(fields.tls_cert_path);
+  const tlsHostname = typeof acmeHost === "string" && acmeHost !== "" ? acmeHost : new URL(serverUrl).hostname;
+  return { listenAddr, serverUrl, ...(unixSocket ? { unixSocket } : {}), ...(servesTls ? { tlsHostname } : {}) };
+}
+
+/**
+ * Where this computer asks Headscale's /health: its listener by way of loopback, over TLS with
+ * the certificate's name when it serves TLS.
+ */
+export function healthTarget(addresses: HeadscaleAddresses): { url: string; servername?: string } {
+  const scheme = addresses.tlsHostname ? "https" : "http";
+  const url = `${scheme}://${connectableAddress(addresses.listenAddr)}/health`;
+  return addresses.tlsHostname ? { url, servername: addresses.tlsHostname } : { url };
+}
+
+/**
+ * The URL this computer's own node logs in to: Headscale's listener on loopback, or with TLS
+ * the server URL, as the certificate names it (and the relay is found through it).
+ */
+export function nodeControlUrl(addresses: HeadscaleAddresses): string {
+  return addresses.tlsHostname ? addresses.serverUrl : `http://${connectableAddress(addresses.listenAddr)}`;
 }
 
 /** An address this computer can connect to: a wildcard listen address means loopback here. */

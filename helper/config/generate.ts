@@ -10,12 +10,10 @@ import type { Settings } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { withDnsDefaults } from "./dns-settings.js";
 
-export function serverUrl(settings: Settings): string {
-  return settings.serverUrl ?? `http://${settings.listenAddr}`;
-}
+import { LETS_ENCRYPT_DIRECTORY, serverUrlOf } from "./reach.js";
 
 export function headscaleConfig(settings: Settings, paths: HomePaths): Record<string, unknown> {
-  const url = new URL(serverUrl(settings));
+  const url = new URL(serverUrlOf(settings));
   const embeddedDerp = settings.derp === "embedded";
   return {
     server_url: url.origin,
@@ -47,6 +45,24 @@ export function headscaleConfig(settings: Settings, paths: HomePaths): Record<st
     unix_socket: paths.headscaleSocket,
     unix_socket_permission: "0700", // the socket needs no key: only we may open it
     logtail: { enabled: false },
+    ...tlsSection(settings, paths),
+  };
+}
+
+/** Headscale's own TLS keys; with TLS off, none (Headscale's defaults are off). */
+function tlsSection(settings: Settings, paths: HomePaths): Record<string, unknown> {
+  const tls = settings.tls;
+  if (tls.mode === "files") return { tls_cert_path: tls.certPath, tls_key_path: tls.keyPath };
+  if (tls.mode === "off") return {};
+  const http01 = tls.challenge === "http-01";
+  return {
+    acme_url: tls.acmeUrl ?? LETS_ENCRYPT_DIRECTORY,
+    acme_email: tls.email,
+    tls_letsencrypt_hostname: tls.hostname,
+    tls_letsencrypt_cache_dir: paths.acmeCache,
+    tls_letsencrypt_challenge_type: http01 ? "HTTP-01" : "TLS-ALPN-01",
+    // The ACME server asks for port 80 of the host name; a router forwards it here.
+    ...(http01 && { tls_letsencrypt_listen: ":80" }),
   };
 }
 

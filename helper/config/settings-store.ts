@@ -5,14 +5,16 @@
  * extra records file that config.yaml names (Headscale reloads it by itself when it changes).
  */
 import { createHash } from "node:crypto";
-import { copyFile, rm } from "node:fs/promises";
+import { copyFile, mkdir, rm } from "node:fs/promises";
 import { CLEARABLE_SETTINGS, describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
 import { dnsRules, mergeDns, renderExtraRecords, withDnsDefaults, type DnsSettings } from "./dns-settings.js";
-import { renderHeadscaleConfig, serverUrl } from "./generate.js";
+import { renderHeadscaleConfig } from "./generate.js";
+import { fieldsForReach, Reach, serverUrlOf, tlsProblem, TlsSettings, type ReachFields } from "./reach.js";
+import { z } from "zod";
 import { renderPublicDerpMap } from "./public-derp.js";
 
 export class ConfigError extends Error {
@@ -60,14 +62,21 @@ export async function loadSettings(paths: HomePaths): Promise<Settings> {
 
 /** What no single field's schema can see: the DNS rules that span fields and the server's host. */
 function crossFieldProblem(settings: Settings): string | undefined {
-  const checked = dnsRules(new URL(serverUrl(settings)).hostname).safeParse(withDnsDefaults(settings.dns));
+  const tls = tlsProblem(settings);
+  if (tls) return tls;
+  const checked = dnsRules(new URL(serverUrlOf(settings)).hostname).safeParse(withDnsDefaults(settings.dns));
   if (checked.success) return undefined;
   return checked.error.issues.map((issue) => `dns.${issue.path.join(".")}: ${issue.message}`).join("; ");
 }
 
-export function mergeSettings(current: Settings, patch: unknown): Settings {
+/**
+ * The settings a patch makes. `lanAddresses` (this computer's non-loopback IPv4 addresses) is
+ * where `reach=lan` puts the server URL when the patch names none.
+ */
+export function mergeSettings(current: Settings, patch: unknown, lanAddresses: string[] = []): Settings {
   const cleared = new Set<string>();
   const rest: Record<string, unknown> = { ...(patch as Record<string, unknown>) };
+  if ("reach" in rest) Object.assign(rest, reachPatch(current, rest, lanAddresses));
   for (const key of CLEARABLE_SETTINGS) {
     if (key in rest && (rest[key] === "" || rest[key] === null)) {
       cleared.add(key);
@@ -86,6 +95,38 @@ export function mergeSettings(current: Settings, patch: unknown): Settings {
   if (problem) throw new ConfigError(`invalid settings: ${problem}`);
   return merged.data;
 }
+
+/** A patch naming `reach` as the fields it sets; what the patch names itself wins. */
+function reachPatch(
+  current: Settings,
+  patch: Record<string, unknown>,
+  lanAddresses: string[],
+): Record<string, unknown> {
+  const request = ReachPatch.safeParse(patch);
+  if (!request.success) throw new ConfigError(`invalid settings: ${describeIssues(request.error)}`);
+  const { reach, listenAddr, serverUrl, stunListenAddr, tls } = request.data;
+  delete patch.reach;
+  let fields: ReachFields;
+  try {
+    fields = fieldsForReach(
+      current,
+      { reach, listenAddr, stunListenAddr, tls, serverUrl: serverUrl || undefined },
+      lanAddresses,
+    );
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return { ...fields, serverUrl: fields.serverUrl ?? null };
+}
+
+/** The fields a reach patch may name beside it; the rest of the patch is checked as usual. */
+const ReachPatch = z.looseObject({
+  reach: Reach,
+  listenAddr: Settings.shape.listenAddr.optional(),
+  serverUrl: z.union([Settings.shape.serverUrl, z.literal(""), z.null()]).optional(),
+  stunListenAddr: Settings.shape.stunListenAddr.optional(),
+  tls: TlsSettings.optional(),
+});
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -129,6 +170,7 @@ export async function writeExtraRecords(paths: HomePaths, settings: Settings): P
  */
 export async function ensureHeadscaleConfig(paths: HomePaths, settings: Settings): Promise<void> {
   await writeExtraRecords(paths, settings);
+  await ensureAcmeCache(paths, settings);
   const existing = await readIfExists(paths.headscaleConfig);
   if (existing !== undefined) {
     if (await editedByHand(paths)) return;
@@ -136,6 +178,11 @@ export async function ensureHeadscaleConfig(paths: HomePaths, settings: Settings
   }
   const text = await writeHeadscaleConfig(paths, settings);
   await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
+}
+
+/** Headscale's ACME cache holds the account key and certificates: made 0700 before Headscale would make it. */
+export async function ensureAcmeCache(paths: HomePaths, settings: Settings): Promise<void> {
+  if (settings.tls.mode === "acme") await mkdir(paths.acmeCache, { recursive: true, mode: 0o700 });
 }
 
 export interface StagedChange {
@@ -161,6 +208,7 @@ export async function commitSettings(paths: HomePaths, settings: Settings, candi
   try {
     const text = (await readIfExists(candidate)) ?? "";
     await writeExtraRecords(paths, settings);
+    await ensureAcmeCache(paths, settings);
     await writeFileAtomic(paths.headscaleConfig, text);
     await writeFileAtomic(paths.generatedConfigHash, sha256(text) + "\n");
     await writeFileAtomic(paths.settings, JSON.stringify(settings, null, 2) + "\n");

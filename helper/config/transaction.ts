@@ -11,6 +11,8 @@ import { configTest } from "../headscale/configtest.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { HomePaths } from "../home/paths.js";
 import type { Settings, SettingsPatch } from "../protocol/schema.js";
+import { lanAddresses } from "../os/network.js";
+import { checkCertificateFiles } from "./certificate-files.js";
 import { withDnsDefaults } from "./dns-settings.js";
 import {
   commitSettings,
@@ -58,7 +60,13 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
   }
   const previous = target.settings();
-  let next = mergeSettings(previous, patch);
+  let next = mergeSettings(previous, patch, lanAddresses());
+  if (next.tls.mode === "files") {
+    // Headscale would start with a bad certificate and fail only at a device's handshake.
+    await checkCertificateFiles(next.tls).catch((error: Error) => {
+      throw new ConfigError(`tls: ${error.message}`);
+    });
+  }
   const binary = await target.resolveBinary(next); // refuses a headscalePath that is not there
   if (patch.headscalePath && !(await headscaleVersion(binary))) {
     throw new ConfigError(

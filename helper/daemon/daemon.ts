@@ -8,7 +8,7 @@ import { hostname, tmpdir, userInfo } from "node:os";
 import { dirname } from "node:path";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
-import { connectableAddress } from "../config/addresses.js";
+import { healthTarget, nodeControlUrl } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
 import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
@@ -93,7 +93,6 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   // What Headscale really listens on: re-read before each start, as config.yaml may have been
   // edited by hand (or removed: then it is generated again).
   let addresses = await loadAddresses(paths, settings);
-  const localUrl = () => `http://${connectableAddress(addresses.listenAddr)}`;
 
   const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
   let ensuredFor: Settings | undefined = settings; // ensured above
@@ -122,7 +121,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     configPath: paths.headscaleConfig,
     cwd: paths.home,
     pidFile: paths.headscalePid,
-    healthUrl: () => new URL("/health", localUrl()).toString(),
+    health: () => healthTarget(addresses),
     extraEnv: () => secretEnv(settings),
     onLog: (stream, text) => logs.append(stream, text),
   });
@@ -151,7 +150,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
       await saveSettings(paths, updated);
       settings = updated;
     },
-    controlUrl: localUrl,
+    controlUrl: () => nodeControlUrl(addresses),
     provision: async (account) => {
       if (supervisor.state !== "running")
         throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
@@ -213,6 +212,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
       addresses = await loadAddresses(paths, next);
     },
     serverUrl: () => addresses.serverUrl,
+    addresses: () => addresses,
     supervisor,
     admin,
     accounts,

@@ -2,7 +2,10 @@
 import type { Accounts } from "../accounts/accounts.js";
 import { durationMs } from "../util/duration.js";
 import { SerialQueue } from "../util/serial-queue.js";
+import type { HeadscaleAddresses } from "../config/addresses.js";
+import { reachOfListener } from "../config/reach.js";
 import { editedByHand } from "../config/settings-store.js";
+import { checkReachability } from "../reachability/check.js";
 import { changeSettings, type ConfigTarget } from "../config/transaction.js";
 import { HeadscaleApiError, type AdminClient, type HeadscaleNode } from "../headscale/admin-client.js";
 import { toApiKey, toNode, toPreAuthKey, toUser } from "../headscale/admin-schemas.js";
@@ -19,6 +22,8 @@ import type { TailnetBridge } from "../tailnet/bridge.js";
 import { answeredOnce, type Handlers } from "./rpc-server.js";
 
 export interface HelperParts extends ConfigTarget {
+  /** Where Headscale listens and what URL devices use, as it runs now. */
+  addresses: () => HeadscaleAddresses;
   /** The URL devices log in to, as Headscale runs now (a hand-edited config's own). */
   serverUrl: () => string;
   supervisor: HeadscaleSupervisor;
@@ -102,11 +107,16 @@ export function createHandlers(parts: HelperParts): Handlers {
   /** The named user, or the person's own (created on first use) when none is named. */
   const userOrOwn = (name: string | undefined) => (name ? userNamed(name) : parts.accounts.ownUser());
 
-  const configView = async () => ({
-    settings: parts.settings(),
-    configPath: paths.headscaleConfig,
-    editedByHand: await editedByHand(paths),
-  });
+  const configView = async () => {
+    const { listenAddr, tlsHostname, serverUrl } = parts.addresses();
+    return {
+      settings: parts.settings(),
+      configPath: paths.headscaleConfig,
+      editedByHand: await editedByHand(paths),
+      reach: reachOfListener(listenAddr, Boolean(tlsHostname)),
+      serverUrl,
+    };
+  };
 
   return {
     status,
@@ -308,6 +318,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     },
 
     "config.get": configView,
+    "server.reachability": () => checkReachability(parts),
     "config.set": async ({ patch }) => {
       await changeSettings(parts, patch);
       return configView();

@@ -8,6 +8,7 @@ import { execa, type ResultPromise } from "execa";
 import split2 from "split2";
 import type { HeadscaleState } from "../protocol/schema.js";
 import { ensureExecutable } from "./binary.js";
+import { askHealth, type HealthTarget } from "./health.js";
 import { headscaleEnv } from "./child-env.js";
 import { removePidFile, writePidFile } from "./pid-file.js";
 import { SerialQueue } from "../util/serial-queue.js";
@@ -21,7 +22,8 @@ export interface SupervisorOptions {
   /** Where Headscale runs: relative paths in a hand-edited config are relative to it. */
   cwd?: string;
   pidFile: string;
-  healthUrl: () => string;
+  /** Where /health is asked (Headscale's own listener, by way of loopback). */
+  health: () => HealthTarget;
   /** Extra environment, e.g. the PostgreSQL password read from its file. */
   extraEnv?: () => Promise<Record<string, string>>;
   onLog: (stream: "stdout" | "stderr" | "helper", text: string) => void;
@@ -191,15 +193,15 @@ export class HeadscaleSupervisor extends EventEmitter {
 
   private async waitReady(child: Child, exitedWith: () => string | undefined, exited: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.opts.readyTimeoutMs;
-    const url = this.opts.healthUrl();
+    const target = this.opts.health();
     while (Date.now() < deadline) {
       const exit = exitedWith();
       if (exit || this.child !== child) throw new Error(`Headscale exited (${exit ?? "stopped"}) before it was ready`);
       // Ended at once if Headscale exits: something else may hold the port and never answer.
-      if ((await askHealth(url, AbortSignal.any([AbortSignal.timeout(1000), exited]))) === "pass") return;
+      if ((await askHealth(target, AbortSignal.any([AbortSignal.timeout(1000), exited]))) === "pass") return;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    throw new Error(`Headscale did not answer ${url} within ${this.opts.readyTimeoutMs / 1000} s`);
+    throw new Error(`Headscale did not answer ${target.url} within ${this.opts.readyTimeoutMs / 1000} s`);
   }
 
   /**
@@ -214,7 +216,7 @@ export class HeadscaleSupervisor extends EventEmitter {
     const current = () => this.child === child && this.state === "running";
     const check = async () => {
       if (!current()) return;
-      const answer = await askHealth(this.opts.healthUrl(), AbortSignal.timeout(this.opts.livenessTimeoutMs));
+      const answer = await askHealth(this.opts.health(), AbortSignal.timeout(this.opts.livenessTimeoutMs));
       if (!current()) return;
       misses = answer === "none" ? misses + 1 : 0;
       if (answer !== "none" && failing !== (answer === "fail")) {
@@ -308,16 +310,5 @@ export class HeadscaleSupervisor extends EventEmitter {
       this.start().catch((error: Error) => this.onCrash(`failed to restart (${error.message})`));
     }, delay);
     this.restartTimer.unref();
-  }
-}
-
-/** "pass" or "fail" as Headscale's /health answers (fail: its database is unreachable); "none" for no answer. */
-async function askHealth(url: string, signal: AbortSignal): Promise<"pass" | "fail" | "none"> {
-  try {
-    const response = await fetch(url, { signal });
-    await response.body?.cancel();
-    return response.ok ? "pass" : "fail";
-  } catch {
-    return "none";
   }
 }

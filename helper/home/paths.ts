@@ -41,6 +41,8 @@ export interface HomePaths {
   database: string;
   noiseKey: string;
   derpKey: string;
+  /** Headscale's ACME cache (account key, certificates), 0700. */
+  acmeCache: string;
   /** Where earlier helpers kept an API key of their own (for Headscale's REST API); retired at Headscale's next start. */
   legacyApiKey: string;
   deviceKeys: string;
@@ -71,6 +73,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     database: at("headscale.db"),
     noiseKey: at("noise_private.key"),
     derpKey: at("derp_server_private.key"),
+    acmeCache: at("acme"),
     legacyApiKey: at("secrets", "api-key.json"),
     deviceKeys: at("secrets", "device-keys.json"),
     tailnetState: at("tailnet"),

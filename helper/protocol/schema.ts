@@ -6,6 +6,7 @@ import { z } from "zod";
 import { durationProblem } from "../util/duration.js";
 import { DNS_DEFAULTS, DnsSettings } from "../config/dns-settings.js";
 import { routeProblem } from "../headscale/routes.js";
+import { Reach, TlsSettings } from "../config/reach.js";
 
 export const HeadscaleState = z.enum(["stopped", "starting", "running", "stopping", "crashed"]);
 export type HeadscaleState = z.infer<typeof HeadscaleState>;
@@ -115,6 +116,10 @@ export const TailnetStatus = z.object({
   ipv6: z.string().nullable(),
   account: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The relay (DERP region) the node is connected to, as tsnet sees it; null when none. Absent from older helpers. */
+  relay: z.string().nullable().optional(),
+  /** Why the node has no working relay, in tsnet's words; null when it has one. */
+  relayProblem: z.string().nullable().optional(),
 });
 export type TailnetStatus = z.infer<typeof TailnetStatus>;
 
@@ -196,8 +201,10 @@ const DatabaseSettings = z.discriminatedUnion("type", [
 /** What a person can set through the helper; Headscale's YAML is generated from it. */
 export const Settings = z.object({
   listenAddr: HostPort,
-  /** Defaults to http://<listenAddr>; set it to the address remote devices use. */
+  /** Defaults to https://<tls hostname> with TLS, else http://<listenAddr>; set it to the address remote devices use. */
   serverUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Headscale's own TLS: off, ACME (Let's Encrypt or another ACME server), or certificate files. */
+  tls: TlsSettings.default({ mode: "off" }),
   grpcListenAddr: HostPort,
   stunListenAddr: HostPort,
   database: DatabaseSettings.default({ type: "sqlite" }),
@@ -231,10 +238,12 @@ export const SettingsPatch = z
       }),
     ),
   )
+  // Not stored: it sets listenAddr, serverUrl, stunListenAddr and tls together (config/reach.ts).
+  .extend({ reach: Reach.optional() })
   .strict() as unknown as z.ZodType<SettingsPatch>;
 export type SettingsPatch = {
   [K in keyof Settings]?: Settings[K] | (K extends (typeof CLEARABLE_SETTINGS)[number] ? "" | null : never);
-};
+} & { reach?: Reach };
 
 const NoParams = z.object({}).strict().optional();
 
@@ -317,6 +326,48 @@ export const MintResult = z.object({
   remoteIp: z.string().optional(),
 });
 export type MintResult = z.infer<typeof MintResult>;
+
+/** The settings as stored, with what they amount to. */
+export const ConfigView = z.object({
+  settings: Settings,
+  configPath: z.string(),
+  editedByHand: z.boolean(),
+  /** Absent from older helpers. */
+  reach: Reach.optional(),
+  /** The URL devices log in to. */
+  serverUrl: z.string().optional(),
+});
+export type ConfigView = z.infer<typeof ConfigView>;
+
+/** One check of reachability: ok, a problem (with what to change), or not applicable/unknown. */
+export const Check = z.object({
+  ok: z.boolean().nullable(),
+  /** Plain words: what was found. */
+  detail: z.string(),
+  /** What to change when it is not ok. */
+  fix: z.string().nullable(),
+});
+export type Check = z.infer<typeof Check>;
+
+export const Reachability = z.object({
+  reach: Reach,
+  /** The URL devices log in to (what `tailscale up --login-server` gets). */
+  serverUrl: z.string(),
+  /** Whether the URL's host resolves to an address of this computer. */
+  resolves: Check,
+  /** Whether /health answers through the URL, TLS checked as a device checks it. */
+  health: Check,
+  /** The certificate's name and days left (warns under 14); null without TLS. */
+  certificate: z
+    .object({ name: z.string(), notAfter: z.string(), daysLeft: z.number(), issuer: z.string() })
+    .nullable(),
+  certificateCheck: Check,
+  /** Whether the relay (DERP) can carry traffic for devices that cannot reach this computer directly. */
+  relay: Check,
+  /** One plain line: can devices off this network get through, and if not what to change. */
+  summary: z.string(),
+});
+export type Reachability = z.infer<typeof Reachability>;
 
 export const methods = {
   status: { params: NoParams, result: Status },
@@ -434,14 +485,11 @@ export const methods = {
   "logs.follow": { params: NoParams, result: Ok },
   "logs.unfollow": { params: NoParams, result: Ok },
 
-  "config.get": {
-    params: NoParams,
-    result: z.object({ settings: Settings, configPath: z.string(), editedByHand: z.boolean() }),
-  },
-  "config.set": {
-    params: z.object({ patch: SettingsPatch }).strict(),
-    result: z.object({ settings: Settings, configPath: z.string(), editedByHand: z.boolean() }),
-  },
+  "config.get": { params: NoParams, result: ConfigView },
+  /** Applies a patch as one transaction: a change Headscale refuses leaves the previous settings. */
+  "config.set": { params: z.object({ patch: SettingsPatch }).strict(), result: ConfigView },
+  /** Where devices reach this server, checked now: name, /health through the URL, certificate, relay. */
+  "server.reachability": { params: NoParams, result: Reachability },
 
   /** Forwards a tailnet port of this computer's node to a local port, starting the node if needed. */
   "bridge.up": {

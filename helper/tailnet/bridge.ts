@@ -334,6 +334,8 @@ export class TailnetBridge {
       ipv6: native?.ipv6 || null,
       account: hasMappings ? this.account() : null,
       lastError: this.lastError,
+      relay: native?.relay || null,
+      relayProblem: native?.relayProblem || null,
     };
   }
 

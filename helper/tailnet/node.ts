@@ -25,6 +25,9 @@ export const NativeStatus = z.object({
   hostname: z.string().optional(),
   ipv4: z.string().optional(),
   ipv6: z.string().optional(),
+  /** The home relay's region code, and the node's health warnings about relays. */
+  relay: z.string().optional(),
+  relayProblem: z.string().optional(),
   forwards: z
     .array(
       BridgeMapping.extend({

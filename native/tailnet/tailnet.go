@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -374,8 +375,15 @@ func hsr_node_status(id C.longlong) *C.char {
 		return C.CString(string(b))
 	}
 	ip4, ip6 := n.ips()
+	relay, relayProblem := n.relayView()
 	n.mu.Lock()
 	out := map[string]any{"state": n.state, "hostname": n.srv.Hostname, "ipv4": ip4, "ipv6": ip6}
+	if relay != "" {
+		out["relay"] = relay
+	}
+	if relayProblem != "" {
+		out["relayProblem"] = relayProblem
+	}
 	list := make([]forwardStatus, 0, len(n.forwards))
 	for port, f := range n.forwards {
 		list = append(list, forwardStatus{TailnetPort: port, LocalPort: f.localPort, Stats: f.m.Stats()})
@@ -385,6 +393,36 @@ func hsr_node_status(id C.longlong) *C.char {
 	out["forwards"] = list
 	b, _ := json.Marshal(out)
 	return C.CString(string(b))
+}
+
+// relayView is the node's relay as tsnet sees it: the DERP region it chose as home, and what its
+// health checks say about relay servers (a relay it cannot talk to, over plain HTTP say).
+// Bounded by a short timeout, as the caller waits on the JS thread.
+func (n *node) relayView() (region, problem string) {
+	n.mu.Lock()
+	ok := n.startOK && !n.closing
+	n.mu.Unlock()
+	if !ok {
+		return "", ""
+	}
+	lc, err := n.srv.LocalClient()
+	if err != nil {
+		return "", ""
+	}
+	ctx, cancel := context.WithTimeout(n.ctx, 500*time.Millisecond)
+	defer cancel()
+	st, err := lc.StatusWithoutPeers(ctx)
+	if err != nil || st.Self == nil {
+		return "", ""
+	}
+	var problems []string
+	for _, warning := range st.Health {
+		if strings.Contains(strings.ToLower(warning), "relay server") {
+			problems = append(problems, warning)
+		}
+	}
+	sort.Strings(problems)
+	return st.Self.Relay, strings.Join(problems, "; ")
 }
 
 //export hsr_set_memory_limit

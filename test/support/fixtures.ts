@@ -135,7 +135,7 @@ export function useHelpers() {
         binary: async () => binary,
         configPath: paths.headscaleConfig,
         pidFile: paths.headscalePid,
-        healthUrl: () => `http://${settings.listenAddr}/health`,
+        health: () => ({ url: `http://${settings.listenAddr}/health` }),
         onLog: (_stream, text) => log.push(text),
         extraEnv: () => secretEnv(settings),
         ...options,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { headscaleConfig, renderHeadscaleConfig, serverUrl } from "../../helper/config/generate.js";
+import { headscaleConfig, renderHeadscaleConfig } from "../../helper/config/generate.js";
+import { serverUrlOf as serverUrl } from "../../helper/config/reach.js";
 import { renderPublicDerpMap } from "../../helper/config/public-derp.js";
 import { DnsSettings, renderExtraRecords } from "../../helper/config/dns-settings.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";

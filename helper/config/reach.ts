@@ -1,0 +1,146 @@
+/**
+ * Where devices reach this server: one choice that sets the listen address, the server URL, the
+ * STUN address and TLS together, so they never disagree. Pure: the caller passes in this
+ * computer's LAN addresses.
+ *
+ * - `computer`: loopback only (the default): nothing off this computer can join.
+ * - `lan`: every interface (or one address), plain HTTP, a URL on a LAN address or a name the
+ *   user gives. Devices on the same network join; the relay cannot serve stock clients.
+ * - `internet`: a hostname with TLS (ACME or certificate files) on port 443: Headscale's own
+ *   DERP relay works for stock clients, so a phone on mobile data gets through.
+ */
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+import { DnsName } from "./dns-settings.js";
+
+export const Reach = z.enum(["computer", "lan", "internet"]);
+export type Reach = z.infer<typeof Reach>;
+
+const Hostname = DnsName.refine((name) => name.includes("."), "a fully qualified host name, e.g. hs.example.com");
+
+/**
+ * TLS through Headscale's own support. `acme`: Headscale gets and renews a certificate from an
+ * ACME server (Let's Encrypt unless acmeUrl says otherwise), its cache in the home. `files`: a
+ * certificate and key the user provides; checked before they are applied.
+ */
+export const TlsSettings = z.discriminatedUnion("mode", [
+  z.strictObject({ mode: z.literal("off") }),
+  z.strictObject({
+    mode: z.literal("acme"),
+    hostname: Hostname,
+    email: z.email("an email address for the ACME account, e.g. you@example.com"),
+    /** tls-alpn-01 needs port 443 reachable; http-01 needs port 80 (Headscale listens there for it). */
+    challenge: z.enum(["tls-alpn-01", "http-01"]).default("tls-alpn-01"),
+    acmeUrl: z.url({ protocol: /^https$/, error: "an https:// ACME directory URL" }).optional(),
+  }),
+  z.strictObject({
+    mode: z.literal("files"),
+    hostname: Hostname,
+    certPath: z.string().refine(isAbsolute, "the certificate's absolute path (PEM)"),
+    keyPath: z.string().refine(isAbsolute, "the private key's absolute path (PEM)"),
+  }),
+]);
+export type TlsSettings = z.infer<typeof TlsSettings>;
+
+export const LETS_ENCRYPT_DIRECTORY = "https://acme-v02.api.letsencrypt.org/directory";
+/** The STUN port Tailscale clients are used to; the one a user forwards on a router. */
+export const STUN_PORT = 3478;
+export const HTTPS_PORT = 443;
+
+/** The part of the settings a reach decides. */
+export interface ReachFields {
+  listenAddr: string;
+  serverUrl?: string;
+  stunListenAddr: string;
+  tls: TlsSettings;
+}
+
+const hostOf = (hostPort: string) => hostPort.slice(0, hostPort.lastIndexOf(":")).replace(/^\[|\]$/g, "");
+const portOf = (hostPort: string) => Number(hostPort.slice(hostPort.lastIndexOf(":") + 1));
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\./.test(host);
+
+/** The reach the fields amount to: TLS means internet, a loopback listener this computer only. */
+export function reachOf(fields: ReachFields): Reach {
+  return reachOfListener(fields.listenAddr, fields.tls.mode !== "off");
+}
+
+/** The same from what Headscale runs with (a hand-edited config has no settings to go by). */
+export function reachOfListener(listenAddr: string, tls: boolean): Reach {
+  if (tls) return "internet";
+  return isLoopback(hostOf(listenAddr)) ? "computer" : "lan";
+}
+
+/** The URL devices log in to: the one set, else https://hostname with TLS, else http://listenAddr. */
+export function serverUrlOf(fields: ReachFields): string {
+  if (fields.serverUrl) return fields.serverUrl;
+  if (fields.tls.mode !== "off") {
+    const port = portOf(fields.listenAddr);
+    return `https://${fields.tls.hostname}${port === HTTPS_PORT ? "" : `:${port}`}`;
+  }
+  return `http://${fields.listenAddr}`;
+}
+
+/** What a patch may name beside `reach`: these override what the reach would choose. */
+export interface ReachRequest {
+  reach: Reach;
+  listenAddr?: string;
+  serverUrl?: string | null;
+  stunListenAddr?: string;
+  tls?: TlsSettings;
+}
+
+/**
+ * The fields for a reach, from the current ones and what the patch names. Throws an Error whose
+ * message is one line for the user when the reach cannot be made from what is known.
+ * `lanAddresses`: this computer's non-loopback IPv4 addresses, best first.
+ */
+export function fieldsForReach(current: ReachFields, request: ReachRequest, lanAddresses: string[]): ReachFields {
+  const stunPort = (fallback: number) => request.stunListenAddr ?? `0.0.0.0:${fallback}`;
+  switch (request.reach) {
+    case "computer": {
+      const listenAddr = request.listenAddr ?? `127.0.0.1:${portOf(current.listenAddr)}`;
+      const stunListenAddr = request.stunListenAddr ?? `127.0.0.1:${portOf(current.stunListenAddr)}`;
+      const fields: ReachFields = { listenAddr, stunListenAddr, tls: { mode: "off" } };
+      return request.serverUrl ? { ...fields, serverUrl: request.serverUrl } : fields;
+    }
+    case "lan": {
+      const port = portOf(request.listenAddr ?? current.listenAddr);
+      const listenAddr = request.listenAddr ?? `0.0.0.0:${port}`;
+      const bound = hostOf(listenAddr);
+      const host = bound !== "0.0.0.0" && bound !== "::" && bound !== "" ? bound : lanAddresses[0];
+      if (!request.serverUrl && !host) {
+        throw new Error(
+          "reach=lan: this computer has no network address besides loopback; give the URL devices use, e.g. serverUrl=http://192.168.1.10:8080",
+        );
+      }
+      const serverUrl = request.serverUrl || `http://${host!.includes(":") ? `[${host}]` : host}:${port}`;
+      return { listenAddr, serverUrl, stunListenAddr: stunPort(portOf(current.stunListenAddr)), tls: { mode: "off" } };
+    }
+    case "internet": {
+      const tls = request.tls ?? current.tls;
+      if (tls.mode === "off") {
+        throw new Error(
+          'reach=internet needs TLS: add tls={"mode":"acme","hostname":"hs.example.com","email":"you@example.com"} ' +
+            'or tls={"mode":"files","hostname":…,"certPath":…,"keyPath":…}',
+        );
+      }
+      const listenAddr = request.listenAddr ?? `0.0.0.0:${HTTPS_PORT}`;
+      const fields: ReachFields = { listenAddr, stunListenAddr: stunPort(STUN_PORT), tls };
+      return request.serverUrl ? { ...fields, serverUrl: request.serverUrl } : fields;
+    }
+  }
+}
+
+/**
+ * What no single field can see: a TLS server URL must be https on the certificate's name.
+ * Returns one line, or undefined.
+ */
+export function tlsProblem(fields: ReachFields): string | undefined {
+  if (fields.tls.mode === "off") return undefined;
+  const url = new URL(serverUrlOf(fields));
+  if (url.protocol !== "https:") return `serverUrl: with TLS on, the server URL must be https:// (it is ${url.origin})`;
+  if (url.hostname !== fields.tls.hostname) {
+    return `serverUrl: its host ${url.hostname} is not the certificate's name ${fields.tls.hostname}`;
+  }
+  return undefined;
+}
