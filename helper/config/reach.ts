@@ -59,15 +59,15 @@ const hostOf = (hostPort: string) => hostPort.slice(0, hostPort.lastIndexOf(":")
 const portOf = (hostPort: string) => Number(hostPort.slice(hostPort.lastIndexOf(":") + 1));
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\./.test(host);
 
-/** The reach the fields amount to: TLS means internet, a loopback listener this computer only. */
+/** The reach the fields amount to: a loopback listener is this computer only, whatever else is set; TLS beyond it is internet. */
 export function reachOf(fields: ReachFields): Reach {
   return reachOfListener(fields.listenAddr, fields.tls.mode !== "off");
 }
 
 /** The same from what Headscale runs with (a hand-edited config has no settings to go by). */
 export function reachOfListener(listenAddr: string, tls: boolean): Reach {
-  if (tls) return "internet";
-  return isLoopback(hostOf(listenAddr)) ? "computer" : "lan";
+  if (isLoopback(hostOf(listenAddr))) return "computer";
+  return tls ? "internet" : "lan";
 }
 
 /** The URL devices log in to: the one set, else https://hostname with TLS, else http://listenAddr. */

@@ -116,6 +116,7 @@ function healthCheck(f: Findings): Check {
 
 function relayCheck(f: Findings, https: boolean): Check {
   if (f.derp === "public") return unknown("Tailscale's public relays: devices use them over the internet");
+  if (f.reach === "computer") return unknown("not needed: only this computer can join");
   if (!https) {
     return bad(
       "Headscale's relay needs TLS: over plain HTTP stock Tailscale clients cannot use it, so a device that cannot reach this computer directly (a phone on mobile data) gets no connection",
