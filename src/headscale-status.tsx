@@ -1,10 +1,11 @@
-import { Action, ActionPanel, Color, Icon, launchCommand, LaunchType, List } from "@raycast/api";
-import { formatDuration, tailnetSummary } from "../helper/client/index.js";
+import { Action, ActionPanel, Color, Detail, Icon, launchCommand, LaunchType, List } from "@raycast/api";
+import { formatDuration, tailnetSummary, type ResultOf } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { CopyLogsAction, RefreshAction } from "./components/actions.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { runLifecycle, type LifecycleAction } from "./lib/lifecycle.js";
 import { call } from "./lib/raycast-client.js";
+import { overallVerdict, reachabilityMarkdown, reachabilityRows, type Verdict } from "./lib/reachability.js";
 import { activeTailnet, health } from "./lib/view-model.js";
 
 const STATE_COLOR = {
@@ -14,8 +15,24 @@ const STATE_COLOR = {
   error: Color.Red,
 } as const;
 
+const VERDICT_ICON: Record<Verdict, { source: Icon; tintColor: Color }> = {
+  ok: { source: Icon.CheckCircle, tintColor: Color.Green },
+  problem: { source: Icon.XMarkCircle, tintColor: Color.Red },
+  warning: { source: Icon.Warning, tintColor: Color.Orange },
+  unknown: { source: Icon.Circle, tintColor: Color.SecondaryText },
+};
+
+const openServerSettings = () => launchCommand({ name: "server-settings", type: LaunchType.UserInitiated });
+
 export default function HeadscaleStatus() {
-  const { data: status, isLoading, revalidate, helperDown, error } = useHelper("status");
+  const statusCall = useHelper("status");
+  const { data: status, helperDown, error } = statusCall;
+  // Checked alongside the status: the name, /health through the URL, the certificate and the relay.
+  const reachCall = useHelper("server.reachability");
+  const revalidate = () => {
+    statusCall.revalidate();
+    reachCall.revalidate();
+  };
   if (helperDown) {
     return <HelperUnavailable onStarted={revalidate} />;
   }
@@ -25,8 +42,8 @@ export default function HeadscaleStatus() {
     await runLifecycle(action, "toast");
     revalidate();
   };
-  const actions = (
-    <ActionPanel>
+  const common = (
+    <>
       {hs?.state === "running" ? (
         <>
           <Action title="Restart Headscale" icon={Icon.RotateClockwise} onAction={lifecycle("restart")} />
@@ -52,8 +69,9 @@ export default function HeadscaleStatus() {
         }}
       />
       <RefreshAction onRefresh={revalidate} />
-    </ActionPanel>
+    </>
   );
+  const actions = <ActionPanel>{common}</ActionPanel>;
   const item = (title: string, value: string | undefined, icon: Icon = Icon.Dot, color?: Color) =>
     value === undefined ? null : (
       <List.Item
@@ -64,7 +82,7 @@ export default function HeadscaleStatus() {
       />
     );
   return (
-    <List isLoading={isLoading}>
+    <List isLoading={statusCall.isLoading || reachCall.isLoading}>
       {error && !status && (
         <List.EmptyView
           icon={Icon.Warning}
@@ -83,10 +101,17 @@ export default function HeadscaleStatus() {
             {item("Nodes Online", hs.nodes ? `${hs.nodes.online} of ${hs.nodes.total}` : undefined, Icon.Network)}
             {item("Auto-Start", hs.autoStart ? "On" : "Off", Icon.Power)}
           </List.Section>
+          <ReachabilitySection
+            reachability={reachCall.data}
+            error={reachCall.data ? undefined : reachCall.error}
+            commonActions={common}
+          />
           {tailnet && (
             <List.Section title="This Computer on the Tailnet">
               {item("Node", tailnetSummary(tailnet), Icon.Network)}
               {item("Problem", tailnet.lastError ?? undefined, Icon.Warning, Color.Orange)}
+              {item("Relay", tailnet.relay ?? undefined, Icon.Network)}
+              {item("Relay Problem", tailnet.relayProblem ?? undefined, Icon.Warning, Color.Orange)}
             </List.Section>
           )}
           {hs.lastError && (
@@ -102,5 +127,64 @@ export default function HeadscaleStatus() {
         </>
       )}
     </List>
+  );
+}
+
+/** Whether devices can get through: the helper's one-line summary first, then each check with its fix. */
+function ReachabilitySection(props: {
+  reachability: ResultOf<"server.reachability"> | undefined;
+  error: Error | undefined;
+  /** The view's own actions, offered on these items too. */
+  commonActions: React.ReactNode;
+}) {
+  const { reachability, error } = props;
+  if (!reachability) {
+    return error ? (
+      <List.Section title="Reachability">
+        <List.Item
+          title="Could not check reachability"
+          subtitle={error.message}
+          icon={VERDICT_ICON.unknown}
+          actions={<ActionPanel>{props.commonActions}</ActionPanel>}
+        />
+      </List.Section>
+    ) : null;
+  }
+  const rows = reachabilityRows(reachability);
+  const report = (
+    <Detail
+      navigationTitle="Reachability"
+      markdown={reachabilityMarkdown(reachability)}
+      actions={
+        <ActionPanel>
+          <Action title="Open Server Settings" icon={Icon.Gear} onAction={openServerSettings} />
+          <Action.CopyToClipboard title="Copy Server URL" content={reachability.serverUrl} />
+        </ActionPanel>
+      }
+    />
+  );
+  const itemActions = (fix: string | null) => (
+    <ActionPanel>
+      <Action.Push title="Show Reachability Report" icon={Icon.Document} target={report} />
+      <Action title="Open Server Settings" icon={Icon.Gear} onAction={openServerSettings} />
+      {fix && <Action.CopyToClipboard title="Copy Fix" content={fix} />}
+      <ActionPanel.Section>{props.commonActions}</ActionPanel.Section>
+    </ActionPanel>
+  );
+  return (
+    <List.Section title="Reachability">
+      <List.Item title={reachability.summary} icon={VERDICT_ICON[overallVerdict(rows)]} actions={itemActions(null)} />
+      {rows.map((row) => (
+        <List.Item
+          key={row.title}
+          title={row.title}
+          subtitle={row.detail}
+          icon={VERDICT_ICON[row.verdict]}
+          accessories={row.fix ? [{ tag: { value: "Fix", color: Color.Orange }, tooltip: row.fix }] : []}
+          keywords={row.fix ? [row.fix] : []}
+          actions={itemActions(row.fix)}
+        />
+      ))}
+    </List.Section>
   );
 }

@@ -1,8 +1,13 @@
 import { Action, ActionPanel, Detail } from "@raycast/api";
+import { usePromise } from "@raycast/utils";
 import { tailscaleUpCommand } from "../../helper/client/index.js";
+import { qrCodeDataUri, qrCodeMarkdown } from "../lib/qr-code.js";
 import { codeBlock } from "../lib/view-model.js";
 
-/** A pre-auth key the helper hands out once: the `tailscale up` line first, and copies of each part. */
+/**
+ * A pre-auth key the helper hands out once: the `tailscale up` line first, the server URL as a
+ * QR code for phones under it, and copies of each part.
+ */
 export function OneTimeKey(props: {
   heading: string;
   note: string;
@@ -12,9 +17,18 @@ export function OneTimeKey(props: {
   labels: [string, string][];
 }) {
   const command = tailscaleUpCommand(props);
+  // Drawn in a moment, locally; the key is never in it, only the server URL.
+  const { data: qr, isLoading } = usePromise(qrCodeDataUri, [props.coordinationUrl], { onError: () => {} });
+  const phone = qr
+    ? [
+        "**On a phone**, scan the server URL into the Tailscale app (use a custom coordination server):",
+        qrCodeMarkdown(qr, `QR code of ${props.coordinationUrl}`),
+      ]
+    : [];
   return (
     <Detail
-      markdown={[`# ${props.heading}`, props.note, codeBlock(command)].join("\n\n")}
+      isLoading={isLoading}
+      markdown={[`# ${props.heading}`, props.note, codeBlock(command), ...phone].join("\n\n")}
       metadata={
         <Detail.Metadata>
           {props.labels.map(([title, text]) => (

@@ -72,6 +72,7 @@ export const Form = withParts("Form", {
   PasswordField: host("Form.PasswordField"),
   TextArea: host("Form.TextArea"),
   Checkbox: host("Form.Checkbox"),
+  FilePicker: host("Form.FilePicker"),
   Separator: host("Form.Separator"),
   Dropdown: withParts("Form.Dropdown", { Item: host("Form.Dropdown.Item"), Section: host("Form.Dropdown.Section") }),
   Description: host("Form.Description"),
