@@ -17,16 +17,21 @@ const programs = [
   { name: "pebble", module: "tools/pebble", modulePath: "github.com/letsencrypt/pebble/v2", pkg: "github.com/letsencrypt/pebble/v2/cmd/pebble" },
 ];
 
-/** The version a program was built from, as Go recorded it in the binary. */
-function builtVersion(binary, modulePath) {
-  if (!existsSync(binary)) return undefined;
+/**
+ * True when the binary was built from exactly the versions go.mod pins: the program's module and
+ * every dependency Go recorded in it (an upgraded dependency, x/crypto say, means a rebuild).
+ */
+function upToDate(binary, goMod) {
+  if (!existsSync(binary)) return false;
+  let info;
   try {
-    const info = execFileSync("go", ["version", "-m", binary], { encoding: "utf8" });
-    const escaped = modulePath.replace(/[.]/g, "\\.");
-    return new RegExp(`\\t(?:mod|dep)\\t${escaped}\\t(v\\S+)`).exec(info)?.[1];
+    info = execFileSync("go", ["version", "-m", binary], { encoding: "utf8" });
   } catch {
-    return undefined;
+    return false;
   }
+  const pinned = new Map([...goMod.matchAll(/^\s*(\S+) (v\S+)/gm)].map((m) => [m[1], m[2]]));
+  const built = [...info.matchAll(/^\t(?:mod|dep)\t(\S+)\t(v\S+)/gm)];
+  return built.every(([, path, version]) => !pinned.has(path) || pinned.get(path) === version);
 }
 
 mkdirSync(binDir, { recursive: true });
@@ -37,7 +42,7 @@ for (const program of programs) {
   const pinned = new RegExp(`${program.modulePath.replace(/[.]/g, "\\.")} (v\\S+)`).exec(goMod)?.[1];
   if (!pinned) throw new Error(`${program.module}/go.mod does not require ${program.modulePath}`);
   const target = join(binDir, program.name);
-  if (builtVersion(target, program.modulePath) === pinned) {
+  if (upToDate(target, goMod)) {
     console.log(`${program.name} ${pinned} already built`);
     continue;
   }

@@ -8,7 +8,7 @@ import { rm } from "node:fs/promises";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { headscaleVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
-import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
+import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { HomePaths } from "../home/paths.js";
 import type { Settings, SettingsPatch } from "../protocol/schema.js";
 import { lanAddresses } from "../os/network.js";
@@ -120,7 +120,17 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     await target.setSettings(restored);
     await supervisor.start().catch(() => {});
     throw new ConfigError(
-      `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}`,
+      `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}${lastComplaint(error)}`,
     );
   }
+}
+
+/**
+ * Headscale's last error line before a failed start: a refused ACME order or a TLS handshake
+ * error says more than "did not answer /health".
+ */
+function lastComplaint(error: unknown): string {
+  if (!(error instanceof HeadscaleStartError)) return "";
+  const line = error.logTail.findLast((text) => / ERR |handshake error|FTL /.test(text));
+  return line ? `; Headscale said: ${line.replace(/^\S+ (ERR|FTL) /, "")}` : "";
 }
