@@ -16,6 +16,7 @@ import {
   REACH_CHOICES,
   savedTitle,
   TLS_CHOICES,
+  visibleFields,
   type FieldId,
   type SettingsForm,
 } from "./lib/server-settings-model.js";
@@ -62,16 +63,8 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
   const form = useForm<SettingsForm>({
     initialValues: initial,
     validation,
-    onSubmit: async (submitted) => {
-      // Raycast submits the fields it shows; the hidden TLS fields keep what the form holds.
-      const values = { ...form.values, ...submitted };
-      const problems = Object.entries(formProblems(values, initial, saved.serverUrl));
-      if (problems.length > 0) {
-        for (const [id, problem] of problems) form.setValidationError(id as FieldId, problem);
-        form.focus(problems[0]![0] as FieldId);
-        return false;
-      }
-      const patch = patchFromForm(initial, values);
+    onSubmit: async (shown) => {
+      const patch = patchFromForm(initial, { ...form.values, ...shown });
       if (Object.keys(patch).length === 0) {
         await showToast({ style: Toast.Style.Success, title: "Nothing changed" });
         return true;
@@ -97,6 +90,20 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
       }
     },
   });
+  /** Every problem at once, each field's and those between fields, before anything is sent. */
+  const submit = (submitted: SettingsForm) => {
+    // Raycast submits the fields it shows; the hidden TLS fields keep what the form holds.
+    const values = { ...form.values, ...submitted };
+    const problems = Object.entries(formProblems(values, initial, saved.serverUrl));
+    if (problems.length === 0) {
+      // useForm checks every field it has a check for: hand it only the shown ones.
+      const shown = Object.fromEntries(visibleFields(values).map((id) => [id, values[id]]));
+      return form.handleSubmit(shown as unknown as SettingsForm);
+    }
+    for (const [id, problem] of problems) form.setValidationError(id as FieldId, problem);
+    form.focus(problems[0]![0] as FieldId);
+    return false;
+  };
   const { itemProps, values } = form;
   /** A dropdown whose choice may change another (TLS and reach go together). */
   const linked = (id: "reach" | "tlsMode") => {
@@ -117,7 +124,7 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
       navigationTitle="Server Settings"
       actions={
         <ActionPanel>
-          <Action.SubmitForm<SettingsForm> title="Save Settings" icon={Icon.Check} onSubmit={form.handleSubmit} />
+          <Action.SubmitForm<SettingsForm> title="Save Settings" icon={Icon.Check} onSubmit={submit} />
         </ActionPanel>
       }
     >

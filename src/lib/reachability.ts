@@ -38,10 +38,11 @@ export function certificateRow(reachability: Pick<Reachability, "certificate" | 
   const days = certificate.daysLeft;
   const left =
     days < 0 ? `expired ${-days} day${days === -1 ? "" : "s"} ago` : `${days} day${days === 1 ? "" : "s"} left`;
-  const expiring = days < CERTIFICATE_WARNING_DAYS && base.verdict === "ok";
+  // Still valid but not for long: a warning, whatever the check calls it; expired is a problem.
+  const expiring = days >= 0 && days < CERTIFICATE_WARNING_DAYS;
   return {
     ...base,
-    verdict: expiring ? "warning" : base.verdict,
+    verdict: days < 0 ? "problem" : expiring ? "warning" : base.verdict,
     detail: `${certificate.name} · ${left} (until ${certificate.notAfter.slice(0, 10)}) · ${certificate.issuer}`,
     fix:
       base.fix ??

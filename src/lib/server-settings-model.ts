@@ -231,8 +231,9 @@ export function formProblems(values: SettingsForm, initial: SettingsForm, curren
   if (values.reach === "internet" && values.tlsMode === "off") {
     problems.tlsMode ??= "Internet needs TLS: choose ACME or Certificate Files";
   }
-  if (values.reach !== "internet" && values.tlsMode !== "off") {
-    problems.tlsMode ??= "TLS comes with Internet reach: choose Internet above, or turn TLS off";
+  // A loopback listener may serve TLS (this computer only); a LAN listener with TLS is the Internet reach.
+  if (values.reach === "lan" && values.tlsMode !== "off") {
+    problems.tlsMode ??= "TLS comes with the Internet reach: choose Internet above, or turn TLS off";
   }
   const listenAddr = values.listenAddr.trim();
   if (!problems.listenAddr && listenAddr !== initial.listenAddr) {

@@ -13,6 +13,7 @@ import HeadscaleStatus from "../../src/headscale-status.js";
 import MenuBar from "../../src/menu-bar.js";
 import MintClientKey from "../../src/mint-client-key.js";
 import HeadscaleLogs from "../../src/headscale-logs.js";
+import { qrCodeDataUri } from "../../src/lib/qr-code.js";
 import type { ReactElement } from "react";
 import type { ReactTestInstance } from "react-test-renderer";
 import type { Node } from "../../helper/protocol/schema.js";
@@ -142,6 +143,33 @@ describe("Headscale Status", () => {
     view.unmount();
   });
 
+  it("shows whether devices can reach the server: the summary first, then each check with its detail", async () => {
+    const reachability = await t.client.call("server.reachability");
+    const view = await render(<HeadscaleStatus />);
+    const summary = await waitFor(view, (root) => byTitle(root, "List.Item", reachability.summary));
+    const section = all(view.root, "List.Section").find((s) => s.props.title === "Reachability")!;
+    const items = all(section, "List.Item");
+    expect(items[0]).toBe(summary);
+    const subtitle = (title: string) => byTitle(section, "List.Item", title)?.props.subtitle;
+    expect(subtitle("Devices Use")).toBe(`${reachability.serverUrl} (This Computer Only)`);
+    expect(subtitle("Name Resolves Here")).toBe(reachability.resolves.detail);
+    expect(subtitle("/health Through the URL")).toBe(reachability.health.detail);
+    expect(subtitle("Certificate")).toBe(reachability.certificateCheck.detail); // plain HTTP: no certificate
+    expect(subtitle("Relay Usable")).toBe(reachability.relay.detail);
+    // A loopback server answers its own /health.
+    expect(reachability.health.ok).toBe(true);
+    expect(byTitle(section, "List.Item", "/health Through the URL")!.props.icon.tintColor).toBe("Green");
+
+    // The whole report, unabridged, and the way to change it.
+    const report = await render(byTitle(summary, "Action.Push", "Show Reachability Report")!.props.target);
+    const markdown = all(report.root, "Detail")[0]!.props.markdown as string;
+    expect(markdown.split("\n")[0]).toBe(`## ${reachability.summary}`);
+    expect(markdown).toContain(reachability.health.detail);
+    await press(byTitle(summary, "Action", "Open Server Settings"));
+    expect(recorded.launches).toEqual([{ name: "server-settings", type: "userInitiated" }]);
+    for (const r of [view, report]) r.unmount();
+  });
+
   it("says plainly when the helper is not running, with an action that starts it", async () => {
     await withHelperDown(t, async () => {
       const view = await render(<HeadscaleStatus />);
@@ -201,6 +229,17 @@ describe("Mint Client Key", () => {
     });
     expect(markdown).toContain("New client key");
     expect(markdown).toContain(`tailscale up --login-server=${coordinationUrl} --auth-key=${preAuthKey}`);
+    // Under it, for phones: the server URL as a QR code, never the key.
+    const image = await waitFor(
+      shown,
+      (root): RegExpExecArray | undefined =>
+        /!\[QR code of ([^\]]*)\]\((data:image\/png;base64,[^?)]+)\?raycast-width=\d+&raycast-height=\d+\)/.exec(
+          all(root, "Detail")[0]!.props.markdown,
+        ) ?? undefined,
+    );
+    expect(image[1]).toBe(coordinationUrl);
+    expect(image[2]).toBe(await qrCodeDataUri(coordinationUrl));
+    expect(image.index).toBeGreaterThan(all(shown.root, "Detail")[0]!.props.markdown.indexOf("tailscale up"));
     await press(byTitle(shown.root, "Action.CopyToClipboard", "Copy Pre-Auth Key"));
     expect(recorded.clipboard).toEqual([preAuthKey]);
 

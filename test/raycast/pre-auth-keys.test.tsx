@@ -5,6 +5,7 @@ import { answerAlerts, recorded } from "../support/raycast-api.js";
 import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
 import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import PreAuthKeys from "../../src/pre-auth-keys.js";
+import { qrCodeDataUri } from "../../src/lib/qr-code.js";
 
 const helper = useViewHelper();
 const HOUR = 3_600_000;
@@ -37,6 +38,12 @@ describe("Pre-Auth Keys", () => {
     const markdown = all(shown.root, "Detail")[0]!.props.markdown as string;
     const { serverUrl } = (await t.client.call("status")).headscale;
     expect(markdown).toMatch(new RegExp(`tailscale up --login-server=${serverUrl} --auth-key=hskey-auth-\\S+`));
+    // For phones: the server URL as a QR code image, next to the line.
+    const withQr = await waitFor(shown, (root) => {
+      const text = all(root, "Detail")[0]!.props.markdown as string;
+      return text.includes("](data:image/png;base64,") && text;
+    });
+    expect(withQr).toContain(`![QR code of ${serverUrl}](${await qrCodeDataUri(serverUrl)}?raycast-width=`);
     await press(byTitle(shown.root, "Action.CopyToClipboard", "Copy Pre-Auth Key"));
     await press(byTitle(shown.root, "Action.CopyToClipboard", "Copy Tailscale Command"));
     const [secret, command] = recorded.clipboard;

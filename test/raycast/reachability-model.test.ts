@@ -34,6 +34,14 @@ describe("reachability rows", () => {
   it("warns about a certificate with less than 14 days left, and says to renew it", () => {
     const row = certificateRow(sample({ certificate: { ...sample().certificate!, daysLeft: 13 } }));
     expect(row).toMatchObject({ verdict: "warning", fix: expect.stringMatching(/Renew it within 13 days/) });
+    // The helper calls it not ok, with its own fix: still a warning while it is valid.
+    const flagged = certificateRow(
+      sample({
+        certificate: { ...sample().certificate!, daysLeft: 3 },
+        certificateCheck: { ok: false, detail: "hs.example.com expires in 3 days", fix: "renew it before it lapses" },
+      }),
+    );
+    expect(flagged).toMatchObject({ verdict: "warning", fix: "renew it before it lapses" });
     const expired = certificateRow(
       sample({
         certificate: { ...sample().certificate!, daysLeft: -2 },

@@ -188,7 +188,9 @@ describe("checks", () => {
 
   it("keeps reach and TLS together", () => {
     expect(formProblems(edit({ reach: "internet" }), LOCAL).tlsMode).toMatch(/Internet needs TLS/);
-    expect(formProblems(edit({ ...ACME, reach: "lan" }), LOCAL).tlsMode).toMatch(/TLS comes with Internet/);
+    expect(formProblems(edit({ ...ACME, reach: "lan" }), LOCAL).tlsMode).toMatch(/TLS comes with the Internet/);
+    // TLS on a loopback listener is this computer only, and allowed (a loaded config may have it).
+    expect(formProblems(edit({ ...ACME, reach: "computer" }), LOCAL)).toEqual({});
     expect(linkedChanges(LOCAL, "tlsMode", "files")).toEqual({ reach: "internet" });
     expect(linkedChanges(LOCAL, "reach", "internet")).toEqual({ tlsMode: "acme" });
     expect(linkedChanges(edit(ACME), "reach", "computer")).toEqual({ tlsMode: "off" });
