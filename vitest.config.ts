@@ -7,11 +7,14 @@ export default defineConfig({
     alias: { "@raycast/api": fileURLToPath(new URL("./test/support/raycast-api.tsx", import.meta.url)) },
   },
   test: {
-    // The end-to-end suite runs a tailnet, so only inside a loopback-only namespace (npm run test:e2e).
+    // The end-to-end suite runs a tailnet, so only inside a loopback-only namespace (npm run test:e2e);
+    // the real-topology suite builds its own namespaces, as root (npm run test:topology).
     include: process.env.HSR_E2E
       ? ["test/e2e/**/*.test.ts", "test/e2e/**/*.test.tsx"]
-      : ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    exclude: process.env.HSR_E2E ? [] : ["test/e2e/**", "**/node_modules/**"],
+      : process.env.HSR_TOPOLOGY
+        ? ["test/topology/**/*.test.ts"]
+        : ["test/**/*.test.ts", "test/**/*.test.tsx"],
+    exclude: process.env.HSR_E2E || process.env.HSR_TOPOLOGY ? [] : ["test/e2e/**", "test/topology/**", "**/node_modules/**"],
     globalSetup: ["test/support/global-setup.ts"],
     // Fails any test after which a key turned up in an error message, a CLI's stderr or the logs.
     setupFiles: ["test/support/secret-watch-setup.ts"],

@@ -105,19 +105,29 @@ function pidsIn(name: string): number[] {
   }
 }
 
-function removeSync(names: string[]): void {
-  for (const name of names) for (const pid of pidsIn(name)) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // gone already
+function killAll(names: string[]): void {
+  for (const name of names)
+    for (const pid of pidsIn(name)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
     }
-  }
+}
+
+/** Removes a namespace's name and files; false while a process (one just killed, say) still holds it. */
+function removeNames(names: string[]): boolean {
+  let all = true;
   for (const name of names) {
     try {
       execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
     } catch {
-      // not there
+      // Not there, or still in use: `ip netns list` says which.
+    }
+    if (listNamespaces().includes(name)) {
+      all = false;
+      continue;
     }
     try {
       execFileSync("rm", ["-rf", `/etc/netns/${name}`]);
@@ -126,35 +136,62 @@ function removeSync(names: string[]): void {
     }
     live.delete(name);
   }
+  return all;
+}
+
+function listNamespaces(): string[] {
+  try {
+    return execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+      .split("\n")
+      .map((line) => line.split(" ")[0]!)
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Kills what runs in the namespaces and removes them. A killed `ip netns exec` child can hold its
+ * namespace's mount for a moment after SIGKILL (then `ip netns del` fails with EBUSY): wait for the
+ * processes to be gone and try again.
+ */
+async function remove(names: string[]): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    killAll(names);
+    if (names.every((name) => pidsIn(name).length === 0) && removeNames(names)) return;
+    if (Date.now() > deadline) throw new Error(`could not remove the test namespaces ${names.join(", ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The same, synchronously, for the process's exit: best effort, a few tries. */
+function removeSync(names: string[]): void {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    killAll(names);
+    if (removeNames(names)) return;
+    execFileSync("sleep", ["0.1"]);
+  }
 }
 
 // A test process that dies with a topology up must not leave it behind.
-process.once("exit", () => removeSync([...live]));
+process.once("exit", () => live.size && removeSync([...live]));
 
 /**
  * Removes namespaces an earlier test process (now dead) left behind: `hsr-<pid>-…` whose pid no
  * longer runs.
  */
 export function sweepStaleNamespaces(): void {
-  let list = "";
-  try {
-    list = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
-  } catch {
-    return;
-  }
-  const stale = list
-    .split("\n")
-    .map((line) => line.split(" ")[0]!)
-    .filter((name) => {
-      const pid = /^hsr-(\d+)-\d+-(host|lan|far)$/.exec(name)?.[1];
-      if (!pid || Number(pid) === process.pid) return false;
-      try {
-        process.kill(Number(pid), 0);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+  const stale = listNamespaces().filter((name) => {
+    const pid = /^hsr-(\d+)-\d+-(host|lan|far)$/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) return false;
+    try {
+      process.kill(Number(pid), 0);
+      return false;
+    } catch {
+      return true;
+    }
+  });
   removeSync(stale);
 }
 
@@ -163,7 +200,7 @@ export async function createTopology(): Promise<Topology> {
   sweepStaleNamespaces();
   const base = `${PREFIX}${counter++}-`;
   const names = { host: `${base}host`, lan: `${base}lan`, far: `${base}far` };
-  const destroy = async () => removeSync(Object.values(names));
+  const destroy = () => remove(Object.values(names));
   try {
     const hosts = [
       "127.0.0.1 localhost",

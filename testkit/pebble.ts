@@ -4,6 +4,13 @@
  * certified on port 443 (tls-alpn-01) or 80 (http-01), as Let's Encrypt would. Its own API
  * listener uses a certificate from the test CA; the certificates it issues chain to a root it
  * makes at each start, which `bundlePath` holds together with the test CA, for SSL_CERT_FILE.
+ *
+ * One difference from Let's Encrypt is put back by a small proxy in front of Pebble's API: Boulder
+ * (Let's Encrypt's server) answers a finalize request with a `Location` header naming the order;
+ * Pebble stopped sending it (letsencrypt/pebble#508, RFC 8555 does not require it), and
+ * golang.org/x/crypto/acme before v0.59 (Headscale 0.29.3 has v0.53) then polls the order at ""
+ * and never gets its certificate (golang/go#77704). The proxy adds that header and nothing else;
+ * challenges are still validated by Pebble itself.
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,6 +22,8 @@ import { waitUntil } from "./wait.js";
 
 export const PEBBLE_PORT = 14000;
 export const PEBBLE_MANAGEMENT_PORT = 15000;
+/** Pebble's own API listener, on HOST's loopback, behind the proxy. */
+const PEBBLE_INNER_PORT = 14001;
 
 export interface Pebble {
   /** The ACME directory: https://pebble.test.internal:14000/dir. */
@@ -52,6 +61,29 @@ export async function fetchInNamespace(ns: Namespace, url: string, caFile: strin
   return stdout;
 }
 
+/** Who issued the certificate a TLS server presents (checked against `caFile`), seen from `ns`. */
+export async function serverCertificate(
+  ns: Namespace,
+  host: string,
+  port: number,
+  caFile: string,
+): Promise<{ subject: string; issuer: string; validTo: string; subjectAltName: string }> {
+  const program = `
+    const tls = require("node:tls");
+    const socket = tls.connect({ host: process.env.HOST, port: Number(process.env.PORT), servername: process.env.HOST,
+      ca: require("node:fs").readFileSync(process.env.CA_FILE), timeout: 10000 }, () => {
+      const c = socket.getPeerCertificate();
+      console.log(JSON.stringify({ subject: c.subject.CN, issuer: c.issuer.CN, validTo: c.valid_to, subjectAltName: c.subjectaltname }));
+      socket.end();
+    });
+    socket.on("error", (e) => { console.error(e.message); process.exit(1); });`;
+  const { stdout } = await ns.run(process.execPath, ["-e", program], {
+    env: cleanEnv({ HOST: host, PORT: String(port), CA_FILE: caFile }),
+    timeout: 15_000,
+  });
+  return JSON.parse(stdout) as { subject: string; issuer: string; validTo: string; subjectAltName: string };
+}
+
 /**
  * Starts Pebble in `ns` (HOST), with its files in `dir`. `ca` makes the certificate of its API.
  * Challenges are validated against port 443 (tls-alpn-01) and 80 (http-01) of the name asked for.
@@ -63,7 +95,7 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
     configPath,
     JSON.stringify({
       pebble: {
-        listenAddress: `${HOST_LAN_IP}:${PEBBLE_PORT}`,
+        listenAddress: `127.0.0.1:${PEBBLE_INNER_PORT}`,
         managementListenAddress: `${HOST_LAN_IP}:${PEBBLE_MANAGEMENT_PORT}`,
         certificate: api.certPath,
         privateKey: api.keyPath,
@@ -108,6 +140,7 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
     { what: () => `Pebble to serve its root; it said: ${output}`, timeoutMs: 30_000, intervalMs: 200 },
   );
   if (!rootPem.includes("BEGIN CERTIFICATE")) throw new Error(`Pebble's root is not a certificate: ${rootPem}`);
+  const proxy = await startLocationProxy(ns, api, ca.certPath, (text) => (output += text));
   const bundlePath = join(dir, "trust-bundle.pem");
   await writeFile(bundlePath, `${rootPem.trim()}\n${ca.certPem.trim()}\n`, { mode: 0o600 });
   return {
@@ -115,6 +148,83 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
     bundlePath,
     rootPem,
     log: () => output,
+    async stop() {
+      await proxy.stop();
+      if (done) return;
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+// The proxy: TLS in (the test CA's certificate for Pebble's name), TLS out to Pebble on loopback,
+// the Host header kept (Pebble builds its URLs and checks JWS URLs from it). A finalize answer
+// without a Location header gets the order's URL, as Boulder sends it.
+const PROXY = `
+const https = require("node:https");
+const fs = require("node:fs");
+const ca = fs.readFileSync(process.env.CA_FILE);
+const server = https.createServer(
+  { cert: fs.readFileSync(process.env.CERT_FILE), key: fs.readFileSync(process.env.KEY_FILE) },
+  (req, res) => {
+    const upstream = https.request(
+      { host: "127.0.0.1", port: Number(process.env.UPSTREAM_PORT), method: req.method, path: req.url,
+        headers: req.headers, ca, servername: process.env.NAME },
+      (answer) => {
+        const headers = { ...answer.headers };
+        const prefix = "/finalize-order/";
+        const order = req.url.startsWith(prefix) ? req.url.slice(prefix.length).split("?")[0] : "";
+        if (order && !headers.location) {
+          headers.location = "https://" + req.headers.host + "/my-order/" + order;
+          console.log("location proxy: added Location to the finalize answer of order " + order);
+        }
+        res.writeHead(answer.statusCode, headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on("error", (e) => { res.writeHead(502); res.end(String(e)); });
+    req.pipe(upstream);
+  },
+);
+server.listen(Number(process.env.PORT), process.env.ADDRESS, () => console.log("location proxy listening"));`;
+
+async function startLocationProxy(
+  ns: Namespace,
+  cert: { certPath: string; keyPath: string },
+  caFile: string,
+  onOutput: (text: string) => void,
+): Promise<{ stop(): Promise<void> }> {
+  const child: ResultPromise = ns.spawn(process.execPath, ["-e", PROXY], {
+    env: cleanEnv({
+      CA_FILE: caFile,
+      CERT_FILE: cert.certPath,
+      KEY_FILE: cert.keyPath,
+      UPSTREAM_PORT: String(PEBBLE_INNER_PORT),
+      NAME: PEBBLE_NAME,
+      PORT: String(PEBBLE_PORT),
+      ADDRESS: HOST_LAN_IP,
+    }),
+    reject: false,
+    all: true,
+    buffer: false,
+    stdin: "ignore",
+  });
+  let out = "";
+  child.all!.setEncoding("utf8");
+  child.all!.on("data", (chunk: string) => {
+    out += chunk;
+    onOutput(chunk);
+  });
+  let done = false;
+  const exited = child.then(() => (done = true));
+  await waitUntil(
+    () => {
+      if (done) throw new Error(`the Location proxy exited: ${out}`);
+      return out.includes("location proxy listening");
+    },
+    { what: "Pebble's Location proxy to listen", timeoutMs: 10_000 },
+  );
+  return {
     async stop() {
       if (done) return;
       child.kill("SIGTERM");
