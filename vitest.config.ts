@@ -14,7 +14,8 @@ export default defineConfig({
       : process.env.HSR_TOPOLOGY
         ? ["test/topology/**/*.test.ts"]
         : ["test/**/*.test.ts", "test/**/*.test.tsx"],
-    exclude: process.env.HSR_E2E || process.env.HSR_TOPOLOGY ? [] : ["test/e2e/**", "test/topology/**", "**/node_modules/**"],
+    exclude:
+      process.env.HSR_E2E || process.env.HSR_TOPOLOGY ? [] : ["test/e2e/**", "test/topology/**", "**/node_modules/**"],
     globalSetup: ["test/support/global-setup.ts"],
     // Fails any test after which a key turned up in an error message, a CLI's stderr or the logs.
     setupFiles: ["test/support/secret-watch-setup.ts"],

@@ -96,10 +96,7 @@ async function ip(...args: string[]): Promise<void> {
 /** Every process in a namespace (ours: nothing else runs there). */
 function pidsIn(name: string): number[] {
   try {
-    return execFileSync("ip", ["netns", "pids", name], { encoding: "utf8" })
-      .split("\n")
-      .filter(Boolean)
-      .map(Number);
+    return execFileSync("ip", ["netns", "pids", name], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
     return [];
   }

@@ -131,11 +131,9 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
   const rootPem = await waitUntil(
     async () => {
       if (done) throw new Error(`pebble exited: ${output}`);
-      return fetchInNamespace(
-        ns,
-        `https://${PEBBLE_NAME}:${PEBBLE_MANAGEMENT_PORT}/roots/0`,
-        ca.certPath,
-      ).catch(() => "");
+      return fetchInNamespace(ns, `https://${PEBBLE_NAME}:${PEBBLE_MANAGEMENT_PORT}/roots/0`, ca.certPath).catch(
+        () => "",
+      );
     },
     { what: () => `Pebble to serve its root; it said: ${output}`, timeoutMs: 30_000, intervalMs: 200 },
   );

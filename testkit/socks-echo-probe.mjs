@@ -29,7 +29,9 @@ async function main() {
       if (have >= bytes) resolve(undefined);
     });
     socket.once("error", reject);
-    socket.once("close", () => (have >= bytes ? resolve(undefined) : reject(new Error(`closed after ${have} of ${bytes} bytes`))));
+    socket.once("close", () =>
+      have >= bytes ? resolve(undefined) : reject(new Error(`closed after ${have} of ${bytes} bytes`)),
+    );
   });
   const chunk = 1 << 20;
   for (let n = 0; n < bytes; n += chunk) {
@@ -51,5 +53,8 @@ async function main() {
 
 main().then(
   (result) => console.log(JSON.stringify(result)),
-  (error) => console.log(JSON.stringify({ ok: false, error: String(error?.message ?? error), ms: Math.round(performance.now() - began) })),
+  (error) =>
+    console.log(
+      JSON.stringify({ ok: false, error: String(error?.message ?? error), ms: Math.round(performance.now() - began) }),
+    ),
 );

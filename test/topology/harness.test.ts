@@ -118,7 +118,11 @@ beforeAll(async () => {
         () => false,
       );
     },
-    { what: () => `Headscale to answer over https; it said:\n${headscaleLog}\nPebble:\n${pebble.log()}`, timeoutMs: 90_000, intervalMs: 500 },
+    {
+      what: () => `Headscale to answer over https; it said:\n${headscaleLog}\nPebble:\n${pebble.log()}`,
+      timeoutMs: 90_000,
+      intervalMs: 500,
+    },
   );
   await headscaleCli(["users", "create", "smoke"]);
   const users = JSON.parse(await headscaleCli(["users", "list", "-o", "json"])) as { id: number | string }[];
@@ -154,7 +158,10 @@ describe("the real-topology harness (bare Headscale, ACME via Pebble)", () => {
   it("cannot be reached from FAR over UDP, but can over TCP", async () => {
     const udp = await net.far.run(
       process.execPath,
-      ["-e", 'require("dgram").createSocket("udp4").send("x", 3478, "10.77.0.1", (e) => { console.log(e ? e.code : "sent"); process.exit(0) })'],
+      [
+        "-e",
+        'require("dgram").createSocket("udp4").send("x", 3478, "10.77.0.1", (e) => { console.log(e ? e.code : "sent"); process.exit(0) })',
+      ],
       { env: cleanEnv() },
     );
     expect(udp.stdout.trim()).toBe("EPERM");
