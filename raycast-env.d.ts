@@ -29,6 +29,8 @@ declare namespace Preferences {
   export type RestartHeadscale = ExtensionPreferences & {}
   /** Preferences accessible in the `headscale-status` command */
   export type HeadscaleStatus = ExtensionPreferences & {}
+  /** Preferences accessible in the `server-settings` command */
+  export type ServerSettings = ExtensionPreferences & {}
   /** Preferences accessible in the `list-nodes` command */
   export type ListNodes = ExtensionPreferences & {}
   /** Preferences accessible in the `headscale-logs` command */
@@ -60,6 +62,8 @@ declare namespace Arguments {
   export type RestartHeadscale = {}
   /** Arguments passed to the `headscale-status` command */
   export type HeadscaleStatus = {}
+  /** Arguments passed to the `server-settings` command */
+  export type ServerSettings = {}
   /** Arguments passed to the `list-nodes` command */
   export type ListNodes = {}
   /** Arguments passed to the `headscale-logs` command */
