@@ -18,6 +18,7 @@ const ICONS = {
   "manage-users.png": [[79, 70, 229], [129, 140, 248]],
   "pre-auth-keys.png": [[180, 83, 9], [251, 146, 60]],
   "acl-policy.png": [[190, 18, 60], [244, 114, 182]],
+  "server-settings.png": [[3, 105, 161], [16, 185, 129]],
 };
 
 function draw([top, bottom]) {

@@ -2,7 +2,7 @@ import { Action, ActionPanel, Form, Icon, showToast, Toast } from "@raycast/api"
 import { useForm, usePromise } from "@raycast/utils";
 import { useState } from "react";
 import { LIFECYCLE_TIMEOUT_MS } from "../helper/client/index.js";
-import type { ConfigView } from "../helper/protocol/schema.js";
+import type { ConfigView } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { call, isHelperDown, refreshMenuBar } from "./lib/raycast-client.js";
 import {

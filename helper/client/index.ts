@@ -17,7 +17,9 @@ export {
 export type { CallOptions } from "./helper-client.js";
 export { ensureHelper, helperSocketPath } from "./launch.js";
 export { resolveHome } from "../home/paths.js";
-export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods } from "../protocol/schema.js";
+export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods, Settings } from "../protocol/schema.js";
+export { reachOf, tlsProblem, TlsSettings, type Reach } from "../config/reach.js";
+export { dnsRules, DnsSettings, Nameserver } from "../config/dns-settings.js";
 export {
   formatBytes,
   formatDuration,
@@ -32,6 +34,10 @@ export { findAuthId } from "../headscale/registration.js";
 export type {
   BridgeMapping,
   BridgeStatus,
+  Check,
+  ConfigView,
+  Reachability,
+  SettingsPatch,
   LogLine,
   MethodName,
   MintResult,
@@ -41,7 +47,6 @@ export type {
   PolicyVersion,
   PreAuthKey,
   ResultOf,
-  Settings,
   Status,
   TailnetStatus,
   User,

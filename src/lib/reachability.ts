@@ -1,5 +1,5 @@
 /** Headscale Status' reachability section, from the helper's server.reachability answer. Pure. */
-import type { Check, Reachability } from "../../helper/protocol/schema.js";
+import type { Check, Reachability } from "../../helper/client/index.js";
 
 /** ok, a problem, a warning (works, but not for long), or not checked / does not apply. */
 export type Verdict = "ok" | "problem" | "warning" | "unknown";

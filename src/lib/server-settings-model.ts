@@ -4,9 +4,18 @@
  * the patch that names only what the person changed. No Raycast, no I/O.
  */
 import type { ZodType } from "zod";
-import { dnsRules, DnsSettings, Nameserver } from "../../helper/config/dns-settings.js";
-import { reachOf, tlsProblem, TlsSettings, type Reach } from "../../helper/config/reach.js";
-import { Settings, type ConfigView, type SettingsPatch } from "../../helper/protocol/schema.js";
+import {
+  dnsRules,
+  DnsSettings,
+  Nameserver,
+  reachOf,
+  Settings,
+  tlsProblem,
+  TlsSettings,
+  type ConfigView,
+  type Reach,
+  type SettingsPatch,
+} from "../../helper/client/index.js";
 
 export type TlsMode = TlsSettings["mode"];
 export type AcmeChallenge = Extract<TlsSettings, { mode: "acme" }>["challenge"];
