@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BridgeStatus, ConfigView, MintResult } from "../../helper/protocol/schema.js";
 import { removeHome, tempHome } from "../support/fixtures.js";
 import { keysInMessage, leaks } from "../support/secret-watch.js";
-import { createTopology, HEADSCALE_NAME, type Topology } from "../../testkit/netns.js";
+import { cleanEnv, createTopology, HEADSCALE_NAME, type Topology } from "../../testkit/netns.js";
 import { startNamespaceEcho, type NamespaceEcho } from "../../testkit/namespace-echo.js";
 import { startHelperIn, type CliResult, type NamespaceHelper } from "../../testkit/namespace-helper.js";
 import { fetchInNamespace, serverCertificate, startPebble, type Pebble } from "../../testkit/pebble.js";
@@ -61,6 +61,23 @@ const cases: Case[] = [
     issuer: () => /^Pebble Intermediate CA/,
   },
   {
+    name: "ACME through Pebble (http-01, Headscale also on port 80)",
+    async prepare(world) {
+      world.pebble = await startPebble(world.net.host, world.dir, world.ca);
+      return {
+        tls: {
+          mode: "acme",
+          hostname: HEADSCALE_NAME,
+          email: "admin@test.internal",
+          challenge: "http-01",
+          acmeUrl: world.pebble.directoryUrl,
+        },
+        trustFile: world.pebble.bundlePath,
+      };
+    },
+    issuer: () => /^Pebble Intermediate CA/,
+  },
+  {
     name: "certificate files from a test CA",
     async prepare(world) {
       const good = await world.ca.leaf("hs", { names: [HEADSCALE_NAME] });
@@ -74,6 +91,17 @@ const cases: Case[] = [
     issuer: () => /^Headscale Remote test CA$/,
   },
 ];
+
+/** Whether a TCP connection to host:port opens from `ns`. */
+async function tcpOpen(ns: Topology["lan"], host: string, port: number): Promise<boolean> {
+  const program =
+    'const s = require("node:net").connect(Number(process.env.PORT), process.env.HOST, () => { console.log("open"); s.destroy() });' +
+    's.on("error", () => console.log("closed")); s.setTimeout(5000, () => { console.log("closed"); s.destroy() });';
+  const { stdout } = await ns.run(process.execPath, ["-e", program], {
+    env: cleanEnv({ HOST: host, PORT: String(port) }),
+  });
+  return stdout.trim() === "open";
+}
 
 for (const testCase of cases) {
   describe(`reach=internet with ${testCase.name}`, () => {
@@ -152,6 +180,11 @@ for (const testCase of cases) {
       const cert = await serverCertificate(world.net.lan, HEADSCALE_NAME, 443, trustFile);
       expect(cert.subjectAltName).toContain(`DNS:${HEADSCALE_NAME}`);
       expect(cert.issuer).toMatch(testCase.issuer(world));
+      if (tls.challenge === "http-01") {
+        // Pebble validated on port 80, and Headscale still listens there (for renewals).
+        expect(world.pebble!.log()).toMatch(/set VALID by completed challenge/);
+        expect(await tcpOpen(world.net.lan, HEADSCALE_NAME, 80)).toBe(true);
+      }
     }, 180_000);
 
     it("brings this computer's node to Running behind the bridge", async () => {
