@@ -18,7 +18,7 @@ export type { CallOptions } from "./helper-client.js";
 export { ensureHelper, helperSocketPath } from "./launch.js";
 export { resolveHome } from "../home/paths.js";
 export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods, Settings } from "../protocol/schema.js";
-export { reachOf, tlsProblem, TlsSettings, type Reach } from "../config/reach.js";
+export { hostOf, isLoopback, REACH_TITLES, reachOf, tlsProblem, TlsSettings, type Reach } from "../config/reach.js";
 export { dnsRules, DnsSettings, Nameserver } from "../config/dns-settings.js";
 export {
   formatBytes,

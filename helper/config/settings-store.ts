@@ -13,7 +13,16 @@ import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
 import { dnsRules, mergeDns, renderExtraRecords, withDnsDefaults, type DnsSettings } from "./dns-settings.js";
 import { renderHeadscaleConfig } from "./generate.js";
-import { fieldsForReach, Reach, serverUrlOf, tlsProblem, TlsSettings, type ReachFields } from "./reach.js";
+import {
+  fieldsForReach,
+  Reach,
+  serverUrlOf,
+  tlsProblem,
+  TlsSettings,
+  urlFollowingPort,
+  type ReachContext,
+  type ReachFields,
+} from "./reach.js";
 import { z } from "zod";
 import { renderPublicDerpMap } from "./public-derp.js";
 
@@ -70,13 +79,21 @@ function crossFieldProblem(settings: Settings): string | undefined {
 }
 
 /**
- * The settings a patch makes. `lanAddresses` (this computer's non-loopback IPv4 addresses) is
- * where `reach=lan` puts the server URL when the patch names none.
+ * The settings a patch makes. `context` is what `reach` needs of this computer: its LAN
+ * addresses (where `reach=lan` puts the URL) and a free port (for a listener leaving 443).
  */
-export function mergeSettings(current: Settings, patch: unknown, lanAddresses: string[] = []): Settings {
+export function mergeSettings(
+  current: Settings,
+  patch: unknown,
+  context: ReachContext = { lanAddresses: [], sparePort: 8080 },
+): Settings {
   const cleared = new Set<string>();
   const rest: Record<string, unknown> = { ...(patch as Record<string, unknown>) };
-  if ("reach" in rest) Object.assign(rest, reachPatch(current, rest, lanAddresses));
+  if ("reach" in rest) Object.assign(rest, reachPatch(current, rest, context));
+  else if (typeof rest.listenAddr === "string" && !("serverUrl" in rest)) {
+    const followed = urlFollowingPort(current.serverUrl, current.listenAddr, rest.listenAddr);
+    if (followed) rest.serverUrl = followed;
+  }
   for (const key of CLEARABLE_SETTINGS) {
     if (key in rest && (rest[key] === "" || rest[key] === null)) {
       cleared.add(key);
@@ -97,11 +114,7 @@ export function mergeSettings(current: Settings, patch: unknown, lanAddresses: s
 }
 
 /** A patch naming `reach` as the fields it sets; what the patch names itself wins. */
-function reachPatch(
-  current: Settings,
-  patch: Record<string, unknown>,
-  lanAddresses: string[],
-): Record<string, unknown> {
+function reachPatch(current: Settings, patch: Record<string, unknown>, context: ReachContext): Record<string, unknown> {
   const request = ReachPatch.safeParse(patch);
   if (!request.success) throw new ConfigError(`invalid settings: ${describeIssues(request.error)}`);
   const { reach, listenAddr, serverUrl, stunListenAddr, tls } = request.data;
@@ -111,7 +124,7 @@ function reachPatch(
     fields = fieldsForReach(
       current,
       { reach, listenAddr, stunListenAddr, tls, serverUrl: serverUrl || undefined },
-      lanAddresses,
+      context,
     );
   } catch (error) {
     throw new ConfigError((error as Error).message);
@@ -181,7 +194,7 @@ export async function ensureHeadscaleConfig(paths: HomePaths, settings: Settings
 }
 
 /** Headscale's ACME cache holds the account key and certificates: made 0700 before Headscale would make it. */
-export async function ensureAcmeCache(paths: HomePaths, settings: Settings): Promise<void> {
+async function ensureAcmeCache(paths: HomePaths, settings: Settings): Promise<void> {
   if (settings.tls.mode === "acme") await mkdir(paths.acmeCache, { recursive: true, mode: 0o700 });
 }
 

@@ -12,6 +12,7 @@ import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supe
 import type { HomePaths } from "../home/paths.js";
 import type { Settings, SettingsPatch } from "../protocol/schema.js";
 import { lanAddresses } from "../os/network.js";
+import { freeTcpPort } from "../os/ports.js";
 import { checkCertificateFiles } from "./certificate-files.js";
 import { withDnsDefaults } from "./dns-settings.js";
 import {
@@ -60,8 +61,8 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
   }
   const previous = target.settings();
-  let next = mergeSettings(previous, patch, lanAddresses());
-  if (next.tls.mode === "files") {
+  let next = mergeSettings(previous, patch, { lanAddresses: await lanAddresses(), sparePort: await freeTcpPort() });
+  if (next.tls.mode === "files" && JSON.stringify(next.tls) !== JSON.stringify(previous.tls)) {
     // Headscale would start with a bad certificate and fail only at a device's handshake.
     await checkCertificateFiles(next.tls).catch((error: Error) => {
       throw new ConfigError(`tls: ${error.message}`);
@@ -131,6 +132,9 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
  */
 function lastComplaint(error: unknown): string {
   if (!(error instanceof HeadscaleStartError)) return "";
-  const line = error.logTail.findLast((text) => / ERR |handshake error|FTL /.test(text));
+  // Our own health probes cause handshake errors too: Headscale's ERR/FTL lines say more.
+  const line =
+    error.logTail.findLast((text) => / (ERR|FTL) /.test(text)) ??
+    error.logTail.findLast((text) => /handshake error/.test(text));
   return line ? `; Headscale said: ${line.replace(/^\S+ (ERR|FTL) /, "")}` : "";
 }

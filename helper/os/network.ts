@@ -1,4 +1,5 @@
 /** This computer's own addresses, as the reach settings and checks need them. */
+import { createSocket } from "node:dgram";
 import { networkInterfaces } from "node:os";
 
 /** Every address of every interface, loopback included. */
@@ -8,20 +9,42 @@ export function localAddresses(): string[] {
     .map((info) => info!.address);
 }
 
+/** Interfaces of containers, VMs and VPNs: their addresses are not where a LAN device finds us. */
+const VIRTUAL = /^(docker|br-|veth|virbr|vmnet|vboxnet|bridge|utun|tun|tap|wg|tailscale|zt)/;
+
 /**
- * Non-loopback IPv4 addresses, best first: private LAN ranges before others (a VPN's or a
- * tailnet's CGNAT range last), as the address a device on the same network would use.
+ * This computer's IPv4 addresses on a network, best first: the one the default route leaves
+ * from, then those of physical interfaces, then the rest. No link-local (169.254/16) addresses.
  */
-export function lanAddresses(): string[] {
-  const rank = (ip: string) =>
-    /^(192\.168\.|10\.|172\.(1[6-9]|2\d|3[01])\.)/.test(ip)
-      ? 0
-      : /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./.test(ip)
-        ? 2
-        : 1;
-  const v4 = Object.values(networkInterfaces())
-    .flat()
-    .filter((info) => info && info.family === "IPv4" && !info.internal)
-    .map((info) => info!.address);
-  return v4.sort((a, b) => rank(a) - rank(b));
+export async function lanAddresses(): Promise<string[]> {
+  const candidates = Object.entries(networkInterfaces()).flatMap(([name, infos]) =>
+    (infos ?? [])
+      .filter((info) => info.family === "IPv4" && !info.internal && !info.address.startsWith("169.254."))
+      .map((info) => ({ address: info.address, virtual: VIRTUAL.test(name) })),
+  );
+  const routed = await defaultRouteSource();
+  const rank = (c: { address: string; virtual: boolean }) => (c.address === routed ? 0 : c.virtual ? 2 : 1);
+  return candidates.sort((a, b) => rank(a) - rank(b)).map((c) => c.address);
+}
+
+/**
+ * The address the default route leaves from: a UDP socket "connected" to a documentation address
+ * picks it without sending anything. Undefined when there is no route.
+ */
+function defaultRouteSource(): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createSocket("udp4");
+    const done = (address?: string) => {
+      socket.close();
+      resolve(address);
+    };
+    socket.on("error", () => done());
+    socket.connect(9, "192.0.2.1", () => {
+      try {
+        done(socket.address().address);
+      } catch {
+        done();
+      }
+    });
+  });
 }

@@ -7,6 +7,8 @@ import type { ZodType } from "zod";
 import {
   dnsRules,
   DnsSettings,
+  hostOf,
+  isLoopback,
   Nameserver,
   reachOf,
   Settings,
@@ -223,9 +225,6 @@ export function visibleFields(values: Pick<SettingsForm, "tlsMode">): FieldId[] 
   ];
 }
 
-const hostOf = (hostPort: string) => hostPort.slice(0, hostPort.lastIndexOf(":")).replace(/^\[|\]$/g, "");
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\./.test(host);
-
 /**
  * Every problem with the form as it would be sent: each shown field's own check, then the rules
  * between fields (reach and TLS, reach and listen address, TLS and server URL, DNS and the server's
@@ -240,8 +239,8 @@ export function formProblems(values: SettingsForm, initial: SettingsForm, curren
   if (values.reach === "internet" && values.tlsMode === "off") {
     problems.tlsMode ??= "Internet needs TLS: choose ACME or Certificate Files";
   }
-  // A loopback listener may serve TLS (this computer only); a LAN listener with TLS is the Internet reach.
-  if (values.reach === "lan" && values.tlsMode !== "off") {
+  // TLS is what the Internet reach is: the helper refuses it on loopback or plain LAN.
+  if (values.reach !== "internet" && values.tlsMode !== "off") {
     problems.tlsMode ??= "TLS comes with the Internet reach: choose Internet above, or turn TLS off";
   }
   const listenAddr = values.listenAddr.trim();
@@ -257,8 +256,8 @@ export function formProblems(values: SettingsForm, initial: SettingsForm, curren
   const serverUrl = values.serverUrl.trim();
   const tls = tlsFromForm(values);
   if (!problems.serverUrl && serverUrl && tls.mode !== "off" && !problems.tlsHostname) {
-    const problem = tlsProblem({ listenAddr: listenAddr || "0.0.0.0:443", serverUrl, stunListenAddr: "", tls });
-    if (problem) problems.serverUrl = problem.replace(/^serverUrl: /, "");
+    const problem = tlsProblem({ listenAddr: "0.0.0.0:443", serverUrl, stunListenAddr: "", tls });
+    if (problem?.startsWith("serverUrl: ")) problems.serverUrl = problem.replace(/^serverUrl: /, "");
   }
   if (!problems.baseDomain && !problems.nameservers) {
     const host = serverHost(values, initial, currentServerUrl);

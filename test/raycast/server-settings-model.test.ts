@@ -147,13 +147,13 @@ describe("patchFromForm", () => {
     const current = settings();
     const lan = patchFromForm(LOCAL, edit({ reach: "lan", magicDns: true, baseDomain: "tail.example" }));
     expect(SettingsPatch.safeParse(lan).success).toBe(true);
-    const merged = mergeSettings(current, lan, ["192.168.1.10"]);
+    const merged = mergeSettings(current, lan, { lanAddresses: ["192.168.1.10"], sparePort: 9999 });
     expect(merged).toMatchObject({ listenAddr: "0.0.0.0:8080", serverUrl: "http://192.168.1.10:8080" });
     expect(merged.dns).toMatchObject({ magicDns: true, baseDomain: "tail.example" });
 
     const internet = patchFromForm(LOCAL, edit(ACME));
     expect(SettingsPatch.safeParse(internet).success).toBe(true);
-    expect(mergeSettings(current, internet, [])).toMatchObject({
+    expect(mergeSettings(current, internet)).toMatchObject({
       listenAddr: "0.0.0.0:443",
       tls: { mode: "acme", hostname: "hs.example.com" },
     });
@@ -167,7 +167,9 @@ describe("checks", () => {
     expect(fieldProblem("listenAddr", "0.0.0.0:8080")).toBeUndefined();
     expect(fieldProblem("serverUrl", "")).toBeUndefined();
     expect(fieldProblem("serverUrl", "hs.example.com")).toBe("a URL starting with http:// or https://");
-    expect(fieldProblem("tlsHostname", "localhost")).toBe("a fully qualified host name, e.g. hs.example.com");
+    expect(fieldProblem("tlsHostname", "localhost")).toBe(
+      "a fully qualified host name (not an IP address), e.g. hs.example.com",
+    );
     expect(fieldProblem("acmeEmail", "me")).toMatch(/email address/);
     expect(fieldProblem("acmeUrl", "http://acme.test")).toBe("an https:// ACME directory URL");
     expect(fieldProblem("acmeUrl", "")).toBeUndefined();
@@ -189,8 +191,8 @@ describe("checks", () => {
   it("keeps reach and TLS together", () => {
     expect(formProblems(edit({ reach: "internet" }), LOCAL).tlsMode).toMatch(/Internet needs TLS/);
     expect(formProblems(edit({ ...ACME, reach: "lan" }), LOCAL).tlsMode).toMatch(/TLS comes with the Internet/);
-    // TLS on a loopback listener is this computer only, and allowed (a loaded config may have it).
-    expect(formProblems(edit({ ...ACME, reach: "computer" }), LOCAL)).toEqual({});
+    // The helper refuses TLS on a loopback listener: devices beyond this computer are what it is for.
+    expect(formProblems(edit({ ...ACME, reach: "computer" }), LOCAL).tlsMode).toMatch(/TLS comes with the Internet/);
     expect(linkedChanges(LOCAL, "tlsMode", "files")).toEqual({ reach: "internet" });
     expect(linkedChanges(LOCAL, "reach", "internet")).toEqual({ tlsMode: "acme" });
     expect(linkedChanges(edit(ACME), "reach", "computer")).toEqual({ tlsMode: "off" });

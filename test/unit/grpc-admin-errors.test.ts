@@ -17,7 +17,12 @@ describe("the admin client when Headscale's socket does not answer", () => {
   const failure = async (socket: string, call: (admin: GrpcAdmin) => Promise<unknown>, timeoutMs = 5000) => {
     const admin = new GrpcAdmin(() => socket, timeoutMs);
     try {
-      return toRpcError(await call(admin).then(() => expect.fail("it answered"), (error: unknown) => error));
+      return toRpcError(
+        await call(admin).then(
+          () => expect.fail("it answered"),
+          (error: unknown) => error,
+        ),
+      );
     } finally {
       admin.close();
     }
