@@ -111,7 +111,9 @@ export default function HeadscaleStatus() {
               {item("Node", tailnetSummary(tailnet), Icon.Network)}
               {item("Problem", tailnet.lastError ?? undefined, Icon.Warning, Color.Orange)}
               {item("Relay", tailnet.relay ?? undefined, Icon.Network)}
-              {item("Relay Problem", tailnet.relayProblem ?? undefined, Icon.Warning, Color.Orange)}
+              {/* Over plain HTTP the node has no relay by design: the Reachability section says so. */}
+              {reachCall.data?.reach === "internet" &&
+                item("Relay Problem", tailnet.relayProblem ?? undefined, Icon.Warning, Color.Orange)}
             </List.Section>
           )}
           {hs.lastError && (

@@ -10,6 +10,7 @@ import type {
   TailnetStatus,
 } from "../protocol/schema.js";
 import { exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
+import { REACH_TITLES } from "../config/reach.js";
 
 /**
  * Text for a terminal: control characters (escape sequences that could retitle the window or
@@ -44,17 +45,15 @@ export function formatStatus(status: Status): string {
   return lines.join("\n");
 }
 
-const REACH_NAMES = { computer: "this computer only", lan: "the local network", internet: "the internet (TLS)" };
-
 /** Where devices reach the server: each check with its mark, its finding and, when it fails, the fix. */
 export function formatReachability(r: Reachability): string {
-  const mark = (check: Check) => (check.ok === true ? "ok" : check.ok === false ? "NO" : "--");
+  const mark = (check: Check) => (check.warning ? "!!" : check.ok === true ? "ok" : check.ok === false ? "NO" : "--");
   const line = (title: string, check: Check) => [
     `  ${title.padEnd(11)} ${mark(check)}  ${printable(check.detail)}`,
-    ...(check.ok === false && check.fix ? [`${" ".repeat(18)}fix: ${printable(check.fix)}`] : []),
+    ...((check.ok === false || check.warning) && check.fix ? [`${" ".repeat(18)}fix: ${printable(check.fix)}`] : []),
   ];
   return [
-    `Reach       ${REACH_NAMES[r.reach]}: ${r.serverUrl}`,
+    `Reach       ${REACH_TITLES[r.reach]}: ${r.serverUrl}`,
     ...line("name", r.resolves),
     ...line("/health", r.health),
     ...line("certificate", r.certificateCheck),

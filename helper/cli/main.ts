@@ -469,13 +469,18 @@ config
       return print(
         view,
         (c) =>
-          `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}`,
+          `${JSON.stringify(c.settings, null, 2)}\nconfig: ${c.configPath}${c.editedByHand ? " (edited by hand)" : ""}` +
+          (c.reach ? `\nreach: ${c.reach}, devices use ${c.serverUrl}` : ""),
       );
     }
-    if (!(key in Settings.shape)) {
-      throw new InvalidArgumentError(`no setting named ${key}; settings: ${Object.keys(Settings.shape).join(", ")}`);
+    // reach is what the settings amount to; serverUrl the URL in force (the setting may be unset).
+    const derived: Record<string, unknown> = { reach: view.reach, serverUrl: view.serverUrl };
+    if (!(key in Settings.shape) && !(key in derived)) {
+      throw new InvalidArgumentError(
+        `no setting named ${key}; settings: reach, ${Object.keys(Settings.shape).join(", ")}`,
+      );
     }
-    const value = (view.settings as Record<string, unknown>)[key] ?? null;
+    const value = (key in derived ? derived[key] : (view.settings as Record<string, unknown>)[key]) ?? null;
     print(value, (v) => (typeof v === "string" ? v : JSON.stringify(v, null, 2)));
   });
 config

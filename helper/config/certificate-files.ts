@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFile } from "node:fs/promises";
 
 export interface CertificateSummary {
-  /** The subject's common name, or its first DNS name. */
+  /** Its DNS names, or the subject's common name when it has none. */
   name: string;
   notAfter: Date;
   issuer: string;
@@ -31,7 +31,8 @@ export function judgeCertificate(
   if (now > notAfter) return { problem: `${files.certPath}: the certificate expired on ${notAfter.toISOString()}` };
   if (now < notBefore)
     return { problem: `${files.certPath}: the certificate is not valid before ${notBefore.toISOString()}` };
-  if (cert.checkHost(hostname) === undefined) {
+  // As Go (and so every Tailscale client) checks: the DNS names only, never the CN; whole-label wildcards.
+  if (cert.checkHost(hostname, { subject: "never", partialWildcards: false }) === undefined) {
     return { problem: `${files.certPath}: the certificate is for ${namesOf(cert)}, not ${hostname}` };
   }
   let key;
@@ -61,11 +62,16 @@ export async function checkCertificateFiles(
 }
 
 function namesOf(cert: X509Certificate): string {
-  const dns = (cert.subjectAltName ?? "")
+  return certificateNames(cert.subjectAltName, commonName(cert.subject));
+}
+
+/** A certificate's DNS names from its subjectAltName text, or its common name when it has none. */
+export function certificateNames(subjectAltName: string | undefined, commonName: string | undefined): string {
+  const dns = (subjectAltName ?? "")
     .split(", ")
     .filter((entry) => entry.startsWith("DNS:"))
     .map((entry) => entry.slice(4));
-  return dns.length > 0 ? dns.join(", ") : commonName(cert.subject) || "no name";
+  return dns.length > 0 ? dns.join(", ") : commonName || "no name";
 }
 
 function commonName(distinguished: string): string {

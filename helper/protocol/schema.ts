@@ -344,11 +344,14 @@ export const Check = z.object({
   ok: z.boolean().nullable(),
   /** Plain words: what was found. */
   detail: z.string(),
-  /** What to change when it is not ok. */
+  /** What to change when it is not ok, or before a warning becomes a problem. */
   fix: z.string().nullable(),
+  /** It works, but not for long (a certificate near its end). Absent from older helpers. */
+  warning: z.boolean().default(false),
 });
 export type Check = z.infer<typeof Check>;
 
+/** Where devices reach this server, checked now, as `server.reachability` answers. */
 export const Reachability = z.object({
   reach: Reach,
   /** The URL devices log in to (what `tailscale up --login-server` gets). */

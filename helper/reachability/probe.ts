@@ -8,16 +8,24 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { request as httpRequest } from "node:http";
 import { rootCertificates, type PeerCertificate as NodePeerCertificate, type TLSSocket } from "node:tls";
+import { certificateNames } from "../config/certificate-files.js";
 import type { Findings, PeerCertificate } from "./report.js";
 
 const PROBE_TIMEOUT_MS = 5000;
 
+/** What the host resolves to here, as a device on this computer would see it; bounded in time. */
 export async function resolveHost(host: string): Promise<Findings["resolved"]> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS);
+  });
   try {
-    const answers = await lookup(host.replace(/^\[|\]$/g, ""), { all: true });
+    const answers = await Promise.race([lookup(host.replace(/^\[|\]$/g, ""), { all: true }), timeout]);
     return { addresses: answers.map((answer) => answer.address) };
   } catch (error) {
     return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -65,10 +73,9 @@ export function healthThrough(serverUrl: string): Promise<NonNullable<Findings["
 }
 
 function summarize(cert: NodePeerCertificate): PeerCertificate {
-  const dns = (cert.subjectaltname ?? "")
-    .split(", ")
-    .filter((entry) => entry.startsWith("DNS:"))
-    .map((entry) => entry.slice(4));
-  const name = dns.length > 0 ? dns.join(", ") : String(cert.subject?.CN ?? "no name");
-  return { name, notAfter: new Date(cert.valid_to), issuer: String(cert.issuer?.CN ?? cert.issuer?.O ?? "unknown") };
+  return {
+    name: certificateNames(cert.subjectaltname, cert.subject?.CN ? String(cert.subject.CN) : undefined),
+    notAfter: new Date(cert.valid_to),
+    issuer: String(cert.issuer?.CN ?? cert.issuer?.O ?? "unknown"),
+  };
 }

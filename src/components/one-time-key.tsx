@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Detail } from "@raycast/api";
 import { usePromise } from "@raycast/utils";
-import { tailscaleUpCommand } from "../../helper/client/index.js";
+import { isLoopback, tailscaleUpCommand } from "../../helper/client/index.js";
 import { qrCodeDataUri, qrCodeMarkdown } from "../lib/qr-code.js";
 import { codeBlock } from "../lib/view-model.js";
 
@@ -19,9 +19,13 @@ export function OneTimeKey(props: {
   const command = tailscaleUpCommand(props);
   // Drawn in a moment, locally; the key is never in it, only the server URL.
   const { data: qr, isLoading } = usePromise(qrCodeDataUri, [props.coordinationUrl], { onError: () => {} });
+  // The Tailscale apps scan no codes: the camera reads the URL, to paste as the custom coordination server.
+  const onlyHere = isLoopback(new URL(props.coordinationUrl).hostname.replace(/^\[|\]$/g, ""));
   const phone = qr
     ? [
-        "**On a phone**, scan the server URL into the Tailscale app (use a custom coordination server):",
+        onlyHere
+          ? "**This URL works on this computer only.** For a phone, choose Local Network or Internet in Server Settings."
+          : "**On a phone**, scan the server URL with the camera and paste it as the Tailscale app's custom coordination server:",
         qrCodeMarkdown(qr, `QR code of ${props.coordinationUrl}`),
       ]
     : [];

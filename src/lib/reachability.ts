@@ -1,5 +1,5 @@
 /** Headscale Status' reachability section, from the helper's server.reachability answer. Pure. */
-import type { Check, Reachability } from "../../helper/client/index.js";
+import { REACH_TITLES, type Check, type Reachability } from "../../helper/client/index.js";
 
 /** ok, a problem, a warning (works, but not for long), or not checked / does not apply. */
 export type Verdict = "ok" | "problem" | "warning" | "unknown";
@@ -13,16 +13,8 @@ export interface ReachRow {
   fix: string | null;
 }
 
-/** A certificate with fewer days left than this is a warning even while it is valid. */
-export const CERTIFICATE_WARNING_DAYS = 14;
-
-export const REACH_TITLES: Record<Reachability["reach"], string> = {
-  computer: "This Computer Only",
-  lan: "Local Network",
-  internet: "Internet",
-};
-
-const verdictOf = (check: Check): Verdict => (check.ok === null ? "unknown" : check.ok ? "ok" : "problem");
+const verdictOf = (check: Check): Verdict =>
+  check.warning ? "warning" : check.ok === null ? "unknown" : check.ok ? "ok" : "problem";
 
 const row = (title: string, check: Check): ReachRow => ({
   title,
@@ -31,6 +23,7 @@ const row = (title: string, check: Check): ReachRow => ({
   fix: check.fix,
 });
 
+/** The certificate's row: the helper's verdict, with the name, days left, end and issuer. */
 export function certificateRow(reachability: Pick<Reachability, "certificate" | "certificateCheck">): ReachRow {
   const { certificate, certificateCheck } = reachability;
   const base = row("Certificate", certificateCheck);
@@ -38,15 +31,9 @@ export function certificateRow(reachability: Pick<Reachability, "certificate" | 
   const days = certificate.daysLeft;
   const left =
     days < 0 ? `expired ${-days} day${days === -1 ? "" : "s"} ago` : `${days} day${days === 1 ? "" : "s"} left`;
-  // Still valid but not for long: a warning, whatever the check calls it; expired is a problem.
-  const expiring = days >= 0 && days < CERTIFICATE_WARNING_DAYS;
   return {
     ...base,
-    verdict: days < 0 ? "problem" : expiring ? "warning" : base.verdict,
     detail: `${certificate.name} · ${left} (until ${certificate.notAfter.slice(0, 10)}) · ${certificate.issuer}`,
-    fix:
-      base.fix ??
-      (expiring ? `Renew it within ${days} day${days === 1 ? "" : "s"}, or devices stop trusting the server` : null),
   };
 }
 

@@ -61,7 +61,11 @@ describe("reachability report", () => {
         },
       },
     });
-    expect(soon.certificateCheck).toMatchObject({ ok: false, detail: "hs.example.com expires in 6 days" });
+    expect(soon.certificateCheck).toMatchObject({
+      ok: true,
+      warning: true,
+      detail: "hs.example.com expires in 6 days",
+    });
     const untrusted = reachabilityReport({
       ...base,
       health: { status: 200, tls: { trusted: false, error: "SELF_SIGNED_CERT_IN_CHAIN", certificate } },
