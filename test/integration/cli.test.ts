@@ -346,7 +346,9 @@ describe("headscale-remote CLI", () => {
     expect((await json(["status"])).headscale.serverUrl).toBe(`http://${settings.listenAddr}`);
     const unknown = await runCli(home, ["config", "get", "nope"]);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr).toMatch(/no setting named nope; settings: listenAddr, serverUrl/);
+    expect(unknown.stderr).toMatch(/no setting named nope; settings: reach, listenAddr, serverUrl/);
+    // What the settings amount to, read like a setting.
+    expect((await runCli(home, ["config", "get", "reach"])).stdout.trim()).toBe("computer");
     const minted = await json(["keys", "mint", "--device-id", "tablet-7", "--device-name", "Tablet"]);
     const keys = await runCli(home, ["keys", "list"]);
     expect(keys.stdout).toMatch(/DEVICE/);
