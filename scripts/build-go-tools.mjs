@@ -14,6 +14,8 @@ const programs = [
   { name: "headscale", module: "tools/headscale", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
   { name: "tailscaled", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscaled" },
   { name: "tailscale", module: "tools/tailscale", modulePath: "tailscale.com", pkg: "tailscale.com/cmd/tailscale" },
+  // Only for the version-gate test: a real Headscale the helper must refuse.
+  { name: "headscale-0.28", module: "tools/headscale-0.28", modulePath: "github.com/juanfont/headscale", pkg: "github.com/juanfont/headscale/cmd/headscale" },
   { name: "pebble", module: "tools/pebble", modulePath: "github.com/letsencrypt/pebble/v2", pkg: "github.com/letsencrypt/pebble/v2/cmd/pebble" },
 ];
 

@@ -5,11 +5,14 @@
  * none is running). --json prints one JSON document; errors are one line on stderr.
  */
 import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { resolve as resolvePath } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
-import { resolveHome } from "../home/paths.js";
+import { homePaths, resolveHome } from "../home/paths.js";
+import { downloadHeadscale, type DownloadProgress } from "../headscale/download.js";
+import { HEADSCALE_VERSION } from "../headscale/release.js";
 import { runHelper } from "../daemon/run-helper.js";
 import {
   DEFAULT_API_KEY_EXPIRATION,
@@ -580,6 +583,30 @@ bridge
   .command("status", { isDefault: true })
   .description("the node's state and addresses, and each mapping's counters")
   .action(async () => print(await call("bridge.status"), formatBridge));
+
+const headscale = program.command("headscale").description("the Headscale binary the helper runs");
+headscale
+  .command("download")
+  .description(`download the official Headscale ${HEADSCALE_VERSION} into the home, checked against its pinned SHA-256`)
+  .action(async () => {
+    const target = homePaths(resolveHome(globals().home), tmpdir()).downloadedHeadscale;
+    const bar = process.stderr.isTTY && !globals().json ? progressBar(`Headscale ${HEADSCALE_VERSION}`) : undefined;
+    const path = await downloadHeadscale({ target, onProgress: bar }).finally(() => bar && process.stderr.write("\n"));
+    print(
+      { path, version: HEADSCALE_VERSION },
+      () => `Headscale ${HEADSCALE_VERSION} is at ${path}; the next start uses it.`,
+    );
+  });
+
+/** A one-line progress bar on stderr, redrawn in place. */
+function progressBar(what: string) {
+  return ({ received, total }: DownloadProgress) => {
+    const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+    const done = total ? Math.floor((received / total) * 30) : 0;
+    const bar = total ? `[${"#".repeat(done)}${" ".repeat(30 - done)}] ` : "";
+    process.stderr.write(`\r${what} ${bar}${mib(received)}${total ? ` of ${mib(total)}` : ""} MiB`);
+  };
+}
 
 const service = program
   .command("service")

@@ -6,7 +6,7 @@
  */
 import { rm } from "node:fs/promises";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
-import { headscaleVersion } from "../headscale/binary.js";
+import { checkedVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
 import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { HomePaths } from "../home/paths.js";
@@ -69,10 +69,15 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     });
   }
   const binary = await target.resolveBinary(next); // refuses a headscalePath that is not there
-  if (patch.headscalePath && !(await headscaleVersion(binary))) {
-    throw new ConfigError(
-      `headscalePath: ${binary} is not a Headscale executable (\`${binary} version\` did not answer as Headscale does)`,
-    );
+  if (patch.headscalePath) {
+    const version = await checkedVersion(binary).catch((error: Error) => {
+      throw new ConfigError(`headscalePath: ${error.message}`);
+    });
+    if (!version) {
+      throw new ConfigError(
+        `headscalePath: ${binary} is not a Headscale executable (\`${binary} version\` did not answer as Headscale does)`,
+      );
+    }
   }
   // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
   const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: target.settings().bridge });

@@ -11,7 +11,7 @@ import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { healthTarget, nodeControlUrl } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
-import { findHeadscale, headscaleVersion } from "../headscale/binary.js";
+import { checkedVersion, findHeadscale } from "../headscale/binary.js";
 import { secretEnv } from "../headscale/child-env.js";
 import { GrpcAdmin } from "../headscale/grpc/grpc-admin.js";
 import { endOrphans } from "../headscale/pid-file.js";
@@ -94,11 +94,9 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   // edited by hand (or removed: then it is generated again).
   let addresses = await loadAddresses(paths, settings);
 
-  const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath);
+  const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath, { downloaded: paths.downloadedHeadscale });
   let ensuredFor: Settings | undefined = settings; // ensured above
-  // The version is asked once per binary, in the background: it must not delay a start.
   let version: string | null = null;
-  let versionOf: string | undefined;
   const supervisor = new HeadscaleSupervisor({
     prepare: async () => {
       // Rendering and comparing the config costs a few ms of every start: only when the settings
@@ -111,11 +109,8 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     },
     binary: async () => {
       const binary = await resolveBinary(settings);
-      if (versionOf !== binary) {
-        versionOf = binary;
-        version = null;
-        void headscaleVersion(binary).then((v) => versionOf === binary && (version = v));
-      }
+      // Another series speaks another API: refused before it starts, in one line (cached per file).
+      version = await checkedVersion(binary);
       return binary;
     },
     configPath: paths.headscaleConfig,

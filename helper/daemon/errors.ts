@@ -1,5 +1,5 @@
 /** How the helper's failures reach clients: a JSON-RPC code that says what kind, and one clear line. */
-import { HeadscaleNotFoundError } from "../headscale/binary.js";
+import { HeadscaleNotFoundError, UnsupportedHeadscaleError } from "../headscale/binary.js";
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";
@@ -68,7 +68,8 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof BadInputError) return { code: ErrorCode.InvalidParams, message };
   if (error instanceof HeadscaleStartError)
     return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
-  if (error instanceof HeadscaleNotFoundError) return { code: ErrorCode.HeadscaleFailed, message };
+  if (error instanceof HeadscaleNotFoundError || error instanceof UnsupportedHeadscaleError)
+    return { code: ErrorCode.HeadscaleFailed, message };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
   if (error instanceof BridgeError && error.kind === "bad-input") return { code: ErrorCode.InvalidParams, message };

@@ -1,17 +1,32 @@
-/** Finds the Headscale executable: the user's explicit path, the project-built one, then PATH. */
+/**
+ * Finds the Headscale executable: the user's explicit path, the copy downloaded into the home,
+ * the project-built one, then PATH and the package managers' folders. Only 0.29.x is used.
+ */
 import { constants } from "node:fs";
 import { access, chmod, stat } from "node:fs/promises";
 import { delimiter, join, sep } from "node:path";
+import { HEADSCALE_VERSION, supportedVersion } from "./release.js";
 import { runHeadscaleCli } from "./run-cli.js";
 import { projectRoot } from "../project.js";
 
+/** What to do when no usable Headscale is there, in one place for every message. */
+export const GET_HEADSCALE = `download ${HEADSCALE_VERSION} with \`headscale-remote headscale download\` (Raycast: Download Headscale), or set headscalePath to a 0.29 binary`;
+
 export class HeadscaleNotFoundError extends Error {
   constructor(tried: string[]) {
-    super(
-      `Headscale was not found (tried ${tried.join(", ") || "nothing"}). ` +
-        "Run `npm run build:go` in the checkout, or set headscalePath with `headscale-remote config set`.",
-    );
+    super(`Headscale was not found (tried ${tried.join(", ") || "nothing"}): ${GET_HEADSCALE}`);
     this.name = "HeadscaleNotFoundError";
+  }
+}
+
+/** A Headscale of another series: its API is not the one this helper speaks. */
+export class UnsupportedHeadscaleError extends Error {
+  constructor(
+    readonly path: string,
+    readonly version: string,
+  ) {
+    super(`${path} is Headscale ${version}, and this helper needs 0.29.x: ${GET_HEADSCALE}`);
+    this.name = "UnsupportedHeadscaleError";
   }
 }
 
@@ -21,13 +36,18 @@ async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
-export async function findHeadscale(explicit: string | undefined, env = process.env): Promise<string> {
+export async function findHeadscale(
+  explicit: string | undefined,
+  options: { downloaded?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
+  const env = options.env ?? process.env;
   const candidates: string[] = [];
   if (explicit) {
     // An explicit choice is final: silently falling back would run a binary the user did not pick.
     if (await isFile(explicit)) return explicit;
     throw new HeadscaleNotFoundError([explicit]);
   }
+  if (options.downloaded) candidates.push(options.downloaded);
   const root = projectRoot();
   if (root) candidates.push(join(root, ".tools", "bin", "headscale"));
   for (const dir of (env.PATH ?? "").split(delimiter)) if (dir) candidates.push(join(dir, "headscale"));
@@ -63,3 +83,20 @@ export async function headscaleVersion(binary: string): Promise<string | null> {
   if (!result || result.exitCode !== 0) return null;
   return /version (v\S+)/.exec(result.stdout)?.[1] ?? /^(v?\d+\.\d+\.\d+\S*)$/m.exec(result.stdout)?.[1] ?? null;
 }
+
+/**
+ * The binary's version, refused unless 0.29.x. Asked once per file (path, size and change time):
+ * it costs a process, and the file can be replaced under the same path.
+ */
+export async function checkedVersion(binary: string): Promise<string | null> {
+  const info = await stat(binary).catch(() => undefined);
+  const key = `${binary}\0${info?.size}\0${info?.mtimeMs}`;
+  let version = versions.get(key);
+  if (version === undefined) {
+    version = await headscaleVersion(binary);
+    versions.set(key, version);
+  }
+  if (version && !supportedVersion(version)) throw new UnsupportedHeadscaleError(binary, version);
+  return version;
+}
+const versions = new Map<string, string | null>();

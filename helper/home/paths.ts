@@ -43,6 +43,8 @@ export interface HomePaths {
   derpKey: string;
   /** Headscale's ACME cache (account key, certificates), 0700. */
   acmeCache: string;
+  /** The official Headscale binary, when downloaded (`headscale download`). */
+  downloadedHeadscale: string;
   /** Where earlier helpers kept an API key of their own (for Headscale's REST API); retired at Headscale's next start. */
   legacyApiKey: string;
   deviceKeys: string;
@@ -74,6 +76,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     noiseKey: at("noise_private.key"),
     derpKey: at("derp_server_private.key"),
     acmeCache: at("acme"),
+    downloadedHeadscale: at("bin", "headscale"),
     legacyApiKey: at("secrets", "api-key.json"),
     deviceKeys: at("secrets", "device-keys.json"),
     tailnetState: at("tailnet"),
