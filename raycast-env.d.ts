@@ -10,7 +10,7 @@
 type ExtensionPreferences = {
   /** Helper Home Folder - Where the helper keeps Headscale's config, database and logs. Empty means the default. */
   "home": string,
-  /** Headscale Binary - Path to the headscale executable. Empty means the one the helper finds (project build, then PATH). */
+  /** Headscale Binary - A Headscale 0.29 executable. Empty means the one the helper finds: the downloaded 0.29.3 (Start Headscale offers the download), a project build, Homebrew's, then PATH. */
   "headscalePath": string
 }
 

@@ -15,8 +15,16 @@ export {
   callHelper,
 } from "./helper-client.js";
 export type { CallOptions } from "./helper-client.js";
+import { HelperError } from "./helper-client.js";
+
+/** Whether a helper's error means it has no usable Headscale (none found, or not 0.29): offer the download. */
+export function needsHeadscale(error: unknown): boolean {
+  return error instanceof HelperError && (error.data as { needsHeadscale?: boolean } | undefined)?.needsHeadscale === true;
+}
 export { ensureHelper, helperSocketPath } from "./launch.js";
-export { resolveHome } from "../home/paths.js";
+export { homePaths, resolveHome } from "../home/paths.js";
+export { downloadHeadscale, DownloadError, type DownloadProgress } from "../headscale/download.js";
+export { HEADSCALE_VERSION } from "../headscale/release.js";
 export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods, Settings } from "../protocol/schema.js";
 export { hostOf, isLoopback, REACH_TITLES, reachOf, tlsProblem, TlsSettings, type Reach } from "../config/reach.js";
 export { dnsRules, DnsSettings, Nameserver } from "../config/dns-settings.js";

@@ -60,16 +60,21 @@ export async function orNotFound<T>(call: Promise<T>, message: string): Promise<
   }
 }
 
+const needsBinary = (error: unknown) =>
+  error instanceof HeadscaleNotFoundError || error instanceof UnsupportedHeadscaleError;
+
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(error instanceof Error ? error.message : String(error));
   if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message, data: error.data };
   if (error instanceof NotFoundError) return { code: ErrorCode.NotFound, message };
   if (error instanceof NotOurHomeError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof BadInputError) return { code: ErrorCode.InvalidParams, message };
-  if (error instanceof HeadscaleStartError)
-    return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail } };
-  if (error instanceof HeadscaleNotFoundError || error instanceof UnsupportedHeadscaleError)
-    return { code: ErrorCode.HeadscaleFailed, message };
+  if (error instanceof HeadscaleStartError) {
+    // No usable binary: clients offer the download rather than only showing the line.
+    const needsHeadscale = needsBinary(error.cause);
+    return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail, ...(needsHeadscale && { needsHeadscale }) } };
+  }
+  if (needsBinary(error)) return { code: ErrorCode.HeadscaleFailed, message, data: { needsHeadscale: true } };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };
   if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
   if (error instanceof BridgeError && error.kind === "bad-input") return { code: ErrorCode.InvalidParams, message };

@@ -42,8 +42,9 @@ export class HeadscaleStartError extends Error {
   constructor(
     message: string,
     readonly logTail: string[],
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "HeadscaleStartError";
   }
 }
@@ -187,7 +188,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       const logTail = [...this.childLog];
       await this.killChild();
       this.fail(error instanceof Error ? error.message : String(error), logTail);
-      throw new HeadscaleStartError(this.lastError!, logTail);
+      throw new HeadscaleStartError(this.lastError!, logTail, { cause: error });
     }
   }
 

@@ -1,6 +1,7 @@
 /** Start, stop, restart: shared by the no-view commands, the status view and the menu bar. */
-import { showHUD, showToast, Toast } from "@raycast/api";
-import { LIFECYCLE_TIMEOUT_MS } from "../../helper/client/index.js";
+import { openExtensionPreferences, showHUD, showToast, Toast } from "@raycast/api";
+import { LIFECYCLE_TIMEOUT_MS, needsHeadscale } from "../../helper/client/index.js";
+import { downloadWithToast, DOWNLOAD_TITLE } from "./download-headscale.js";
 import { call, ensureHelperRunning, isHelperDown, refreshMenuBar } from "./raycast-client.js";
 
 /** "shutdown" stops Headscale and then the helper itself. */
@@ -51,6 +52,18 @@ export async function runLifecycle(action: LifecycleAction, feedback: "hud" | "t
     toast.style = Toast.Style.Failure;
     toast.title = `Could not ${action === "shutdown" ? "stop" : action} Headscale`;
     toast.message = error instanceof Error ? error.message : String(error);
+    // The fix is often a preference (the binary) or, with no usable Headscale, the download.
+    toast.primaryAction = needsHeadscale(error)
+      ? {
+          title: DOWNLOAD_TITLE,
+          onAction: async () => {
+            if (await downloadWithToast()) await runLifecycle(action, feedback);
+          },
+        }
+      : { title: "Open Extension Preferences", onAction: () => void openExtensionPreferences() };
+    if (needsHeadscale(error)) {
+      toast.secondaryAction = { title: "Open Extension Preferences", onAction: () => void openExtensionPreferences() };
+    }
     return false;
   } finally {
     await refreshMenuBar();

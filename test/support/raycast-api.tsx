@@ -8,9 +8,21 @@ import { cloneElement, createElement, isValidElement, type ReactElement, type Re
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
+interface ToastAction {
+  title: string;
+  onAction: () => unknown;
+}
+type ToastEntry = {
+  style: string;
+  title: string;
+  message?: string;
+  primaryAction?: ToastAction;
+  secondaryAction?: ToastAction;
+};
+
 export const recorded = {
   clipboard: [] as string[],
-  toasts: [] as { style: string; title: string; message?: string }[],
+  toasts: [] as ToastEntry[],
   huds: [] as string[],
   launches: [] as { name: string; type: string }[],
   pushed: [] as ReactElement[],
@@ -117,7 +129,19 @@ export const environment = {
 
 class ToastRecord {
   static Style = { Animated: "animated", Success: "success", Failure: "failure" };
-  constructor(private readonly entry: { style: string; title: string; message?: string }) {}
+  constructor(private readonly entry: ToastEntry) {}
+  get primaryAction() {
+    return this.entry.primaryAction;
+  }
+  set primaryAction(value: ToastAction | undefined) {
+    this.entry.primaryAction = value;
+  }
+  get secondaryAction() {
+    return this.entry.secondaryAction;
+  }
+  set secondaryAction(value: ToastAction | undefined) {
+    this.entry.secondaryAction = value;
+  }
   get style() {
     return this.entry.style;
   }
@@ -141,7 +165,7 @@ class ToastRecord {
 }
 export const Toast = ToastRecord;
 export async function showToast(options: { style?: string; title: string; message?: string }) {
-  const entry = { style: options.style ?? "success", title: options.title, message: options.message };
+  const entry: ToastEntry = { style: options.style ?? "success", title: options.title, message: options.message };
   recorded.toasts.push(entry);
   return new ToastRecord(entry);
 }
