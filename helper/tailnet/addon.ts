@@ -1,6 +1,9 @@
 /**
- * Loads our native tailnet library (native/, built by `npm ci`). It is optional: a helper
- * started from Raycast's bundled copy has no addon, and then only the bridge is missing.
+ * Loads our native tailnet library (native/). It is optional: a helper without it has everything
+ * but the bridge. Looked for, in order: HEADSCALE_REMOTE_TAILNET_ADDON (another build of it), the
+ * project's own build (native/build/Release, made by `npm run build:native` in a checkout), then the
+ * prebuilt one npm installs with `npm install -g headscale-remote`: the package of this platform
+ * (@headscale-remote/addon-<platform>-<arch>, an optional dependency chosen by its `os`/`cpu`).
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,14 +22,74 @@ export interface TailnetAddon {
   setMemoryLimit(bytes: number): number;
 }
 
+/** The platforms we publish a prebuilt addon for (see npm/ and .github/workflows/release.yml). */
+export const PREBUILT_PLATFORMS = ["darwin-arm64", "darwin-x64", "linux-x64"] as const;
+
+/** The npm package holding the prebuilt addon for a platform, e.g. @headscale-remote/addon-darwin-arm64. */
+export function addonPackageName(platform: string = process.platform, arch: string = process.arch): string {
+  return `@headscale-remote/addon-${platform}-${arch}`;
+}
+
+/** The file inside that package (and the name node-gyp gives it). */
+export const ADDON_FILE = "hsr_tailnet.node";
+
+/** What gets a user the addon: the one npm command, or how to build it where none is published. */
+export function addonInstallHint(platform: string = process.platform, arch: string = process.arch): string {
+  const build =
+    "build it in a checkout of Headscale Remote with `npm ci && npm run build:native` (Go 1.26 and a C++ compiler)";
+  const key = `${platform}-${arch}`;
+  if (!(PREBUILT_PLATFORMS as readonly string[]).includes(key)) {
+    return `no prebuilt addon is published for ${key} (only for ${PREBUILT_PLATFORMS.join(", ")}): ${build}`;
+  }
+  return (
+    `install it with \`npm install -g headscale-remote\` (which brings ${addonPackageName(platform, arch)}; ` +
+    `without --omit=optional), or ${build}`
+  );
+}
+
 export class AddonMissingError extends Error {
   constructor(detail: string) {
     super(
-      `the tailnet bridge needs the native addon, which this helper does not have (${detail}); ` +
-        "build it with `npm ci` in a checkout of Headscale Remote (Go 1.26 and a C++ compiler) and run the helper from there",
+      `the tailnet bridge needs the native addon, which this helper does not have (${detail}); ${addonInstallHint()}`,
     );
     this.name = "AddonMissingError";
   }
+}
+
+export interface AddonLookup {
+  /** The variable's value, if set: then it is the only place looked at. */
+  override?: string;
+  /** The folder holding our package.json, when known. */
+  root?: string;
+  /** Resolves a module specifier as Node would from this package (createRequire's resolve). */
+  resolve?: (specifier: string) => string;
+}
+
+/**
+ * Where the addon is, or why it is not: the override alone when set (a wrong path is not papered
+ * over by another build), otherwise the project's build, then the installed platform package.
+ */
+export function findAddon(lookup: AddonLookup): { path: string } | { missing: string } {
+  if (lookup.override !== undefined && lookup.override !== "") {
+    return existsSync(lookup.override)
+      ? { path: lookup.override }
+      : { missing: `${lookup.override} is missing (HEADSCALE_REMOTE_TAILNET_ADDON names it)` };
+  }
+  const tried: string[] = [];
+  if (lookup.root) {
+    const built = join(lookup.root, "native", "build", "Release", ADDON_FILE);
+    if (existsSync(built)) return { path: built };
+    tried.push(built);
+  }
+  const specifier = `${addonPackageName()}/${ADDON_FILE}`;
+  try {
+    const installed = lookup.resolve?.(specifier);
+    if (installed && existsSync(installed)) return { path: installed };
+  } catch {
+    // not installed: said below
+  }
+  tried.push(`the package ${addonPackageName()}`);
+  return { missing: `looked for ${tried.join(" and ")}` };
 }
 
 /**
@@ -45,21 +108,23 @@ export function memoryLimitMiB(env = process.env): number {
 
 let loaded: Promise<TailnetAddon> | undefined;
 
-/** The addon, loaded once; HEADSCALE_REMOTE_TAILNET_ADDON names another build of it. */
+/** The addon, loaded once (see the top of this file for where it is looked for). */
 export function loadAddon(): Promise<TailnetAddon> {
   loaded ??= (async () => {
-    const root = projectRoot();
-    const path =
-      process.env.HEADSCALE_REMOTE_TAILNET_ADDON ??
-      (root ? join(root, "native", "build", "Release", "hsr_tailnet.node") : undefined);
-    if (!path || !existsSync(path)) throw new AddonMissingError(`${path ?? "native/build"} is missing`);
+    const require = createRequire(import.meta.url);
+    const found = findAddon({
+      override: process.env.HEADSCALE_REMOTE_TAILNET_ADDON,
+      root: projectRoot(),
+      resolve: (specifier) => require.resolve(specifier),
+    });
+    if ("missing" in found) throw new AddonMissingError(found.missing);
     try {
-      const addon = createRequire(import.meta.url)(path) as TailnetAddon;
+      const addon = require(found.path) as TailnetAddon;
       const limit = memoryLimitMiB();
       if (limit > 0) addon.setMemoryLimit(limit * 1024 * 1024);
       return addon;
     } catch (error) {
-      throw new AddonMissingError(`${path} does not load: ${(error as Error).message}`);
+      throw new AddonMissingError(`${found.path} does not load: ${(error as Error).message}`);
     }
   })();
   return loaded;
