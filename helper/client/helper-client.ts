@@ -154,6 +154,11 @@ export class HelperClient {
     };
   }
 
+  /** False once either side has closed the connection. */
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
   /** Runs `listener` once the connection is gone, whoever closed it. */
   onClose(listener: () => void): void {
     if (this.socket.destroyed) listener();

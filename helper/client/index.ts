@@ -19,9 +19,13 @@ import { HelperError } from "./helper-client.js";
 
 /** Whether a helper's error means it has no usable Headscale (none found, or not 0.29): offer the download. */
 export function needsHeadscale(error: unknown): boolean {
-  return error instanceof HelperError && (error.data as { needsHeadscale?: boolean } | undefined)?.needsHeadscale === true;
+  return (
+    error instanceof HelperError && (error.data as { needsHeadscale?: boolean } | undefined)?.needsHeadscale === true
+  );
 }
 export { ensureHelper, helperSocketPath } from "./launch.js";
+export type { EnsureOptions } from "./launch.js";
+export { HANDOVER_WAIT_MS } from "./handover.js";
 export { homePaths, resolveHome } from "../home/paths.js";
 export { downloadHeadscale, DownloadError, type DownloadProgress } from "../headscale/download.js";
 export { HEADSCALE_VERSION } from "../headscale/release.js";

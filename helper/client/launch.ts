@@ -11,12 +11,13 @@ import { checkHome } from "../home/home-dir.js";
 import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
+import { replaceIfOtherBuild, type HandoverOptions } from "./handover.js";
 
 export function helperSocketPath(home?: string): string {
   return homePaths(resolveHome(home), tmpdir()).helperSocket;
 }
 
-export interface EnsureOptions {
+export interface EnsureOptions extends HandoverOptions {
   home?: string;
   /** The helper's entry, run as `node <entry>`; defaults to this package's (see helperEntry). */
   entryPath?: string;
@@ -24,16 +25,19 @@ export interface EnsureOptions {
   waitMs?: number;
 }
 
-/** A connected client, starting a detached helper first if none is running. */
+/**
+ * A connected client, starting a detached helper first if none is running, or if the one running
+ * is of another build than `entryPath` and agrees to stop (see replaceIfOtherBuild).
+ */
 export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperClient> {
   const home = resolveHome(options.home);
   const socket = helperSocketPath(home);
-  try {
-    return await HelperClient.connect(socket);
-  } catch (error) {
-    if (!(error instanceof HelperUnavailableError)) throw error;
-  }
   const entry = options.entryPath ?? helperEntry();
+  const running = await HelperClient.connect(socket).catch((error: unknown) => {
+    if (error instanceof HelperUnavailableError) return undefined;
+    throw error;
+  });
+  if (running && !(await replaceIfOtherBuild(running, entry, options).catch(closeAndThrow(running)))) return running;
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());
@@ -81,3 +85,8 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
     throw new HelperUnavailableError(socket, `the helper did not come up; ${reason}`);
   });
 }
+
+const closeAndThrow = (client: HelperClient) => (error: unknown) => {
+  client.close();
+  throw error;
+};

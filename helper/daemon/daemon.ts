@@ -21,6 +21,7 @@ import { acquireHomeLock } from "../home/lock.js";
 import { homePaths, type HomePaths } from "../home/paths.js";
 import { ensureHome } from "../home/home-dir.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
+import { ensureSocketDir } from "../home/socket-dir.js";
 import { LogStore } from "../logs/log-store.js";
 import type { Settings } from "../protocol/schema.js";
 import { loadAddon } from "../tailnet/addon.js";
@@ -44,6 +45,8 @@ export interface DaemonOptions {
   autoStart?: boolean;
   /** Called after a client asked the helper to shut down and it has. */
   onShutdown?: () => void;
+  /** The build this helper answers as (see buildOf); none for a helper inside another program. */
+  build?: string | null;
 }
 
 export interface Daemon {
@@ -81,6 +84,8 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 }
 
 async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: () => Promise<void>): Promise<Daemon> {
+  // Before anything listens there (this helper, or Headscale's admin socket beside it).
+  await ensureSocketDir(paths.helperSocket, paths.home);
   let settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
@@ -216,6 +221,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     counts,
     bridge,
     headscaleVersion: () => version,
+    build: options.build ?? null,
     resolveBinary,
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),

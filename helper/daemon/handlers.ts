@@ -34,6 +34,8 @@ export interface HelperParts extends ConfigTarget {
   counts: NodeCounts;
   bridge: TailnetBridge;
   headscaleVersion: () => string | null;
+  /** This helper's build (see buildOf), or null when it runs inside another program. */
+  build: string | null;
   shutdown: () => void;
 }
 
@@ -44,7 +46,13 @@ export function createHandlers(parts: HelperParts): Handlers {
   const status = (): Status => {
     const startedAt = supervisor.startedAt;
     return {
-      helper: { version: helperVersion(), pid: process.pid, home: paths.home, socket: paths.helperSocket },
+      helper: {
+        version: helperVersion(),
+        build: parts.build,
+        pid: process.pid,
+        home: paths.home,
+        socket: paths.helperSocket,
+      },
       headscale: {
         state: supervisor.state,
         pid: supervisor.pid,
@@ -99,6 +107,29 @@ export function createHandlers(parts: HelperParts): Handlers {
 
   const routeChanges = new SerialQueue();
 
+  // What a client of another build must not cut short by replacing this helper: changes whose
+  // caller awaits the answer. Counted per kind, so `busy` can say which.
+  const underWay = new Map<string, number>();
+  let handingOver = false;
+  const change =
+    <P, R>(what: string, handler: (params: P) => Promise<R>) =>
+    async (params: P): Promise<R> => {
+      // Only in the moment between agreeing to stop and closing the socket: refused, not cut in half.
+      if (handingOver) throw new Error("the helper is stopping to let a newer build take over; run it again");
+      underWay.set(what, (underWay.get(what) ?? 0) + 1);
+      try {
+        return await handler(params);
+      } finally {
+        underWay.set(what, underWay.get(what)! - 1);
+      }
+    };
+  const bridgeConnections = async () => {
+    // Without a node there is nothing to count, and asking would load the addon (a Go runtime) for nothing.
+    if (!parts.bridge.hasNode) return 0;
+    const bridge = await parts.bridge.status().catch(() => undefined);
+    return bridge?.mappings.reduce((sum, mapping) => sum + mapping.active, 0) ?? 0;
+  };
+
   const userNamed = async (name: string) => {
     const [user] = await admin.listUsers(name);
     if (!user) throw new NotFoundError(`no user named ${name}`);
@@ -120,18 +151,18 @@ export function createHandlers(parts: HelperParts): Handlers {
 
   return {
     status,
-    "headscale.start": async () => {
+    "headscale.start": change("a Headscale start", async () => {
       await supervisor.start();
       return status();
-    },
-    "headscale.stop": async () => {
+    }),
+    "headscale.stop": change("a Headscale stop", async () => {
       await supervisor.stop();
       return status();
-    },
-    "headscale.restart": async () => {
+    }),
+    "headscale.restart": change("a Headscale restart", async () => {
       await supervisor.restart();
       return status();
-    },
+    }),
 
     "nodes.list": viaHeadscale(async (params) => {
       const user = params?.user;
@@ -319,18 +350,30 @@ export function createHandlers(parts: HelperParts): Handlers {
 
     "config.get": configView,
     "server.reachability": () => checkReachability(parts),
-    "config.set": async ({ patch }) => {
+    "config.set": change("a settings change", async ({ patch }) => {
       await changeSettings(parts, patch);
       return configView();
-    },
+    }),
 
-    "bridge.up": (params) => parts.bridge.add(params),
-    "bridge.down": (params) => parts.bridge.remove(params?.tailnetPort),
+    "bridge.up": change("a bridge change", (params) => parts.bridge.add(params)),
+    "bridge.down": change("a bridge change", (params) => parts.bridge.remove(params?.tailnetPort)),
     "bridge.status": () => parts.bridge.status(),
 
     "helper.shutdown": () => {
       setImmediate(parts.shutdown);
       return { ok: true as const };
+    },
+    "helper.shutdownIfIdle": async (params) => {
+      if (handingOver) return { stopping: true, busy: null }; // two clients asked at once
+      const connections = await bridgeConnections();
+      // Checked after the await and decided in the same turn: no change can slip in between.
+      const busy = [...underWay].filter(([, count]) => count > 0).map(([what]) => what);
+      if (connections > 0) busy.push(`${connections} bridge connection${connections === 1 ? "" : "s"} open`);
+      if (busy.length > 0) return { stopping: false, busy: busy.join(", ") };
+      handingOver = true;
+      logs.append("helper", `stopping to let build ${params?.forBuild ?? "(unnamed)"} take over from ${parts.build}`);
+      setImmediate(parts.shutdown);
+      return { stopping: true, busy: null };
     },
   };
 }

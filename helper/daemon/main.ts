@@ -3,6 +3,7 @@
  * nothing else. It is not the CLI, whose command tree and formatting a helper idling for hours
  * would hold for nothing (about 9 MiB); `headscale-remote helper` runs the same helper.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "../home/paths.js";
 import { runHelper } from "./run-helper.js";
@@ -25,4 +26,4 @@ try {
 } catch (error) {
   fail(error, 2); // a usage mistake, as the CLI's exit codes say
 }
-await runHelper({ home, start }).catch((error: unknown) => fail(error, 1));
+await runHelper({ home, start, entry: fileURLToPath(import.meta.url) }).catch((error: unknown) => fail(error, 1));

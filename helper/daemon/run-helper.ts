@@ -2,14 +2,30 @@
  * The helper as a foreground program: what `node assets/helper.mjs` and `headscale-remote helper`
  * run. It serves until a client asks it to shut down or a signal stops it, and says where it is.
  */
-import { helperVersion } from "../project.js";
+import { buildOf } from "../client/build.js";
+import { helperEntry, helperVersion } from "../project.js";
 import { startDaemon } from "./daemon.js";
 
-export async function runHelper({ home, start }: { home: string; start: boolean }): Promise<void> {
+/**
+ * `entry`: the file this helper runs as, whose build it answers as. `headscale-remote helper` gives
+ * none: it answers as the entry its CLI would start, so its own CLI never takes it for a stale one.
+ */
+export async function runHelper({
+  home,
+  start,
+  entry,
+}: {
+  home: string;
+  start: boolean;
+  entry?: string;
+}): Promise<void> {
+  // Read now: an update may replace the file while this process keeps running the old code.
+  const build = await buildOf(entry ?? helperEntry()).catch(() => null);
   const daemon = await startDaemon({
     home,
     autoStart: start ? undefined : false,
     onShutdown: () => process.exit(0),
+    build,
   });
   let stopping = false;
   const stop = (signal: string) => {
@@ -23,7 +39,7 @@ export async function runHelper({ home, start }: { home: string; start: boolean 
     );
   };
   for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, () => stop(signal));
-  console.log(`Headscale Remote helper ${helperVersion()} (pid ${process.pid})`);
+  console.log(`Headscale Remote helper ${helperVersion()}${build ? ` build ${build}` : ""} (pid ${process.pid})`);
   console.log(`home    ${home}`);
   console.log(`socket  ${daemon.paths.helperSocket}`);
   await daemon.autoStarted;

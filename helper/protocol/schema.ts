@@ -127,7 +127,17 @@ export const BridgeStatus = TailnetStatus.extend({ mappings: z.array(BridgeMappi
 export type BridgeStatus = z.infer<typeof BridgeStatus>;
 
 export const Status = z.object({
-  helper: z.object({ version: z.string(), pid: z.number(), home: z.string(), socket: z.string() }),
+  helper: z.object({
+    version: z.string(),
+    /**
+     * The helper's build (see buildOf): null for a helper run inside another program (tests), which
+     * no client replaces; absent from helpers older than the handshake.
+     */
+    build: z.string().nullable().optional(),
+    pid: z.number(),
+    home: z.string(),
+    socket: z.string(),
+  }),
   headscale: z.object({
     state: HeadscaleState,
     pid: z.number().nullable(),
@@ -512,6 +522,17 @@ export const methods = {
   "bridge.status": { params: NoParams, result: BridgeStatus },
 
   "helper.shutdown": { params: NoParams, result: Ok },
+  /**
+   * Stops the helper as helper.shutdown does, but only if nothing is under way; otherwise says
+   * what (`busy`, one phrase) and keeps serving. A client of another build asks this to take over.
+   */
+  "helper.shutdownIfIdle": {
+    params: z
+      .object({ forBuild: z.string().max(64).optional() })
+      .strict()
+      .optional(),
+    result: z.object({ stopping: z.boolean(), busy: z.string().nullable() }),
+  },
 } as const;
 
 export type Methods = typeof methods;
