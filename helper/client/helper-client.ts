@@ -4,6 +4,7 @@
  * protocol's schema.
  */
 import { createConnection, type Socket } from "node:net";
+import { checkSocketOwner } from "../home/socket-dir.js";
 import { JSONRPCClient, type JSONRPCResponse } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
 import {
@@ -82,7 +83,9 @@ export class HelperClient {
     });
   }
 
-  static connect(socketPath: string, connectTimeoutMs = 2000): Promise<HelperClient> {
+  static async connect(socketPath: string, connectTimeoutMs = 2000): Promise<HelperClient> {
+    // Nothing is sent to a socket another user could stand in for (see home/socket-dir.ts).
+    await checkSocketOwner(socketPath);
     return new Promise((resolve, reject) => {
       const socket = createConnection(socketPath);
       const timer = setTimeout(() => {

@@ -7,7 +7,8 @@
  */
 import { lstat, mkdir, chmod } from "node:fs/promises";
 import type { Stats } from "node:fs";
-import { dirname } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, dirname } from "node:path";
 import { DIR_MODE } from "./secure-fs.js";
 
 /** A socket or socket folder that is not provably ours; the message says which and why, in one line. */
@@ -60,14 +61,18 @@ export async function ensureSocketDir(socketPath: string, home: string): Promise
 }
 
 /**
- * Before a client sends a byte: the socket's folder and the socket must be ours. A socket that
- * is not there is no problem of this kind (no helper runs); connecting will say so.
+ * Before a client sends a byte: the socket's folder and the socket must be ours, and a folder in
+ * the temp dir closed to others. A socket that is not there is no problem of this kind (no helper
+ * runs); connecting will say so.
  */
-export async function checkSocketOwner(socketPath: string, home: string): Promise<void> {
+export async function checkSocketOwner(socketPath: string): Promise<void> {
   const dir = dirname(socketPath);
   const folder = await lstat(dir).catch(() => undefined);
   if (!folder) return;
-  const folderProblem = ownershipProblem(dir, folder, "folder", dir !== home);
+  // The folder socketPath() makes for a long home (hsr-<hash> in the temp dir) must be closed; a
+  // home may be shared on purpose, as the helper allows.
+  const tempFolder = dirname(dir) === tmpdir() && /^hsr-[0-9a-f]{12}$/.test(basename(dir));
+  const folderProblem = ownershipProblem(dir, folder, "folder", tempFolder);
   if (folderProblem) throw refuse(folderProblem);
   const socket = await lstat(socketPath).catch(() => undefined);
   if (!socket) return;

@@ -38,6 +38,9 @@ describe("service definitions", () => {
     expect(launchdPlist(spec)).toContain("<key>MALLOC_MMAP_THRESHOLD_</key><string>16384</string>");
     const manifest = JSON.parse(readFileSync(join(projectRoot()!, "package.json"), "utf8"));
     const start = Object.entries(HELPER_ENV).map(([name, value]) => `${name}=${value}`);
-    expect(manifest.scripts.start).toBe([...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs"].join(" "));
+    // npm start first builds what is missing (scripts/ensure-built.mjs), then runs the helper as the units do.
+    expect(manifest.scripts.start).toBe(
+      ["node scripts/ensure-built.mjs &&", ...start, "node", ...HELPER_NODE_FLAGS, "assets/helper.mjs"].join(" "),
+    );
   });
 });
