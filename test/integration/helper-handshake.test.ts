@@ -20,7 +20,7 @@ import { createFakeNodes, headscaleBinary, useHelpers } from "../support/fixture
 import { keysInMessage, leaks } from "../support/secret-watch.js";
 import { waitUntil } from "../../testkit/wait.js";
 
-const { home: newHome, later } = useHelpers();
+const { home: newHome, later, helperFor } = useHelpers();
 
 interface Install {
   root: string;
@@ -249,5 +249,36 @@ describe("helper-version handshake", () => {
     } finally {
       replaced.close();
     }
+  });
+
+  it("does not stop while the bridge has connections open (counts from a stand-in bridge: a real one needs the e2e namespace)", async () => {
+    const t = await helperFor({ start: false });
+    let active = 2;
+    Object.defineProperty(t.helper.bridge, "hasNode", { get: () => true });
+    t.helper.bridge.status = async () => ({
+      ...t.helper.bridge.tailnetStatus(),
+      mappings: [
+        {
+          tailnetPort: 80,
+          localPort: 8096,
+          active,
+          total: 5,
+          refused: 0,
+          bytesIn: 0,
+          bytesOut: 0,
+          lastError: null,
+          lastClient: null,
+        },
+      ],
+    });
+    expect(await t.client.call("helper.shutdownIfIdle", { forBuild: "abc" })).toEqual({
+      stopping: false,
+      busy: "2 bridge connections open",
+    });
+    active = 0;
+    let stopped = false;
+    t.client.onClose(() => (stopped = true));
+    expect(await t.client.call("helper.shutdownIfIdle", { forBuild: "abc" })).toEqual({ stopping: true, busy: null });
+    await waitUntil(() => stopped, { what: "the helper to close its socket" });
   });
 });
