@@ -56,6 +56,15 @@ export class BridgeError extends Error {
 /** How long a node may say NeedsLogin before its saved login is taken as lost. */
 const LOGGED_OUT_GRACE_MS = 10_000;
 
+/**
+ * Whether Headscale's word on the node means its key was refused (Headscale 0.29's answers to a
+ * registration: "invalid pre auth key", "authkey expired", "authkey already used", "node exists
+ * with a different machine key"), rather than Headscale failing ("sql: database is closed").
+ */
+export function isKeyRefusal(message: string): boolean {
+  return /pre auth key|authkey|machine key/i.test(message);
+}
+
 const NO_COUNTERS = { active: 0, total: 0, refused: 0, bytesIn: 0, bytesOut: 0, lastError: null, lastClient: null };
 
 export class TailnetBridge {
@@ -170,6 +179,12 @@ export class TailnetBridge {
     });
     node.on("refused", (message) => {
       if (!current()) return;
+      if (!isKeyRefusal(message)) {
+        // Headscale failed (restarting, its database closed): the key is fine and tsnet tries
+        // again by itself. Replacing the key here made a new node with new IPs.
+        this.fail(`Headscale could not take the node yet (${message}); it tries again by itself`);
+        return;
+      }
       this.fail(`the node was refused: ${message}`);
       // Even while "Running": a node with a saved login runs on its cached map at first.
       void this.replaceRefusedKey(node);
@@ -234,10 +249,15 @@ export class TailnetBridge {
     return this.background(async () => {
       if (this.node !== node || this.keyReplaced) return;
       this.keyReplaced = true;
+      const refused = await this.options.keys.load();
       await this.stopNow();
       await this.options.keys.forget();
       await this.forgetLogin();
       await this.startNow();
+      // A key refused for another reason than its end (a node with another machine key) may still
+      // be valid: once replaced, nobody should be able to join with it.
+      const replacement = await this.options.keys.load();
+      if (refused && replacement && refused.keyId !== replacement.keyId) await this.options.retire(refused, undefined);
     });
   }
 

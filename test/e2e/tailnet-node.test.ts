@@ -113,4 +113,30 @@ describe("the bridge's own key", () => {
     const logs = await t.client.call("logs.tail", { lines: 1000 });
     expect(logs.some((line) => /\[tailnet\] the node was refused/.test(line.text))).toBe(true);
   });
+
+  it("is kept through four quick listenAddr changes: the same node, the same IP, no new key (#25)", async () => {
+    const t = await helperFor();
+    await t.client.call("bridge.up", { localPort: 18082 });
+    const before = await untilRunning(t);
+    const keyBefore = await readFile(t.helper.paths.tailnetKey, "utf8");
+    const nodesBefore = await t.client.call("nodes.list");
+    // Each change restarts Headscale; the node meets a server in every state of that.
+    for (let i = 0; i < 4; i++) {
+      await t.client.call("config.set", { patch: { listenAddr: `127.0.0.1:${await freeTcpPort()}` } });
+    }
+    const after = await waitUntil(
+      async () => {
+        const now = await t.client.call("bridge.status");
+        const nodes = await t.client.call("nodes.list");
+        return now.state === "Running" && nodes.some((n) => n.ipAddresses.includes(now.ipv4!) && n.online) && now;
+      },
+      { what: "the node to be back online at the new address", timeoutMs: 90_000, intervalMs: 200 },
+    );
+    expect(after.ipv4).toBe(before.ipv4);
+    expect(await readFile(t.helper.paths.tailnetKey, "utf8")).toBe(keyBefore);
+    const nodes = await t.client.call("nodes.list");
+    expect(nodes.map((n) => n.id)).toEqual(nodesBefore.map((n) => n.id));
+    const logs = await t.client.call("logs.tail", { lines: 1000 });
+    expect(logs.filter((line) => /provisioned a key/.test(line.text))).toHaveLength(1);
+  }, 240_000);
 });
