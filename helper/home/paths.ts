@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export const APP_NAME = "Headscale Remote";
 
@@ -19,12 +19,13 @@ export function defaultHome(platform: NodeJS.Platform, env: NodeJS.ProcessEnv, u
 export const MAX_SOCKET_PATH = 100;
 
 /**
- * A socket path that fits: inside the home when short enough, otherwise in a private
- * folder under the temp dir named after the home, so the same home always maps to it.
+ * A socket path that fits: inside the home when short enough (and free of %), otherwise in a
+ * private folder under the temp dir named after the home, so the same home always maps to it.
  */
 export function socketPath(home: string, name: string, tmpDir: string): string {
   const inHome = join(home, name);
-  if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH) return inHome;
+  // Headscale dials its own socket through a URL (passthrough:///unix://…), where a % is an escape.
+  if (Buffer.byteLength(inHome) <= MAX_SOCKET_PATH && !inHome.includes("%")) return inHome;
   const tag = createHash("sha256").update(home).digest("hex").slice(0, 12);
   return join(tmpDir, `hsr-${tag}`, name);
 }
@@ -97,5 +98,6 @@ export function resolveHome(home?: string, env = process.env): string {
   if (home !== undefined && home.trim() === "") {
     throw new Error("--home is empty: give a folder, or leave the option out for the default home");
   }
-  return home || defaultHome(process.platform, env, homedir());
+  // Absolute: Headscale runs in the home and reads the paths of config.yaml from there.
+  return resolve(home || defaultHome(process.platform, env, homedir()));
 }
