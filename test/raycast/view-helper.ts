@@ -37,8 +37,10 @@ export async function withHelperDown(t: TestHelper, check: () => Promise<void>):
 export async function expectHelperUnavailable(t: TestHelper, command: ReactElement): Promise<void> {
   await withHelperDown(t, async () => {
     const view = await render(command);
-    const empty = await waitFor(view, (root) => all(root, "List.EmptyView")[0]);
-    expect(empty.props.title).toBe("The Headscale Remote helper is not running");
+    // While the first call is under way a view may show its plain empty state: wait for the answer.
+    const empty = await waitFor(view, (root) =>
+      all(root, "List.EmptyView").find((node) => node.props.title === "The Headscale Remote helper is not running"),
+    );
     expect(empty.findAll((node) => node.props.title === "Start Helper and Headscale")).not.toEqual([]);
     view.unmount();
   });
