@@ -72,7 +72,11 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof HeadscaleStartError) {
     // No usable binary: clients offer the download rather than only showing the line.
     const needsHeadscale = needsBinary(error.cause);
-    return { code: ErrorCode.HeadscaleFailed, message, data: { logTail: error.logTail, ...(needsHeadscale && { needsHeadscale }) } };
+    return {
+      code: ErrorCode.HeadscaleFailed,
+      message,
+      data: { logTail: error.logTail, ...(needsHeadscale && { needsHeadscale }) },
+    };
   }
   if (needsBinary(error)) return { code: ErrorCode.HeadscaleFailed, message, data: { needsHeadscale: true } };
   if (error instanceof ConfigError) return { code: ErrorCode.ConfigRejected, message };

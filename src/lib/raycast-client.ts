@@ -2,7 +2,7 @@
  * The Raycast side of the helper's socket. Commands only make short, timeout-bounded
  * calls; the one process they ever start is a detached helper, which outlives them.
  */
-import { environment, getPreferenceValues, launchCommand, LaunchType } from "@raycast/api";
+import { environment, getPreferenceValues, launchCommand, LaunchType, showToast, Toast } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
 import { join } from "node:path";
 import {
@@ -50,6 +50,13 @@ export async function ensureHelperRunning(): Promise<void> {
     home: home(),
     entryPath: join(environment.assetsPath, "helper.mjs"),
     nodePath: process.execPath,
+    // After an update, the helper of the old build is replaced once it is idle: say so.
+    onNotice: (line, kind) =>
+      void showToast({
+        style: kind === "waiting" ? Toast.Style.Animated : Toast.Style.Failure,
+        title: kind === "waiting" ? "Updating the helper…" : "Using the running helper",
+        message: line,
+      }),
   });
   try {
     const wanted = preferences().headscalePath?.trim();
