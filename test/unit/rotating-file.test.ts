@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { link, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -25,5 +25,23 @@ describe("RotatingFile", () => {
     expect(all.length).toBeLessThan(300); // older lines were dropped
     expect(all).toEqual([...all].sort());
     expect(await readFile(path, "utf8")).toMatch(/line 0299\n$/);
+  });
+
+  it("never writes through a link: a symlinked or hard-linked log is replaced by a private file (#25)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hr-log-"));
+    const outside = join(dir, "outside.log");
+    await writeFile(outside, "someone else's\n", { mode: 0o644 });
+    for (const plant of [symlink, link]) {
+      const path = join(dir, `headscale-${plant.name}.log`);
+      await plant(outside, path);
+      const file = new RotatingFile(path);
+      file.write("a line about the tailnet");
+      await file.close();
+      expect(await readFile(outside, "utf8")).toBe("someone else's\n");
+      expect(await readFile(path, "utf8")).toBe("a line about the tailnet\n");
+      const info = await stat(path);
+      expect([info.mode & 0o777, info.nlink]).toEqual([0o600, 1]);
+    }
+    await rm(dir, { recursive: true, force: true });
   });
 });
