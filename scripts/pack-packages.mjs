@@ -218,7 +218,11 @@ function stageMain() {
   // The platform packages are optional dependencies of the published package only (npm/README.md).
   const optionalDependencies = { ...manifest.optionalDependencies };
   for (const key of PLATFORMS) optionalDependencies[`@headscale-remote/addon-${key}`] = version;
-  writeJson(join(stage, "package.json"), { ...manifest, files, optionalDependencies });
+  // The scripts build and test a checkout; an installed package has nothing to build (and npm 11
+  // would list "prepare" among the install scripts it asks the user to allow).
+  const published = { ...manifest, files, optionalDependencies };
+  delete published.scripts;
+  writeJson(join(stage, "package.json"), published);
   say(`staged ${manifest.name}@${version} (${files.join(", ")})`);
   return pack(stage);
 }

@@ -35,6 +35,18 @@ const BUILD_TOOLS = ["go", "gofmt", "cc", "gcc", "g++", "c++", "clang", "make", 
 const ECHO_TAILNET_PORT = 9096;
 const ECHO_BYTES = 16 * 1024 * 1024;
 const NS_PREFIX = "hsr-install-";
+/** `ip` itself, found on this process's PATH: the user's PATH does not hold it. */
+const IP = execFileSync("sh", ["-c", "command -v ip"], { encoding: "utf8" }).trim();
+/** How this machine reaches npm's registry (a proxy, its CA): npm install needs them as a user's npm would. */
+const NETWORK_VARIABLES = [
+  "NODE_EXTRA_CA_CERTS",
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "NO_PROXY",
+  "no_proxy",
+];
 
 let out: string;
 let prefix: string;
@@ -53,14 +65,20 @@ function userEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: path, LANG: "C.UTF-8", TMPDIR: tmpdir(), ...extra };
 }
 
+function networkEnv(): Record<string, string> {
+  return Object.fromEntries(
+    NETWORK_VARIABLES.flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+  );
+}
+
 /**
  * A namespace holding only loopback, named for this process. Everything in it gets the switches of
  * the loopback suites (test:e2e): the embedded relay speaks plain HTTP there, and with no route
  * Tailscale would think it is offline.
  */
 async function loopbackNamespace(name: string): Promise<Namespace> {
-  await execa("ip", ["netns", "add", name]);
-  await execa("ip", ["-n", name, "link", "set", "lo", "up"]);
+  await execa(IP, ["netns", "add", name]);
+  await execa(IP, ["-n", name, "link", "set", "lo", "up"]);
   const switches = { TS_ASSUME_NETWORK_UP_FOR_TEST: "1", TS_DEBUG_USE_DERP_HTTP: "1" };
   const wrap = (options: Options = {}): Options => ({
     ...options,
@@ -72,14 +90,14 @@ async function loopbackNamespace(name: string): Promise<Namespace> {
     name,
     ip: "127.0.0.1",
     run: (file, args, options) =>
-      execa("ip", ["netns", "exec", name, file, ...args], wrap(options)) as unknown as ReturnType<Namespace["run"]>,
-    spawn: (file, args, options) => execa("ip", ["netns", "exec", name, file, ...args], wrap(options)),
+      execa(IP, ["netns", "exec", name, file, ...args], wrap(options)) as unknown as ReturnType<Namespace["run"]>,
+    spawn: (file, args, options) => execa(IP, ["netns", "exec", name, file, ...args], wrap(options)),
   };
 }
 
 function pidsIn(name: string): number[] {
   try {
-    return execFileSync("ip", ["netns", "pids", name], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
+    return execFileSync(IP, ["netns", "pids", name], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
   } catch {
     return [];
   }
@@ -98,7 +116,7 @@ async function removeNamespace(name: string): Promise<void> {
     }
     if (pidsIn(name).length === 0) {
       try {
-        execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
+        execFileSync(IP, ["netns", "del", name], { stdio: "ignore" });
         return;
       } catch {
         // still held for a moment after SIGKILL: try again
@@ -111,7 +129,7 @@ async function removeNamespace(name: string): Promise<void> {
 
 /** Namespaces an earlier run of this test (a process now gone) left behind. */
 async function sweepStale(): Promise<void> {
-  const names = execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+  const names = execFileSync(IP, ["netns", "list"], { encoding: "utf8" })
     .split("\n")
     .map((line) => line.split(" ")[0]!)
     .filter((name) => name.startsWith(NS_PREFIX));
@@ -244,9 +262,9 @@ describe("npm install -g from the packed tarballs, with no Go and no compiler", 
         tarballs.main,
         tarballs.addon,
       ],
-      // The real HOME: npm's cache and registry settings. Nothing else of this process's environment.
+      // The real HOME (npm's cache and settings) and the way to the registry; nothing else of ours.
       {
-        env: userEnv({ HOME: process.env.HOME ?? "/root" }),
+        env: userEnv({ HOME: process.env.HOME ?? "/root", ...networkEnv() }),
         extendEnv: false,
         all: true,
         reject: false,
@@ -267,7 +285,7 @@ describe("npm install -g from the packed tarballs, with no Go and no compiler", 
 
   it("runs the installed helper from the prefix, and it starts Headscale", async () => {
     ns = await loopbackNamespace(`${NS_PREFIX}${process.pid}`);
-    const links = (await ns.run("ip", ["-o", "link", "show"], { env: runEnv })).stdout.split("\n").filter(Boolean);
+    const links = (await ns.run(IP, ["-o", "link", "show"], { env: runEnv })).stdout.split("\n").filter(Boolean);
     expect(links.map((line) => line.split(":")[1]!.trim())).toEqual(["lo"]);
 
     // The Headscale download is another test's; this one uses the project's build of the same 0.29.
