@@ -201,6 +201,33 @@ async function ensureAcmeCache(paths: HomePaths, settings: Settings): Promise<vo
 export interface StagedChange {
   /** Puts back the settings and config that were there before. */
   rollback(): Promise<void>;
+  /** The change holds (Headscale started with it, or needs not): it is no longer undone at start. */
+  settle(): Promise<void>;
+}
+
+const changeFiles = (paths: HomePaths) => [
+  paths.settings,
+  paths.headscaleConfig,
+  paths.generatedConfigHash,
+  paths.extraRecords,
+];
+
+async function restorePrevious(paths: HomePaths): Promise<void> {
+  for (const file of changeFiles(paths)) {
+    const previous = await readIfExists(file + ".prev");
+    if (previous !== undefined) await writeFileAtomic(file, previous);
+  }
+  await rm(paths.pendingChange, { force: true });
+}
+
+/**
+ * At start: a change the last helper committed but never saw Headscale start with (it was
+ * killed meanwhile) is undone, so Headscale comes back on settings it has run with. True if so.
+ */
+export async function recoverUnfinishedChange(paths: HomePaths): Promise<boolean> {
+  if ((await readIfExists(paths.pendingChange)) === undefined) return false;
+  await restorePrevious(paths);
+  return true;
 }
 
 /**
@@ -208,17 +235,14 @@ export interface StagedChange {
  * caller has already checked the candidate; it restarts Headscale and rolls back on failure.
  */
 export async function commitSettings(paths: HomePaths, settings: Settings, candidate: string): Promise<StagedChange> {
-  const backups = [paths.settings, paths.headscaleConfig, paths.generatedConfigHash, paths.extraRecords];
-  for (const file of backups) await copyFile(file, file + ".prev").catch(() => {});
+  for (const file of changeFiles(paths)) await copyFile(file, file + ".prev").catch(() => {});
   const change: StagedChange = {
-    async rollback() {
-      for (const file of backups) {
-        const previous = await readIfExists(file + ".prev");
-        if (previous !== undefined) await writeFileAtomic(file, previous);
-      }
-    },
+    rollback: () => restorePrevious(paths),
+    settle: () => rm(paths.pendingChange, { force: true }),
   };
   try {
+    // Before the first file changes: a helper killed from here on is undone by the next one.
+    await writeFileAtomic(paths.pendingChange, `${new Date().toISOString()}\n`);
     const text = (await readIfExists(candidate)) ?? "";
     await writeExtraRecords(paths, settings);
     await ensureAcmeCache(paths, settings);

@@ -116,9 +116,10 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
   next = withLatestBridge(next);
   const change = await commitSettings(paths, next, candidate);
   await target.setSettings(next);
-  if (supervisor.state !== "running" && supervisor.state !== "crashed") return;
+  if (supervisor.state !== "running" && supervisor.state !== "crashed") return change.settle();
   try {
     await supervisor.restart();
+    await change.settle();
   } catch (error) {
     await change.rollback();
     const restored = withLatestBridge(previous);

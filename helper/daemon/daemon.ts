@@ -9,7 +9,13 @@ import { dirname } from "node:path";
 import { Accounts } from "../accounts/accounts.js";
 import { DeviceKeyStore } from "../accounts/device-key-store.js";
 import { healthTarget, nodeControlUrl } from "../config/addresses.js";
-import { ensureHeadscaleConfig, loadAddresses, loadSettings, saveSettings } from "../config/settings-store.js";
+import {
+  ensureHeadscaleConfig,
+  loadAddresses,
+  loadSettings,
+  recoverUnfinishedChange,
+  saveSettings,
+} from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
 import { checkedVersion, findHeadscale } from "../headscale/binary.js";
 import { secretEnv } from "../headscale/child-env.js";
@@ -86,10 +92,17 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: () => Promise<void>): Promise<Daemon> {
   // Before anything listens there (this helper, or Headscale's admin socket beside it).
   await ensureSocketDir(paths.helperSocket, paths.home);
+  const undone = await recoverUnfinishedChange(paths);
   let settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
   logs.append("helper", `helper ${process.pid} starting for ${paths.home}`);
+  if (undone) {
+    logs.append(
+      "helper",
+      "a settings change was cut short (the helper was ended during it); the previous settings are back",
+    );
+  }
 
   for (const orphan of await endOrphans(paths.headscalePid, paths.headscaleConfig)) {
     logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);

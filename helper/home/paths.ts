@@ -36,6 +36,8 @@ export interface HomePaths {
   headscaleConfig: string;
   /** Hash of the config we last generated: tells a hand edit from our own writing. */
   generatedConfigHash: string;
+  /** Present while a settings change is not yet proven by Headscale starting with it. */
+  pendingChange: string;
   derpMap: string;
   /** The DNS extra records (JSON) Headscale watches and reloads without a restart. */
   extraRecords: string;
@@ -71,6 +73,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
     settings: at("settings.json"),
     headscaleConfig: at("config.yaml"),
     generatedConfigHash: at("state", "config.sha256"),
+    pendingChange: at("state", "config-change.pending"),
     derpMap: at("derp-public.yaml"),
     extraRecords: at("extra-records.json"),
     database: at("headscale.db"),
