@@ -9,7 +9,7 @@ import type {
   Status,
   TailnetStatus,
 } from "../protocol/schema.js";
-import { exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
+import { exitNodeState, isExitRoute, pendingRoutes, servedRoutes } from "../headscale/routes.js";
 import { REACH_TITLES } from "../config/reach.js";
 
 /**
@@ -104,7 +104,7 @@ export function formatNodes(nodes: Node[], now = new Date()): string {
 /** "exit node, 1 waiting": what a node's routes need from an admin, in a few words. */
 export function routesSummary(node: Node): string {
   const exit = exitNodeState(node);
-  const subnets = node.approvedRoutes.filter((route) => !isExitRoute(route)).length;
+  const subnets = servedRoutes(node).filter((route) => !isExitRoute(route)).length;
   const waiting = pendingRoutes(node).length;
   return [
     exit === "approved" ? "exit node" : "",

@@ -68,9 +68,14 @@ export function pendingRoutes(node: Routed): string[] {
   return node.availableRoutes.filter((route) => !node.approvedRoutes.includes(route));
 }
 
+/** Routes the node serves: offered by it and approved (an approval it no longer offers serves nothing). */
+export function servedRoutes(node: Routed): string[] {
+  return node.approvedRoutes.filter((route) => node.availableRoutes.includes(route));
+}
+
 /** "approved" when it serves as an exit node, "offered" when it asks to, "no" otherwise. */
 export function exitNodeState(node: Routed): "approved" | "offered" | "no" {
-  if (EXIT_ROUTES.every((route) => node.approvedRoutes.includes(route))) return "approved";
+  if (EXIT_ROUTES.every((route) => servedRoutes(node).includes(route))) return "approved";
   return EXIT_ROUTES.some((route) => node.availableRoutes.includes(route)) ? "offered" : "no";
 }
 

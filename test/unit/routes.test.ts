@@ -1,5 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { changeApproved, exitNodeState, pendingRoutes, routeProblem } from "../../helper/headscale/routes.js";
+import {
+  changeApproved,
+  exitNodeState,
+  pendingRoutes,
+  routeProblem,
+  servedRoutes,
+} from "../../helper/headscale/routes.js";
+import { routesSummary } from "../../helper/cli/format.js";
+import type { Node } from "../../helper/protocol/schema.js";
+
+const sampleNode: Node = {
+  id: "1",
+  name: "phone",
+  givenName: "phone",
+  user: "me",
+  ipAddresses: ["100.64.0.2"],
+  online: true,
+  lastSeen: null,
+  expiry: null,
+  createdAt: null,
+  tags: [],
+  availableRoutes: [],
+  approvedRoutes: [],
+};
 import { findAuthId } from "../../helper/headscale/registration.js";
 
 describe("routes", () => {
@@ -42,6 +65,18 @@ describe("routes", () => {
     expect(exitNodeState(offered)).toBe("offered");
     expect(exitNodeState({ ...offered, approvedRoutes: ["0.0.0.0/0", "::/0"] })).toBe("approved");
     expect(exitNodeState({ availableRoutes: ["192.0.2.0/24"], approvedRoutes: [] })).toBe("no");
+  });
+
+  it("counts only routes both offered and approved: an approval the node no longer offers serves nothing (#25)", () => {
+    // Approved earlier; the client now offers neither the exit node nor the subnet.
+    const node = { availableRoutes: [], approvedRoutes: ["0.0.0.0/0", "::/0", "192.0.2.0/24"] };
+    expect(exitNodeState(node)).toBe("no");
+    expect(servedRoutes(node)).toEqual([]);
+    const summary = routesSummary({ ...sampleNode, ...node });
+    expect(summary).toBe("");
+    expect(
+      routesSummary({ ...sampleNode, availableRoutes: ["0.0.0.0/0", "::/0"], approvedRoutes: node.approvedRoutes }),
+    ).toBe("exit node");
   });
 });
 
