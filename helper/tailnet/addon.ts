@@ -42,8 +42,8 @@ export function addonInstallHint(platform: string = process.platform, arch: stri
     return `no prebuilt addon is published for ${key} (only for ${PREBUILT_PLATFORMS.join(", ")}): ${build}`;
   }
   return (
-    `install it with \`npm install -g headscale-remote\` (which brings ${addonPackageName(platform, arch)}; ` +
-    `without --omit=optional), or ${build}`
+    `install it with \`npm install -g headscale-remote\` (it brings ${addonPackageName(platform, arch)}, ` +
+    `unless optional dependencies are left out), or ${build}`
   );
 }
 

@@ -62,7 +62,7 @@ describe("finding the tailnet addon", () => {
   it("names the npm command that installs it, or says no build is published", () => {
     expect(addonPackageName("darwin", "arm64")).toBe("@headscale-remote/addon-darwin-arm64");
     expect(addonInstallHint("darwin", "arm64")).toContain(
-      "`npm install -g headscale-remote` (which brings @headscale-remote/addon-darwin-arm64",
+      "`npm install -g headscale-remote` (it brings @headscale-remote/addon-darwin-arm64, unless",
     );
     expect(addonInstallHint("linux", "arm64")).toMatch(
       /^no prebuilt addon is published for linux-arm64 .*`npm ci && npm run build:native`/,

@@ -380,4 +380,41 @@ describe("npm install -g from the packed tarballs, with no Go and no compiler", 
     const entries = await readdir(installed);
     expect(entries.filter((name) => ["build", "native", ".tools"].includes(name))).toEqual([]);
   });
+
+  it("without the platform package, bridge up says so and names the npm command that brings it", async () => {
+    // npm skips an optional dependency it cannot get: as for a user who ran --omit=optional, say.
+    const bare = join(out, "bare");
+    const npm = await execa(
+      "npm",
+      ["install", "-g", "--prefix", bare, "--prefer-offline", "--no-audit", "--no-fund", tarballs.main],
+      {
+        env: userEnv({ HOME: process.env.HOME ?? "/root", ...networkEnv() }),
+        extendEnv: false,
+        all: true,
+        reject: false,
+        timeout: 600_000,
+      },
+    );
+    expect(npm.exitCode, npm.all).toBe(0);
+    expect(existsSync(join(bare, "lib", "node_modules", "@headscale-remote"))).toBe(false);
+    const env = { ...runEnv, PATH: [join(out, "bin"), join(bare, "bin")].join(":") };
+    const bareCli = (args: string[]) =>
+      ns!.run("headscale-remote", ["--home", join(out, "bare-home"), ...args], {
+        env,
+        reject: false,
+        timeout: 120_000,
+      });
+    try {
+      const up = await bareCli(["bridge", "up", "--local-port", "9"]);
+      expect(up.exitCode).not.toBe(0);
+      expect(String(up.stderr)).toMatch(
+        new RegExp(
+          `needs the native addon.*and the package ${platformPackage}\\); install it with \`npm install -g headscale-remote\``,
+        ),
+      );
+      expect(String(up.stderr).trim().split("\n")).toHaveLength(1);
+    } finally {
+      await bareCli(["shutdown"]);
+    }
+  });
 });
