@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { InvalidArgumentError } from "commander";
 import { execa } from "execa";
 
 /** What a new policy starts from: Headscale's own shape, allowing everything as no policy does. */
@@ -22,7 +23,7 @@ export interface PolicyDraft {
 
 export async function editPolicy(policy: string, env = process.env): Promise<PolicyDraft> {
   const editor = env.VISUAL || env.EDITOR;
-  if (!editor) throw new Error("set $EDITOR (or $VISUAL) to edit the policy, or use `policy set FILE`");
+  if (!editor) throw new InvalidArgumentError("set $EDITOR (or $VISUAL) to edit the policy, or use `policy set FILE`");
   const dir = await mkdtemp(join(tmpdir(), "headscale-policy-")); // 0700
   const file = join(dir, "policy.hujson");
   await writeFile(file, policy, { mode: 0o600 });

@@ -499,7 +499,11 @@ config
     const patch: Record<string, unknown> = {};
     for (const pair of pairs) {
       const at = pair.indexOf("=");
-      if (at < 1) throw new Error(`expected key=value, got ${JSON.stringify(pair)}`);
+      if (at < 1) {
+        throw new InvalidArgumentError(
+          `expected key=value, got ${JSON.stringify(pair)} (see headscale-remote config set --help)`,
+        );
+      }
       const raw = pair.slice(at + 1);
       try {
         patch[pair.slice(0, at)] = JSON.parse(raw);

@@ -68,7 +68,10 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
       throw new ConfigError(`tls: ${error.message}`);
     });
   }
-  const binary = await target.resolveBinary(next); // refuses a headscalePath that is not there
+  // Refuses a headscalePath that is not there: the user's mistake, so bad input.
+  const binary = await target.resolveBinary(next).catch((error: Error) => {
+    throw patch.headscalePath ? new ConfigError(`headscalePath: ${error.message}`) : error;
+  });
   if (patch.headscalePath) {
     const version = await checkedVersion(binary).catch((error: Error) => {
       throw new ConfigError(`headscalePath: ${error.message}`);

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { ConfigError } from "../config/settings-store.js";
 import type { Settings } from "../protocol/schema.js";
 
 /**
@@ -18,5 +19,8 @@ export function headscaleEnv(parent: NodeJS.ProcessEnv, extra: Record<string, st
 export async function secretEnv(settings: Settings): Promise<Record<string, string>> {
   const db = settings.database;
   if (db.type !== "postgres" || !db.passwordFile) return {};
-  return { HEADSCALE_DATABASE_POSTGRES_PASS: (await readFile(db.passwordFile, "utf8")).trim() };
+  const password = await readFile(db.passwordFile, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(`database.passwordFile: ${db.passwordFile} cannot be read (${error.code ?? error.message})`);
+  });
+  return { HEADSCALE_DATABASE_POSTGRES_PASS: password.trim() };
 }

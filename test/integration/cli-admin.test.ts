@@ -234,7 +234,7 @@ describe("the ACL policy", () => {
     await rm(join(kept!, ".."), { recursive: true, force: true });
 
     const none = await cli(["policy", "edit"], { EDITOR: "", VISUAL: "" });
-    expect(none.exitCode).toBe(1);
+    expect(none.exitCode).toBe(2); // a usage mistake, as the README's table says
     expect(none.stderr).toMatch(/set \$EDITOR/);
   });
 });

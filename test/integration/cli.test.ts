@@ -327,6 +327,13 @@ describe("headscale-remote CLI", () => {
       [["users", "create", "9lives"], /a letter first/],
       [["users", "create", "a@b@c"], /at most one '@'/],
       [["nodes", "rename", "1", "Bad Name"], /name: a DNS label/],
+      // Usage mistakes and a path that is not there are bad input too, with where to look (#25).
+      [["config", "set", "logLevel"], /expected key=value, got "logLevel" \(see headscale-remote config set --help\)$/],
+      [["config", "set", "=x"], /expected key=value, got "=x" \(see headscale-remote config set --help\)$/],
+      [
+        ["config", "set", "headscalePath=/nonexistent/headscale"],
+        /headscalePath: Headscale was not found \(tried \/nonexistent\/headscale\)/,
+      ],
     ];
     for (const [args, stderr] of cases) {
       const result = await runCli(home, args);

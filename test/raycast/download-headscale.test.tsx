@@ -4,7 +4,7 @@
  * only the base URL and the hash differ) into the home, with progress in the toast.
  */
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { homePaths } from "../../helper/home/paths.js";
+import { freeTcpPort, freeUdpPort } from "../../helper/os/ports.js";
 import { waitForExit } from "../../helper/os/process-info.js";
 import { projectRoot } from "../../helper/project.js";
 import StartHeadscale from "../../src/start-headscale.js";
@@ -39,7 +40,6 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.HEADSCALE_REMOTE_DOWNLOAD_BASE_URL;
   delete process.env.HEADSCALE_REMOTE_DOWNLOAD_SHA256;
-  delete preferences.headscalePath;
   server.close();
   const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
   if (client) {
@@ -60,7 +60,19 @@ describe("Download Headscale", () => {
   it("is offered when Start Headscale finds no usable Headscale, and puts the checked binary in the home", async () => {
     home = await tempHome();
     preferences.home = home;
-    preferences.headscalePath = join(home, "no-such-headscale");
+    // A home whose settings name a Headscale that is gone (a store user's has none at all; a
+    // checkout always finds its own build, so the settings stand in for "nothing found").
+    const paths = homePaths(home, tmpdir());
+    await writeFile(
+      paths.settings,
+      JSON.stringify({
+        listenAddr: `127.0.0.1:${await freeTcpPort()}`,
+        grpcListenAddr: `127.0.0.1:${await freeTcpPort()}`,
+        stunListenAddr: `127.0.0.1:${await freeUdpPort()}`,
+        headscalePath: join(home, "no-such-headscale"),
+      }),
+      { mode: 0o600 },
+    );
     await StartHeadscale();
     const failure = recorded.toasts.find((toast) => toast.style === "failure")!;
     expect(failure.title).toBe("Could not start Headscale");
@@ -71,7 +83,7 @@ describe("Download Headscale", () => {
     expect(failure.secondaryAction?.title).toBe("Open Extension Preferences");
 
     await failure.primaryAction!.onAction();
-    const target = homePaths(home, tmpdir()).downloadedHeadscale;
+    const target = paths.downloadedHeadscale;
     expect(
       createHash("sha256")
         .update(await readFile(target))
