@@ -1,7 +1,13 @@
 import { Action, ActionPanel, Color, Form, Icon, Keyboard, List, showToast, Toast, useNavigation } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
 import { useEffect, useState } from "react";
-import { formatBytes, tailnetSummary, type BridgeMapping, type BridgeStatus } from "../helper/client/index.js";
+import {
+  formatBytes,
+  HelperError,
+  tailnetSummary,
+  type BridgeMapping,
+  type BridgeStatus,
+} from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { RefreshAction, RemoveAction, SubmitPanel } from "./components/actions.js";
 import { EmptyList } from "./components/empty-list.js";
@@ -35,6 +41,7 @@ export default function TailnetBridge() {
       <EmptyList
         failure={data ? undefined : error}
         failureTitle="The bridge is not available"
+        failureActions={installCommand(error) && <InstallActions command={installCommand(error)!} />}
         icon={Icon.Network}
         title="No tailnet port is bridged"
         description="Add a mapping to reach a service on this computer from every device of the tailnet."
@@ -54,6 +61,21 @@ export default function TailnetBridge() {
         </List.Section>
       )}
     </List>
+  );
+}
+
+/** The command that brings the bridge, when the helper says it lacks the addon. */
+function installCommand(error: Error | undefined): string | undefined {
+  return error instanceof HelperError
+    ? (error.data as { installCommand?: string } | undefined)?.installCommand
+    : undefined;
+}
+
+function InstallActions(props: { command: string }) {
+  return (
+    <ActionPanel>
+      <Action.CopyToClipboard title="Copy Install Command" content={props.command} />
+    </ActionPanel>
   );
 }
 

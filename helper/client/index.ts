@@ -24,6 +24,7 @@ export function needsHeadscale(error: unknown): boolean {
   );
 }
 export { ensureHelper, helperSocketPath } from "./launch.js";
+export { findInstalledHelper, INSTALL_COMMAND } from "./installed.js";
 export type { EnsureOptions } from "./launch.js";
 export { HANDOVER_WAIT_MS } from "./handover.js";
 export { homePaths, resolveHome } from "../home/paths.js";

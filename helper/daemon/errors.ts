@@ -1,5 +1,6 @@
 /** How the helper's failures reach clients: a JSON-RPC code that says what kind, and one clear line. */
 import { HeadscaleNotFoundError, UnsupportedHeadscaleError } from "../headscale/binary.js";
+import { INSTALL_COMMAND } from "../client/installed.js";
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";
@@ -83,8 +84,10 @@ export function toRpcError(error: unknown): { code: number; message: string; dat
   if (error instanceof DamagedStateError) return { code: ErrorCode.StateDamaged, message };
   if (error instanceof BridgeError && error.kind === "bad-input") return { code: ErrorCode.InvalidParams, message };
   if (error instanceof BridgeError && error.kind === "not-found") return { code: ErrorCode.NotFound, message };
-  if (error instanceof AddonMissingError || error instanceof BridgeError)
-    return { code: ErrorCode.BridgeUnavailable, message };
+  // Without the addon, clients offer the command that brings it.
+  if (error instanceof AddonMissingError)
+    return { code: ErrorCode.BridgeUnavailable, message, data: { installCommand: INSTALL_COMMAND } };
+  if (error instanceof BridgeError) return { code: ErrorCode.BridgeUnavailable, message };
   if (error instanceof HeadscaleApiError) {
     if (error.kind === "not-found") return { code: ErrorCode.NotFound, message };
     if (error.kind === "unavailable") return { code: ErrorCode.HeadscaleNotRunning, message };

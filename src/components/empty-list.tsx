@@ -10,9 +10,18 @@ export function EmptyList(props: {
   title: string;
   description: string;
   actions?: ReactNode;
+  /** What the failure's fix offers, when it has one. */
+  failureActions?: ReactNode;
 }) {
   if (props.failure) {
-    return <List.EmptyView icon={Icon.Warning} title={props.failureTitle} description={props.failure.message} />;
+    return (
+      <List.EmptyView
+        icon={Icon.Warning}
+        title={props.failureTitle}
+        description={props.failure.message}
+        actions={props.failureActions}
+      />
+    );
   }
   return (
     <List.EmptyView icon={props.icon} title={props.title} description={props.description} actions={props.actions} />

@@ -4,11 +4,13 @@
  */
 import { environment, getPreferenceValues, launchCommand, LaunchType, showToast, Toast } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import {
   CALL_TIMEOUT_MS,
   callHelper,
   ensureHelper,
+  findInstalledHelper,
   HelperClient,
   helperSocketPath,
   HelperUnavailableError,
@@ -48,7 +50,8 @@ export function isHelperDown(error: unknown): boolean {
 export async function ensureHelperRunning(): Promise<void> {
   const client = await ensureHelper({
     home: home(),
-    entryPath: join(environment.assetsPath, "helper.mjs"),
+    // An npm-installed helper brings the prebuilt bridge; the bundled copy has none.
+    entryPath: findInstalledHelper(homedir()) ?? join(environment.assetsPath, "helper.mjs"),
     nodePath: process.execPath,
     // After an update, the helper of the old build is replaced once it is idle: say so.
     onNotice: (line, kind) =>
