@@ -138,6 +138,20 @@ export function createHandlers(parts: HelperParts): Handlers {
   /** The named user, or the person's own (created on first use) when none is named. */
   const userOrOwn = (name: string | undefined) => (name ? userNamed(name) : parts.accounts.ownUser());
 
+  /**
+   * This computer's node by the name Headscale gives it, which may not be the one asked for (taken:
+   * "vm-1"; renamed since). Undefined when Headscale cannot say now.
+   */
+  const headscaleName = async (ipv4: string | null): Promise<string | undefined> => {
+    if (!ipv4 || supervisor.state !== "running") return undefined;
+    const nodes = await admin.listNodes().catch(() => []);
+    return nodes.find((node) => node.ipAddresses.includes(ipv4))?.givenName || undefined;
+  };
+  const named = async <S extends { ipv4: string | null; hostname: string | null }>(status: S): Promise<S> => {
+    const name = await headscaleName(status.ipv4);
+    return name ? { ...status, hostname: name } : status;
+  };
+
   const configView = async () => {
     const { listenAddr, tlsHostname, serverUrl } = parts.addresses();
     return {
@@ -278,7 +292,9 @@ export function createHandlers(parts: HelperParts): Handlers {
     }),
 
     "preAuthKeys.mint": viaHeadscale(async (params) => {
-      const result = { ...(await parts.accounts.mint(params)), ...parts.bridge.remote() };
+      const remote = parts.bridge.remote();
+      const name = remote && (await headscaleName(remote.remoteIp));
+      const result = { ...(await parts.accounts.mint(params)), ...remote, ...(name && { remoteHostname: name }) };
       logs.append(
         "helper",
         `${result.reused ? "reused" : "minted"} a pre-auth key for device ${JSON.stringify(params.deviceId)} of ${result.user}`,
@@ -355,9 +371,9 @@ export function createHandlers(parts: HelperParts): Handlers {
       return configView();
     }),
 
-    "bridge.up": change("a bridge change", (params) => parts.bridge.add(params)),
-    "bridge.down": change("a bridge change", (params) => parts.bridge.remove(params?.tailnetPort)),
-    "bridge.status": () => parts.bridge.status(),
+    "bridge.up": change("a bridge change", async (params) => named(await parts.bridge.add(params))),
+    "bridge.down": change("a bridge change", async (params) => named(await parts.bridge.remove(params?.tailnetPort))),
+    "bridge.status": async () => named(await parts.bridge.status()),
 
     "helper.shutdown": () => {
       setImmediate(parts.shutdown);

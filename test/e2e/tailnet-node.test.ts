@@ -139,4 +139,17 @@ describe("the bridge's own key", () => {
     const logs = await t.client.call("logs.tail", { lines: 1000 });
     expect(logs.filter((line) => /provisioned a key/.test(line.text))).toHaveLength(1);
   }, 240_000);
+
+  it("is reported by the name Headscale gives it, in bridge status and in minted keys, after a rename (#25)", async () => {
+    const t = await helperFor();
+    await t.client.call("bridge.up", { localPort: 18083, hostname: "alpha" });
+    const running = await untilRunning(t);
+    expect(running.hostname).toBe("alpha");
+    const mine = (await t.client.call("nodes.list")).find((n) => n.ipAddresses.includes(running.ipv4!))!;
+    await t.client.call("nodes.rename", { id: mine.id, name: "beta" });
+    expect((await t.client.call("bridge.status")).hostname).toBe("beta");
+    expect((await t.client.call("status")).tailnet?.state).toBe("Running");
+    const minted = await t.client.call("preAuthKeys.mint", { deviceId: "phone" });
+    expect(minted).toMatchObject({ remoteHostname: "beta", remoteIp: running.ipv4 });
+  }, 120_000);
 });
