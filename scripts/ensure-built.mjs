@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const forTests = process.argv.includes("--tests");
-const has = (command) => spawnSync(command, ["--version"], { stdio: "ignore" }).status === 0;
+const has = (command, args = ["--version"]) => spawnSync(command, args, { stdio: "ignore" }).status === 0;
 const step = (what, script, args = []) => {
   console.log(`▸ ${what}`);
   execFileSync(process.execPath, [join(root, "scripts", script), ...args], { cwd: root, stdio: "inherit" });
@@ -23,7 +23,7 @@ if (!existsSync(join(root, "dist", "helper", "cli", "main.js")) || !existsSync(j
   execFileSync("npm", ["run", "build:ts"], { cwd: root, stdio: "inherit" });
 }
 
-const go = has("go");
+const go = has("go", ["version"]);
 const compiler = has("c++") || has("g++") || has("clang++");
 if (forTests && !(go && compiler)) {
   throw new Error("the tests build Headscale, Tailscale clients and the tailnet addon: install Go 1.26 and a C++ compiler");
