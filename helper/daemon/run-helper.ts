@@ -46,7 +46,10 @@ export async function runHelper({
   const hs = daemon.supervisor;
   console.log(`Headscale ${hs.state}${hs.pid ? ` (pid ${hs.pid})` : ""}${hs.lastError ? `: ${hs.lastError}` : ""}`);
   console.log(`server  ${daemon.serverUrl()}`);
-  console.log("\nNext, in another terminal (from a checkout, prefix these with npx):");
+  // Not npx: in a checkout it installs the checkout into npm's cache and builds it again.
+  console.log(
+    '\nNext, in another terminal (in a checkout, first: alias headscale-remote="node $PWD/dist/helper/cli/main.js"):',
+  );
   console.log("  headscale-remote status                     what is running, and where");
   console.log("  headscale-remote keys mint --device-id ID   a key for a new device, with its `tailscale up` line");
   console.log("  headscale-remote nodes                      the tailnet's devices");
