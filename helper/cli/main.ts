@@ -181,7 +181,9 @@ nodes
   .description("list every node")
   .option("--user <name>", "only this user's nodes")
   .action(async (options: { user?: string }) =>
-    print(await call("nodes.list", options.user ? { user: options.user } : undefined), (list) => formatNodes(list)),
+    print(await call("nodes.list", options.user ? { user: options.user } : undefined), (list) =>
+      list.length === 0 && options.user ? `${options.user} has no nodes.` : formatNodes(list),
+    ),
   );
 nodes
   .command("rename <id> <name>")
@@ -504,12 +506,17 @@ config
           `expected key=value, got ${JSON.stringify(pair)} (see headscale-remote config set --help)`,
         );
       }
+      const key = pair.slice(0, at);
       const raw = pair.slice(at + 1);
+      let value: unknown;
       try {
-        patch[pair.slice(0, at)] = JSON.parse(raw);
+        value = JSON.parse(raw);
       } catch {
-        patch[pair.slice(0, at)] = raw;
+        value = raw;
       }
+      // Two partial objects for one key (dns=… dns=…) add up; the first is not lost.
+      const earlier = patch[key];
+      patch[key] = isObject(earlier) && isObject(value) ? { ...earlier, ...value } : value;
     }
     const view = await call("config.set", { patch: withAbsolutePaths(patch) as SettingsPatch }, LIFECYCLE_TIMEOUT_MS);
     print(
@@ -517,6 +524,9 @@ config
       (c) => `Settings saved. Devices use ${c.serverUrl ?? "the server URL"}${c.reach ? ` (reach: ${c.reach})` : ""}.`,
     );
   });
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Certificate paths are the user's, relative to where they typed them; the helper runs elsewhere. */
 function withAbsolutePaths(patch: Record<string, unknown>): Record<string, unknown> {
@@ -670,5 +680,8 @@ function nextStep(error: unknown): string {
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(printable(`headscale-remote: ${message}${nextStep(error)}`));
-  process.exit(exitCodeFor(error));
+  const exitCode = exitCodeFor(error);
+  // --json promises one JSON document on stdout, a failure included.
+  if (globals().json) console.log(JSON.stringify({ error: { message, exitCode } }));
+  process.exit(exitCode);
 });

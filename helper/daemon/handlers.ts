@@ -259,7 +259,7 @@ export function createHandlers(parts: HelperParts): Handlers {
       const owned = (await admin.listNodes(name)).filter((node) => node.tags.length === 0);
       if (owned.length > 0 && !force) {
         throw new BadInputError(
-          `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or force it to delete them too`,
+          `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or use --force (force: true) to delete them too`,
         );
       }
       for (const node of owned) {

@@ -195,8 +195,9 @@ const BridgeSettings = z.object({
 });
 
 const DatabaseSettings = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("sqlite") }),
-  z.object({
+  // Strict: a misspelt or unknown key (a `password`, say) is refused, not silently dropped.
+  z.strictObject({ type: z.literal("sqlite") }),
+  z.strictObject({
     type: z.literal("postgres"),
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(5432),

@@ -362,6 +362,37 @@ describe("headscale-remote CLI", () => {
     expect(keys.stdout).toContain(`Tablet (${minted.account})`);
   });
 
+  it("small things a new user hit (#25): --json failures, two dns= partials, a password key, a user with no nodes", async () => {
+    const failed = await runCli(home, ["--json", "nodes", "rename", "1", "Bad Name"]);
+    expect(failed.exitCode).toBe(2);
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      error: { exitCode: 2, message: expect.stringMatching(/DNS label/) },
+    });
+
+    const both = await runCli(home, [
+      "config",
+      "set",
+      'dns={"searchDomains":["a.example"]}',
+      'dns={"splitDns":{"corp.example":["192.0.2.54"]}}',
+    ]);
+    expect(both.exitCode, both.stderr).toBe(0);
+    expect((await json(["config", "get"])).settings.dns).toMatchObject({
+      searchDomains: ["a.example"],
+      splitDns: { "corp.example": ["192.0.2.54"] },
+    });
+
+    const password = await runCli(home, [
+      "config",
+      "set",
+      'database={"type":"postgres","host":"db.invalid","name":"hs","user":"hs","password":"not-a-secret"}',
+    ]);
+    expect(password.exitCode).toBe(2);
+    expect(password.stderr).toMatch(/database: Unrecognized key: "password"/);
+
+    await runCli(home, ["users", "create", "alice"]);
+    expect((await runCli(home, ["nodes", "--user", "alice"])).stdout.trim()).toBe("alice has no nodes.");
+  });
+
   it("logs -f says so and fails when the helper goes away", async () => {
     const fresh = await tempHome();
     try {
