@@ -67,3 +67,6 @@ export const HELPER_NODE_FLAGS = ["--max-semi-space-size=2", "--expose-gc"] as c
  * to run. Other C libraries (macOS's) ignore the variable.
  */
 export const HELPER_ENV = { MALLOC_MMAP_THRESHOLD_: "16384" } as const;
+
+/** What a user runs to get the CLI, the helper and the prebuilt bridge. */
+export const INSTALL_COMMAND = "npm install -g headscale-remote";

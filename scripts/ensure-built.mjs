@@ -7,6 +7,7 @@
 //   node scripts/ensure-built.mjs --tests  everything the tests run (Go and a compiler required)
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -24,16 +25,29 @@ if (!existsSync(join(root, "dist", "helper", "cli", "main.js")) || !existsSync(j
 }
 
 const go = has("go", ["version"]);
+/** Whether `headscale download` already put Headscale in the home npm start uses. */
+const downloaded = async () => {
+  const { homePaths, resolveHome } = await import(join(root, "dist", "helper", "home", "paths.js"));
+  return existsSync(homePaths(resolveHome(), tmpdir()).downloadedHeadscale);
+};
 const compiler = has("c++") || has("g++") || has("clang++");
 if (forTests && !(go && compiler)) {
-  throw new Error("the tests build Headscale, Tailscale clients and the tailnet addon: install Go 1.26 and a C++ compiler");
+  throw new Error(
+    "the tests build Headscale, Tailscale clients and the tailnet addon: install Go 1.26 and a C++ compiler",
+  );
 }
 
 if (go) {
   // Up-to-date programs are skipped in a moment; the first build takes minutes.
-  step("Go programs (Headscale; the test clients and Pebble for the tests)", "build-go-tools.mjs", forTests ? [] : ["headscale"]);
-} else if (!existsSync(join(root, ".tools", "bin", "headscale"))) {
-  console.log("▸ no Go here: the helper uses the official Headscale, downloaded and checked against its pinned SHA-256");
+  step(
+    "Go programs (Headscale; the test clients and Pebble for the tests)",
+    "build-go-tools.mjs",
+    forTests ? [] : ["headscale"],
+  );
+} else if (!existsSync(join(root, ".tools", "bin", "headscale")) && !(await downloaded())) {
+  console.log(
+    "▸ no Go here: the helper uses the official Headscale, downloaded and checked against its pinned SHA-256",
+  );
   execFileSync(process.execPath, [join(root, "dist", "helper", "cli", "main.js"), "headscale", "download"], {
     cwd: root,
     stdio: "inherit",
@@ -44,4 +58,3 @@ if (!existsSync(join(root, "native", "build", "Release", "hsr_tailnet.node"))) {
   if (go && compiler) step("the tailnet addon (Go and node-gyp; about a minute the first time)", "build-native.mjs");
   else console.log("▸ no Go or C++ compiler here: the helper runs without the tailnet bridge (it says so)");
 }
-

@@ -10,6 +10,7 @@ import { resolve as resolvePath } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
+import { checkHome } from "../home/home-dir.js";
 import { homePaths, resolveHome } from "../home/paths.js";
 import { downloadHeadscale, type DownloadProgress } from "../headscale/download.js";
 import { HEADSCALE_VERSION } from "../headscale/release.js";
@@ -603,7 +604,9 @@ headscale
   .command("download")
   .description(`download the official Headscale ${HEADSCALE_VERSION} into the home, checked against its pinned SHA-256`)
   .action(async () => {
-    const target = homePaths(resolveHome(globals().home), tmpdir()).downloadedHeadscale;
+    const paths = homePaths(resolveHome(globals().home), tmpdir());
+    await checkHome(paths); // never into a folder that is not a home of ours (~/bin, say)
+    const target = paths.downloadedHeadscale;
     const bar = process.stderr.isTTY && !globals().json ? progressBar(`Headscale ${HEADSCALE_VERSION}`) : undefined;
     const path = await downloadHeadscale({ target, onProgress: bar }).finally(() => bar && process.stderr.write("\n"));
     print(

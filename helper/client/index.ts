@@ -24,10 +24,12 @@ export function needsHeadscale(error: unknown): boolean {
   );
 }
 export { ensureHelper, helperSocketPath } from "./launch.js";
-export { findInstalledHelper, INSTALL_COMMAND } from "./installed.js";
+export { findInstalledHelper } from "./installed.js";
+export { INSTALL_COMMAND } from "../project.js";
 export type { EnsureOptions } from "./launch.js";
 export { HANDOVER_WAIT_MS } from "./handover.js";
 export { homePaths, resolveHome } from "../home/paths.js";
+export { checkHome } from "../home/home-dir.js";
 export { downloadHeadscale, DownloadError, type DownloadProgress } from "../headscale/download.js";
 export { HEADSCALE_VERSION } from "../headscale/release.js";
 export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods, Settings } from "../protocol/schema.js";

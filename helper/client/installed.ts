@@ -33,6 +33,3 @@ export function findInstalledHelper(userHome: string, env: NodeJS.ProcessEnv = p
     .map((prefix) => join(prefix, ...ENTRY))
     .find((entry) => existsSync(entry));
 }
-
-/** What a user runs to get the CLI, the helper and the prebuilt bridge. */
-export const INSTALL_COMMAND = "npm install -g headscale-remote";

@@ -2,13 +2,14 @@
  * Finding the helper for a home, and starting it detached when nobody answers, so it
  * outlives the short-lived command (CLI or Raycast) that needed it.
  */
-import { open, readFile } from "node:fs/promises";
+import { closeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
 import { homePaths, resolveHome } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
-import { SECRET_MODE, ensurePrivateDir } from "../home/secure-fs.js";
+import { ensurePrivateDir, openPrivateSync } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
 import { HelperClient, HelperUnavailableError } from "./helper-client.js";
 import { replaceIfOtherBuild, type HandoverOptions } from "./handover.js";
@@ -43,15 +44,15 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
   const paths = homePaths(home, tmpdir());
   await checkHome(paths); // write nothing into a folder that is not a home
   await ensurePrivateDir(paths.logDir);
-  const stderr = await open(paths.helperStderr, "w", SECRET_MODE);
+  const stderr = openPrivateSync(paths.helperStderr, { truncate: true }); // never through a planted link
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
   const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, entry], {
     env: { ...process.env, ...HELPER_ENV, HEADSCALE_REMOTE_HOME: home },
     detached: true,
-    stdio: ["ignore", "ignore", stderr.fd],
+    stdio: ["ignore", "ignore", stderr],
   });
   child.unref();
-  await stderr.close();
+  closeSync(stderr);
   let exited = false;
   child.once("exit", () => (exited = true));
   child.once("error", () => (exited = true));

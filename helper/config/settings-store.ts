@@ -226,7 +226,20 @@ async function restorePrevious(paths: HomePaths): Promise<void> {
  */
 export async function recoverUnfinishedChange(paths: HomePaths): Promise<boolean> {
   if ((await readIfExists(paths.pendingChange)) === undefined) return false;
+  // Mappings saved by `bridge up` meanwhile are the bridge's, not the change's: they stay.
+  const bridgeOf = (text: string | undefined): unknown => {
+    try {
+      return (JSON.parse(text ?? "{}") as { bridge?: unknown }).bridge;
+    } catch {
+      return undefined; // a damaged file: loadSettings says so next
+    }
+  };
+  const bridge = bridgeOf(await readIfExists(paths.settings));
   await restorePrevious(paths);
+  const restored = await readIfExists(paths.settings);
+  if (bridge !== undefined && restored !== undefined && bridgeOf(restored) !== undefined) {
+    await writeFileAtomic(paths.settings, JSON.stringify({ ...JSON.parse(restored), bridge }, null, 2) + "\n");
+  }
   return true;
 }
 

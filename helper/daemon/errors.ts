@@ -1,6 +1,6 @@
 /** How the helper's failures reach clients: a JSON-RPC code that says what kind, and one clear line. */
 import { HeadscaleNotFoundError, UnsupportedHeadscaleError } from "../headscale/binary.js";
-import { INSTALL_COMMAND } from "../client/installed.js";
+import { INSTALL_COMMAND } from "../project.js";
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { HeadscaleStartError } from "../headscale/supervisor.js";
 import { ConfigError } from "../config/settings-store.js";

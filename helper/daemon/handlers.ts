@@ -106,6 +106,8 @@ export function createHandlers(parts: HelperParts): Handlers {
   };
 
   const routeChanges = new SerialQueue();
+  // One settings change at a time: each keeps the previous files and a pending mark of its own.
+  const settingsChanges = new SerialQueue();
 
   // What a client of another build must not cut short by replacing this helper: changes whose
   // caller awaits the answer. Counted per kind, so `busy` can say which.
@@ -367,7 +369,7 @@ export function createHandlers(parts: HelperParts): Handlers {
     "config.get": configView,
     "server.reachability": () => checkReachability(parts),
     "config.set": change("a settings change", async ({ patch }) => {
-      await changeSettings(parts, patch);
+      await settingsChanges.run(() => changeSettings(parts, patch));
       return configView();
     }),
 

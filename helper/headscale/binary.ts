@@ -81,7 +81,8 @@ export async function ensureExecutable(path: string): Promise<void> {
 export async function headscaleVersion(binary: string): Promise<string | null> {
   const result = await runHeadscaleCli(binary, ["version"], { timeoutMs: 10_000 }).catch(() => undefined);
   if (!result || result.exitCode !== 0) return null;
-  return /version (v\S+)/.exec(result.stdout)?.[1] ?? /^(v?\d+\.\d+\.\d+\S*)$/m.exec(result.stdout)?.[1] ?? null;
+  // A build without module information (from a source tree) says "dev".
+  return /version (v\S+|dev)\b/.exec(result.stdout)?.[1] ?? /^(v?\d+\.\d+\.\d+\S*)$/m.exec(result.stdout)?.[1] ?? null;
 }
 
 /**
@@ -94,9 +95,10 @@ export async function checkedVersion(binary: string): Promise<string | null> {
   let version = versions.get(key);
   if (version === undefined) {
     version = await headscaleVersion(binary);
-    versions.set(key, version);
+    if (version) versions.set(key, version); // no answer (a busy machine, say) is asked again
   }
-  if (version && !supportedVersion(version)) throw new UnsupportedHeadscaleError(binary, version);
+  // A source build's "dev" cannot be told by its version: it is given the benefit of the doubt.
+  if (version && version !== "dev" && !supportedVersion(version)) throw new UnsupportedHeadscaleError(binary, version);
   return version;
 }
 const versions = new Map<string, string | null>();

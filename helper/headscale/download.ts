@@ -4,13 +4,14 @@
  * executable, then renamed into place. Anything half-written is removed, never run or kept.
  */
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { chmod, mkdir, rename, rm } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { chmod, lstat, open, rename, rm } from "node:fs/promises";
 import { get as httpGet, type IncomingMessage } from "node:http";
 import { get as httpsGet } from "node:https";
 import { dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
+import { ensurePrivateDir } from "../home/secure-fs.js";
 import { HEADSCALE_VERSION, releaseAsset, type ReleaseAsset } from "./release.js";
 
 /** A download that did not give a binary we trust; the message is one line for the user. */
@@ -58,12 +59,17 @@ export function assetForThisMachine(options: Pick<DownloadOptions, "env" | "plat
 /** Downloads Headscale into `target`; resolves with its path. */
 export async function downloadHeadscale(options: DownloadOptions): Promise<string> {
   const asset = assetForThisMachine(options);
-  await mkdir(dirname(options.target), { recursive: true, mode: 0o700 });
-  const partial = `${options.target}.download-${process.pid}`;
+  // A private folder that is really ours (not a link to elsewhere), and a temporary file no one
+  // else (another download included) can share: made exclusively under a random name.
+  await ensurePrivateDir(dirname(options.target));
+  if ((await lstat(dirname(options.target))).isSymbolicLink()) {
+    throw new DownloadError(`${dirname(options.target)} is a symbolic link: not downloading into it`);
+  }
+  const partial = `${options.target}.download-${randomBytes(6).toString("hex")}`;
   let received = 0;
   let total: number | undefined;
   try {
-    const response = await open(asset.url, MAX_REDIRECTS);
+    const response = await get(asset.url, MAX_REDIRECTS);
     total = Number(response.headers["content-length"]) || undefined;
     const hash = createHash("sha256");
     const meter = new Transform({
@@ -75,7 +81,9 @@ export async function downloadHeadscale(options: DownloadOptions): Promise<strin
       },
     });
     response.setTimeout(IDLE_TIMEOUT_MS, () => response.destroy(new Error(`no data for ${IDLE_TIMEOUT_MS / 1000} s`)));
-    await pipeline(response, meter, createWriteStream(partial, { mode: 0o600 }));
+    const file = await open(partial, "wx", 0o600);
+    await pipeline(response, meter, file.createWriteStream());
+    await syncAndClose(partial);
     if (total !== undefined && received !== total) throw new Error("cut short");
     const digest = hash.digest("hex");
     if (digest !== asset.sha256) {
@@ -101,17 +109,26 @@ export async function downloadHeadscale(options: DownloadOptions): Promise<strin
   }
 }
 
+/** On disk before it is renamed into place: a crash leaves the old binary or the whole new one. */
+async function syncAndClose(path: string): Promise<void> {
+  const handle = await open(path, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** One GET, following redirects (GitHub sends release assets elsewhere); rejects unless 200. */
-function open(url: string, redirectsLeft: number): Promise<IncomingMessage> {
+function get(url: string, redirectsLeft: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const get = url.startsWith("https:") ? httpsGet : httpGet;
-    const request = get(url, { timeout: IDLE_TIMEOUT_MS }, (response) => {
+    const request = (url.startsWith("https:") ? httpsGet : httpGet)(url, { timeout: IDLE_TIMEOUT_MS }, (response) => {
       const status = response.statusCode ?? 0;
       const location = response.headers.location;
       if (status >= 300 && status < 400 && location) {
         response.resume();
         if (redirectsLeft === 0) return reject(new Error("too many redirects"));
-        return resolve(open(new URL(location, url).toString(), redirectsLeft - 1));
+        return resolve(get(new URL(location, url).toString(), redirectsLeft - 1));
       }
       if (status !== 200) {
         response.resume();

@@ -25,7 +25,8 @@ export async function checkHome(paths: HomePaths): Promise<boolean> {
   if (!info.isDirectory()) throw new NotOurHomeError(`${paths.home} is not a folder`);
   const entries = await readdir(paths.home);
   // settings.json, or the folders a first run makes before it (a run killed in between).
-  const ours = [basename(paths.settings), "state", "secrets", "logs"];
+  // (bin/ holds the Headscale `headscale download` fetched, possibly before the first start.)
+  const ours = [basename(paths.settings), "state", "secrets", "logs", "bin"];
   if (entries.length > 0 && !entries.some((entry) => ours.includes(entry))) {
     throw new NotOurHomeError(
       `${paths.home} is not empty and holds no settings.json, so it is not a Headscale Remote home; ` +

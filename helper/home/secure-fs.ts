@@ -3,6 +3,7 @@
  * write to a temp file beside the target (same filesystem), fsync, rename over it.
  */
 import { randomBytes } from "node:crypto";
+import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
 import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 
@@ -54,4 +55,36 @@ export async function readIfExists(path: string): Promise<string | undefined> {
 export async function readJsonIfExists(path: string): Promise<unknown> {
   const text = await readIfExists(path);
   return text === undefined ? undefined : JSON.parse(text);
+}
+
+/**
+ * Opens a file of ours for writing (appending, or from empty), never through a link: a symbolic
+ * link, a hard link, a FIFO or another user's file in its place is removed and a private file made
+ * instead. The file is made 0600 even if it was left wider. Synchronous: for log files and the fd
+ * a detached child writes to.
+ */
+export function openPrivateSync(path: string, options: { truncate?: boolean } = {}): number {
+  const { O_WRONLY, O_CREAT, O_EXCL, O_APPEND, O_NOFOLLOW, O_NONBLOCK } = constants;
+  const flags = O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_NONBLOCK; // non-blocking: a FIFO must not hang us
+  const fresh = () => {
+    unlinkSync(path);
+    return openSync(path, flags | O_EXCL, SECRET_MODE);
+  };
+  let fd: number;
+  try {
+    fd = openSync(path, flags, SECRET_MODE);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ELOOP" || code === "ENXIO") return fresh(); // a symbolic link; a FIFO with no reader
+    throw error;
+  }
+  const info = fstatSync(fd);
+  if (!info.isFile() || info.nlink > 1 || (process.getuid && info.uid !== process.getuid())) {
+    closeSync(fd);
+    return fresh();
+  }
+  fchmodSync(fd, SECRET_MODE);
+  // Emptied only now: O_TRUNC would have emptied the file a hard link shares before the check.
+  if (options.truncate) ftruncateSync(fd, 0);
+  return fd;
 }

@@ -5,7 +5,7 @@
  * So the helper refuses to listen, and clients refuse to send a byte, unless the folder is a real
  * one (not a link) owned by us and closed to others, and the socket is ours.
  */
-import { lstat, mkdir, chmod } from "node:fs/promises";
+import { chmod, lstat, mkdir, stat } from "node:fs/promises";
 import type { Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname } from "node:path";
@@ -56,7 +56,8 @@ export async function ensureSocketDir(socketPath: string, home: string): Promise
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  const problem = ownershipProblem(dir, await lstat(dir), "folder", !inHome);
+  // The home may be a link the user made on purpose; the temp folder may not be one.
+  const problem = ownershipProblem(dir, await (inHome ? stat(dir) : lstat(dir)), "folder", !inHome);
   if (problem) throw refuse(problem);
 }
 
@@ -67,11 +68,11 @@ export async function ensureSocketDir(socketPath: string, home: string): Promise
  */
 export async function checkSocketOwner(socketPath: string): Promise<void> {
   const dir = dirname(socketPath);
-  const folder = await lstat(dir).catch(() => undefined);
-  if (!folder) return;
-  // The folder socketPath() makes for a long home (hsr-<hash> in the temp dir) must be closed; a
-  // home may be shared on purpose, as the helper allows.
+  // The folder socketPath() makes for a long home (hsr-<hash> in the temp dir) must be a real,
+  // closed folder; a home may be a link or shared on purpose, as the helper allows.
   const tempFolder = dirname(dir) === tmpdir() && /^hsr-[0-9a-f]{12}$/.test(basename(dir));
+  const folder = await (tempFolder ? lstat(dir) : stat(dir)).catch(() => undefined);
+  if (!folder) return;
   const folderProblem = ownershipProblem(dir, folder, "folder", tempFolder);
   if (folderProblem) throw refuse(folderProblem);
   const socket = await lstat(socketPath).catch(() => undefined);

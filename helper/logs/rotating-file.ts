@@ -4,34 +4,9 @@
  * Writes are synchronous on purpose: log lines are small and few, and a line is on disk
  * before the helper can be killed, in the order it was written.
  */
-import { closeSync, constants, fchmodSync, fstatSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fstatSync, renameSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-
-const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
-
-/**
- * Opens the log for appending, never through a link: a symbolic link, a hard link or a file of
- * another owner in its place is removed and a private file made instead (the log holds what
- * Headscale says about the tailnet). The file is made 0600 even if it was left wider.
- */
-export function openPrivateAppend(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, APPEND | constants.O_NOFOLLOW, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ELOOP") throw error;
-    unlinkSync(path);
-    return openSync(path, APPEND | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  }
-  const info = fstatSync(fd);
-  if (!info.isFile() || info.nlink > 1 || (process.getuid && info.uid !== process.getuid())) {
-    closeSync(fd);
-    unlinkSync(path);
-    return openSync(path, APPEND | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  }
-  fchmodSync(fd, 0o600);
-  return fd;
-}
+import { openPrivateSync } from "../home/secure-fs.js";
 
 export class RotatingFile {
   private fd: number | undefined;
@@ -41,7 +16,7 @@ export class RotatingFile {
     readonly path: string,
     readonly maxBytes = 5 * 1024 * 1024,
   ) {
-    this.fd = openPrivateAppend(path);
+    this.fd = openPrivateSync(path);
     this.bytes = fstatSync(this.fd).size;
   }
 
@@ -60,7 +35,7 @@ export class RotatingFile {
   private rotate(): void {
     try {
       renameSync(this.path, this.path + ".1");
-      const fresh = openPrivateAppend(this.path);
+      const fresh = openPrivateSync(this.path);
       closeSync(this.fd!);
       this.fd = fresh;
       this.bytes = 0;

@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { projectRoot } from "../project.js";
+import { INSTALL_COMMAND, projectRoot } from "../project.js";
 
 /** The addon's functions: thin wrappers of native/tailnet/hsr_tailnet.h, each returning at once. */
 export interface TailnetAddon {
@@ -42,7 +42,7 @@ export function addonInstallHint(platform: string = process.platform, arch: stri
     return `no prebuilt addon is published for ${key} (only for ${PREBUILT_PLATFORMS.join(", ")}): ${build}`;
   }
   return (
-    `install it with \`npm install -g headscale-remote\` (it brings ${addonPackageName(platform, arch)}, ` +
+    `install it with \`${INSTALL_COMMAND}\` (it brings ${addonPackageName(platform, arch)}, ` +
     `unless optional dependencies are left out), or ${build}`
   );
 }

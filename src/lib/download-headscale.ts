@@ -5,6 +5,7 @@
 import { getPreferenceValues, showToast, Toast } from "@raycast/api";
 import { tmpdir } from "node:os";
 import {
+  checkHome,
   downloadHeadscale,
   HEADSCALE_VERSION,
   homePaths,
@@ -26,8 +27,10 @@ export async function downloadWithToast(): Promise<boolean> {
   const home = getPreferenceValues<{ home?: string }>().home?.trim() || undefined;
   let shown = "";
   try {
+    const paths = homePaths(resolveHome(home), tmpdir());
+    await checkHome(paths); // never into a folder that is not a home of ours
     await downloadHeadscale({
-      target: homePaths(resolveHome(home), tmpdir()).downloadedHeadscale,
+      target: paths.downloadedHeadscale,
       onProgress: (progress) => {
         const text = progressText(progress);
         if (text !== shown) toast.message = shown = text; // a toast redraw per percent, not per chunk

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { readFile, readdir, mkdtemp, rm, stat, mkdir } from "node:fs/promises";
+import { readFile, readdir, mkdtemp, rm, stat, mkdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { downloadHeadscale, DownloadError } from "../../helper/headscale/downloa
 import { headscaleVersion } from "../../helper/headscale/binary.js";
 import { HEADSCALE_VERSION } from "../../helper/headscale/release.js";
 import { projectRoot } from "../../helper/project.js";
+import { runCli } from "../support/fixtures.js";
 
 const platform = process.platform === "darwin" ? "darwin" : "linux";
 const arch = process.arch === "arm64" ? "arm64" : "amd64";
@@ -141,5 +142,31 @@ describe("downloading Headscale", () => {
     } finally {
       execFileSync("umount", [small]);
     }
+  });
+
+  it("then starts in a fresh home from the downloaded copy, which comes before the checkout's build", async () => {
+    const home = join(dir, "fresh-home");
+    const cliEnv = env();
+    const download = await runCli(home, ["headscale", "download"], cliEnv);
+    expect(download.exitCode, download.stderr).toBe(0);
+    try {
+      // `nodes` waits for Headscale to be up (status answers while it starts); then it serves.
+      const nodes = await runCli(home, ["--json", "nodes"], cliEnv);
+      expect(nodes.exitCode, nodes.stderr).toBe(0);
+      const status = JSON.parse((await runCli(home, ["--json", "status"], cliEnv)).stdout);
+      expect(status.headscale).toMatchObject({ state: "running", binary: join(home, "bin", "headscale") });
+    } finally {
+      await runCli(home, ["shutdown"]);
+    }
+  });
+
+  it("refuses to download into a folder that is not a home of ours", async () => {
+    const foreign = join(dir, "foreign");
+    await mkdir(foreign);
+    await writeFile(join(foreign, "notes.txt"), "mine");
+    const download = await runCli(foreign, ["headscale", "download"], env());
+    expect(download.exitCode).not.toBe(0);
+    expect(download.stderr).toMatch(/is not empty and holds no settings\.json/);
+    expect(await folder(foreign)).toEqual(["notes.txt"]);
   });
 });

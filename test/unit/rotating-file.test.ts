@@ -1,4 +1,5 @@
 import { link, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -42,6 +43,13 @@ describe("RotatingFile", () => {
       const info = await stat(path);
       expect([info.mode & 0o777, info.nlink]).toEqual([0o600, 1]);
     }
+    // A FIFO in its place would block a plain open for ever.
+    const fifo = join(dir, "headscale-fifo.log");
+    execFileSync("mkfifo", [fifo]);
+    const file = new RotatingFile(fifo);
+    file.write("not stuck");
+    await file.close();
+    expect(await readFile(fifo, "utf8")).toBe("not stuck\n");
     await rm(dir, { recursive: true, force: true });
   });
 });
