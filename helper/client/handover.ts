@@ -4,6 +4,7 @@
  * code the client was shipped with. Never in the middle of a change or a bridge transfer: the
  * helper says when it is busy, and the client waits a while, then makes do with the old one.
  */
+import { resolve } from "node:path";
 import { waitForExit } from "../os/process-info.js";
 import { ErrorCode } from "../protocol/schema.js";
 import { buildOf } from "./build.js";
@@ -24,19 +25,23 @@ export interface HandoverOptions {
 }
 
 /**
- * Replaces the helper behind `client` when it is of another build than `entry`, and returns true
- * once it has exited (the caller then starts its own); false when it is kept, `client` still open.
+ * Replaces the helper behind `client` when it is of another build than `entry`, and returns, once
+ * it has exited, the state its Headscale was in (the caller starts its own helper and puts
+ * Headscale back in that state); false when it is kept, `client` still open.
  */
 export async function replaceIfOtherBuild(
   client: HelperClient,
   entry: string,
   options: HandoverOptions = {},
-): Promise<boolean> {
+): Promise<false | { headscale: string }> {
   const ours = await buildOf(entry).catch(() => undefined);
   const status = await client.call("status").catch(() => undefined);
   // A client that cannot read its own entry has nothing better to start; a helper inside another
   // program (build null: tests) is not ours to stop.
   if (!ours || !status || status.helper.build === null || status.helper.build === ours) return false;
+  // Another install's helper (a checkout's CLI meeting Raycast's, say) is left alone: else each
+  // would replace the other's on every use. An update replaces the file at the same path.
+  if (status.helper.entry && resolve(status.helper.entry) !== resolve(entry)) return false;
   const theirs = `${status.helper.version}, build ${status.helper.build ?? "unknown"}`;
   const notice = options.onNotice ?? ((line) => process.stderr.write(`headscale-remote: ${line}\n`));
 
@@ -70,7 +75,7 @@ export async function replaceIfOtherBuild(
       `the helper of another build (pid ${status.helper.pid}) was asked to stop and has not exited`,
     );
   }
-  return true;
+  return { headscale: status.headscale.state };
 }
 
 /** null once the helper is stopping; otherwise what it is busy with. */

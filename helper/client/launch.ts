@@ -11,7 +11,7 @@ import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { ensurePrivateDir, openPrivateSync } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
-import { HelperClient, HelperUnavailableError } from "./helper-client.js";
+import { HelperClient, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "./helper-client.js";
 import { replaceIfOtherBuild, type HandoverOptions } from "./handover.js";
 
 export function helperSocketPath(home?: string): string {
@@ -38,7 +38,19 @@ export async function ensureHelper(options: EnsureOptions = {}): Promise<HelperC
     if (error instanceof HelperUnavailableError) return undefined;
     throw error;
   });
-  if (running && !(await replaceIfOtherBuild(running, entry, options).catch(closeAndThrow(running)))) return running;
+  const replaced = running ? await replaceIfOtherBuild(running, entry, options).catch(closeAndThrow(running)) : false;
+  if (running && !replaced) return running;
+  const client = await launch(home, socket, entry, options);
+  // The new helper follows its autoStart setting: put Headscale back as the old one had it.
+  if (replaced && replaced.headscale === "running")
+    await client.call("headscale.start", undefined, { timeoutMs: LIFECYCLE_TIMEOUT_MS });
+  if (replaced && replaced.headscale === "stopped")
+    await client.call("headscale.stop", undefined, { timeoutMs: LIFECYCLE_TIMEOUT_MS });
+  return client;
+}
+
+/** Starts a detached helper and connects to it (or to another launch's, if that one won the home). */
+async function launch(home: string, socket: string, entry: string, options: EnsureOptions): Promise<HelperClient> {
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());

@@ -53,6 +53,8 @@ export interface DaemonOptions {
   onShutdown?: () => void;
   /** The build this helper answers as (see buildOf); none for a helper inside another program. */
   build?: string | null;
+  /** The file this helper runs from (clients replace only a helper of their own install). */
+  entry?: string | null;
 }
 
 export interface Daemon {
@@ -235,6 +237,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     bridge,
     headscaleVersion: () => version,
     build: options.build ?? null,
+    entry: options.entry ?? null,
     resolveBinary,
     headscaleEnv: secretEnv,
     shutdown: () => void close().then(options.onShutdown),

@@ -36,6 +36,8 @@ export interface HelperParts extends ConfigTarget {
   headscaleVersion: () => string | null;
   /** This helper's build (see buildOf), or null when it runs inside another program. */
   build: string | null;
+  /** The file this helper runs from; null inside another program. */
+  entry: string | null;
   shutdown: () => void;
 }
 
@@ -49,6 +51,7 @@ export function createHandlers(parts: HelperParts): Handlers {
       helper: {
         version: helperVersion(),
         build: parts.build,
+        entry: parts.entry,
         pid: process.pid,
         home: paths.home,
         socket: paths.helperSocket,

@@ -2,6 +2,7 @@
  * The helper as a foreground program: what `node assets/helper.mjs` and `headscale-remote helper`
  * run. It serves until a client asks it to shut down or a signal stops it, and says where it is.
  */
+import { resolve } from "node:path";
 import { buildOf } from "../client/build.js";
 import { helperEntry, helperVersion } from "../project.js";
 import { startDaemon } from "./daemon.js";
@@ -20,12 +21,14 @@ export async function runHelper({
   entry?: string;
 }): Promise<void> {
   // Read now: an update may replace the file while this process keeps running the old code.
-  const build = await buildOf(entry ?? helperEntry()).catch(() => null);
+  const file = resolve(entry ?? helperEntry());
+  const build = await buildOf(file).catch(() => null);
   const daemon = await startDaemon({
     home,
     autoStart: start ? undefined : false,
     onShutdown: () => process.exit(0),
     build,
+    entry: file,
   });
   let stopping = false;
   const stop = (signal: string) => {

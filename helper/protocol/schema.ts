@@ -134,6 +134,8 @@ export const Status = z.object({
      * no client replaces; absent from helpers older than the handshake.
      */
     build: z.string().nullable().optional(),
+    /** The file it runs from: a client replaces only a helper of its own install. Null inside another program. */
+    entry: z.string().nullable().optional(),
     pid: z.number(),
     home: z.string(),
     socket: z.string(),

@@ -3,12 +3,12 @@
  * installs that differ only in their version and a stamp comment, so their entry files (and
  * builds) differ. The old install's CLI starts its helper; the new install's CLI meets it.
  */
-import { chmod, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { execa } from "execa";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildOf } from "../../helper/client/build.js";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../../helper/client/launch.js";
@@ -58,10 +58,34 @@ let builds: string;
 let oldBuild: Install;
 let newBuild: Install;
 
+/** Where both builds are installed in turn: an update replaces the files at the same path. */
+let live: string;
+
+/** Installs a build at `live`, over what was there (a running helper keeps the code it loaded). */
+async function put(from: Install): Promise<void> {
+  await mkdir(join(live, "assets"), { recursive: true });
+  await copyFile(join(from.root, "assets", "helper.mjs"), join(live, "assets", "helper.mjs"));
+  await copyFile(join(from.root, "cli.mjs"), join(live, "cli.mjs"));
+  await copyFile(join(from.root, "package.json"), join(live, "package.json"));
+  await symlink(join(projectRoot()!, ".tools"), join(live, ".tools")).catch(() => {});
+}
+
 beforeAll(async () => {
   builds = await mkdtemp(join(tmpdir(), "hr-builds-"));
-  [oldBuild, newBuild] = await Promise.all([install(builds, "old"), install(builds, "new")]);
+  live = join(builds, "live");
+  const [oldStaged, newStaged] = await Promise.all([install(builds, "old"), install(builds, "new")]);
+  // Both run from `live`: a client replaces only a helper of its own install.
+  const atLive = (staged: Install): Install => ({
+    ...staged,
+    cli: join(live, "cli.mjs"),
+    entry: join(live, "assets", "helper.mjs"),
+  });
+  [oldBuild, newBuild] = [atLive(oldStaged), atLive(newStaged)];
+  // put() copies from the staged root, so keep it there.
+  oldBuild.root = oldStaged.root;
+  newBuild.root = newStaged.root;
 });
+beforeEach(() => put(oldBuild));
 afterAll(() => rm(builds, { recursive: true, force: true }));
 
 /** Runs an install's CLI against a home; never throws on a non-zero exit; its stderr must hold no key. */
@@ -131,7 +155,8 @@ describe("helper-version handshake", () => {
     const keysBefore = await json<{ id: string }[]>(oldBuild, home, ["keys", "list"]);
     expect(nodesBefore).toHaveLength(3);
 
-    // The new build's first command: answered by a helper of its own build, in the same home.
+    // The update lands; the new build's first command is answered by a helper of its own build.
+    await put(newBuild);
     const nodesAfter = await cli(newBuild, home, ["nodes", "--json"]);
     expect(nodesAfter.stderr).toBe("");
     expect(nodesAfter.exitCode).toBe(0);
@@ -184,6 +209,7 @@ describe("helper-version handshake", () => {
       },
     );
 
+    await put(newBuild);
     const started = Date.now();
     const status = await cli(newBuild, home, ["status", "--json"]);
     expect(status.exitCode).toBe(0);
@@ -220,6 +246,7 @@ describe("helper-version handshake", () => {
       },
     );
 
+    await put(newBuild);
     const notices: [string, string][] = [];
     const kept = await ensureHelper({
       home,
@@ -249,6 +276,27 @@ describe("helper-version handshake", () => {
     } finally {
       replaced.close();
     }
+  });
+
+  it("leaves another install's helper alone, and puts Headscale back as the replaced helper had it", async () => {
+    // Another install (a checkout's CLI beside Raycast's copy, say): its helper is not replaced.
+    const other = { ...oldBuild, cli: join(oldBuild.root, "cli.mjs") };
+    const home = await homeWithCleanup();
+    const theirs = await json<Status>(other, home, ["status"]);
+    await put(newBuild);
+    const mine = await json<Status>(newBuild, home, ["status"]);
+    expect(mine.helper.pid).toBe(theirs.helper.pid);
+    expect(mine.helper.build).toBe(oldBuild.build);
+
+    // An update under a helper whose Headscale was stopped: the new one leaves it stopped.
+    const stopped = await homeWithCleanup();
+    await put(oldBuild);
+    await json(oldBuild, stopped, ["start"]);
+    await json(oldBuild, stopped, ["stop"]);
+    await put(newBuild);
+    const after = await json<Status>(newBuild, stopped, ["status"]);
+    expect(after.helper.build).toBe(newBuild.build);
+    expect(after.headscale.state).toBe("stopped");
   });
 
   it("does not stop while the bridge has connections open (counts from a stand-in bridge: a real one needs the e2e namespace)", async () => {
