@@ -32,6 +32,11 @@ export async function editPolicy(policy: string, env = process.env): Promise<Pol
   const run = await execa(`${editor} ${quoted}`, { shell: true, stdio: "inherit", reject: false });
   if (run.exitCode !== 0) {
     const how = run.signal ? `was ended by ${run.signal}` : `exited with ${run.exitCode}`;
+    // Kept only if something was typed: an untouched copy of the policy is nobody's work.
+    if ((await readFile(file, "utf8").catch(() => policy)) === policy) {
+      await rm(dir, { recursive: true, force: true });
+      throw new Error(`${editor} ${how}; nothing was changed`);
+    }
     throw new Error(`${editor} ${how}; your edit is kept in ${file}`);
   }
   return {

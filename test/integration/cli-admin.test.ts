@@ -236,6 +236,14 @@ describe("the ACL policy", () => {
     const none = await cli(["policy", "edit"], { EDITOR: "", VISUAL: "" });
     expect(none.exitCode).toBe(2); // a usage mistake, as the README's table says
     expect(none.stderr).toMatch(/set \$EDITOR/);
+
+    // An editor that quits without a change: nothing to keep, no temp folder left (#25).
+    const drafts = async () => (await readdir(tmpdir())).filter((name) => name.startsWith("headscale-policy-")).sort();
+    const before = await drafts();
+    const quit = await cli(["policy", "edit"], { EDITOR: "false", VISUAL: "" });
+    expect(quit.exitCode).toBe(1);
+    expect(quit.stderr).toMatch(/false exited with 1; nothing was changed$/m);
+    expect(await drafts()).toEqual(before);
   });
 });
 

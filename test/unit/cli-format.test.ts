@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatNodes, formatStatus, printable } from "../../helper/cli/format.js";
+import { formatNodes, formatStatus, formatTable, printable } from "../../helper/cli/format.js";
 import { sampleNode, sampleStatus } from "../support/samples.js";
 
 const now = new Date("2026-11-24T12:00:00Z");
@@ -37,5 +37,18 @@ describe("printable", () => {
     expect(printable("a\x1b]0;owned\x07b")).toBe("a\\x1b]0;owned\\x07b");
     expect(printable("tab\tnew\nline\x7f\x9b")).toBe("tab\tnew\nline\\x7f\\x9b");
     expect(printable("héllo wörld ✓")).toBe("héllo wörld ✓");
+  });
+
+  it("keeps one line per row when a cell holds a line break (a device id from a client) (#25)", () => {
+    const table = formatTable(
+      ["DEVICE", "USER"],
+      [
+        ["phone\nevil row", "me"],
+        ["tab\there", "you"],
+      ],
+    );
+    expect(table.split("\n")).toHaveLength(3);
+    expect(table).toContain("phone\\nevil row");
+    expect(table).toContain("tab\\there");
   });
 });
