@@ -188,12 +188,15 @@ export function createHandlers(parts: HelperParts): Handlers {
       const nodes = await orNotFound(admin.listNodes(user), `no user named ${user}`);
       return listedNodes(nodes);
     }),
-    "nodes.rename": viaHeadscale(async ({ id, name }) =>
-      changed(
+    "nodes.rename": viaHeadscale(async ({ id, name }) => {
+      // Headscale refuses a taken name only as an unknown error ("node name is not unique"): ask first.
+      const holder = (await admin.listNodes()).find((node) => node.givenName === name && String(node.id) !== id);
+      if (holder) throw new BadInputError(`name: ${name} is taken by node ${holder.id}; choose another`);
+      return changed(
         `renamed node ${id} to ${name}`,
         afterNodeChange(toNode(await orNotFound(admin.renameNode(id, name), `no node with id ${id}`))),
-      ),
-    ),
+      );
+    }),
     "nodes.expire": viaHeadscale(async ({ id }) =>
       changed(
         `expired node ${id}`,
