@@ -249,15 +249,15 @@ describe("the ACL policy", () => {
 
 describe("nodes", () => {
   it("refuses a name another node has, as bad input naming it (#25)", async () => {
-    await json(["users", "create", "gina"]);
-    await createFakeNodes(t.helper.paths.headscaleSocket, "gina", 2);
-    const [first, second] = await json(["nodes", "--user", "gina"]);
+    await json(["users", "create", "ivan"]);
+    await createFakeNodes(t.helper.paths.headscaleSocket, "ivan", 2);
+    const [first, second] = await json(["nodes", "--user", "ivan"]);
     const taken = await cli(["nodes", "rename", second.id, first.givenName]);
     expect(taken.exitCode).toBe(2);
     expect(taken.stderr.trim()).toBe(
       `headscale-remote: name: ${first.givenName} is taken by node ${first.id}; choose another`,
     );
-    expect((await json(["nodes", "--user", "gina"]))[1].givenName).toBe(second.givenName);
+    expect((await json(["nodes", "--user", "ivan"]))[1].givenName).toBe(second.givenName);
   });
 
   it("tags a node the policy owns a tag for, and refuses one it does not, with the reason", async () => {
