@@ -9,7 +9,7 @@ import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { isAlive } from "../../helper/os/process-info.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../../helper/project.js";
-import { cliPath, createFakeNodes, removeHome, runCli, tempHome } from "../support/fixtures.js";
+import { cliPath, createFakeNodes, removeHome, runCli, shutDownHelper, tempHome } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 
 let home: string;
@@ -21,15 +21,7 @@ beforeAll(async () => {
  * are gone (nothing writes into the home any more), then removes the home.
  */
 async function shutDownAndRemove(home: string): Promise<void> {
-  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
-  const status = await client?.call("status").catch(() => undefined);
-  await client?.call("helper.shutdown").catch(() => {});
-  client?.close();
-  const pids = [status?.helper.pid, status?.headscale.pid].filter((pid) => typeof pid === "number");
-  await waitUntil(() => pids.every((pid) => !isAlive(pid)), {
-    what: `the helper of ${home} and its Headscale to exit`,
-    timeoutMs: 90_000,
-  });
+  await shutDownHelper(home);
   await removeHome(home);
 }
 

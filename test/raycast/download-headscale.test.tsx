@@ -10,16 +10,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HelperClient } from "../../helper/client/helper-client.js";
-import { helperSocketPath } from "../../helper/client/launch.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../../helper/os/ports.js";
-import { waitForExit } from "../../helper/os/process-info.js";
 import { projectRoot } from "../../helper/project.js";
 import StartHeadscale from "../../src/start-headscale.js";
 import { progressText } from "../../src/lib/download-headscale.js";
 import { preferences, recorded, resetStandIn } from "../support/raycast-api.js";
-import { removeHome, tempHome } from "../support/fixtures.js";
+import { removeHome, shutDownHelper, tempHome } from "../support/fixtures.js";
 
 let home: string;
 let server: Server;
@@ -41,13 +38,7 @@ afterAll(async () => {
   delete process.env.HEADSCALE_REMOTE_DOWNLOAD_BASE_URL;
   delete process.env.HEADSCALE_REMOTE_DOWNLOAD_SHA256;
   server.close();
-  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
-  if (client) {
-    const { helper } = await client.call("status");
-    await client.call("helper.shutdown");
-    client.close();
-    await waitForExit(helper.pid, 15_000);
-  }
+  await shutDownHelper(home);
   await removeHome(home);
 });
 

@@ -11,25 +11,15 @@ import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../../helper/os/ports.js";
-import { waitForExit } from "../../helper/os/process-info.js";
 import { projectRoot } from "../../helper/project.js";
 import StartHeadscale from "../../src/start-headscale.js";
 import TailnetBridge from "../../src/tailnet-bridge.js";
 import { all, render, waitFor } from "../support/render.js";
-import { headscaleBinary, removeHome, tempHome } from "../support/fixtures.js";
+import { headscaleBinary, removeHome, shutDownHelper, tempHome } from "../support/fixtures.js";
 import { preferences, resetStandIn } from "../support/raycast-api.js";
 
 const homes: string[] = [];
 const saved = { prefix: process.env.npm_config_prefix, addon: process.env.HEADSCALE_REMOTE_TAILNET_ADDON };
-
-async function shutDown(home: string): Promise<void> {
-  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
-  if (!client) return;
-  const { helper } = await client.call("status");
-  await client.call("helper.shutdown");
-  client.close();
-  await waitForExit(helper.pid, 15_000);
-}
 
 afterEach(() => {
   for (const [key, value] of [
@@ -42,7 +32,7 @@ afterEach(() => {
 });
 afterAll(async () => {
   for (const home of homes) {
-    await shutDown(home);
+    await shutDownHelper(home);
     await removeHome(home);
   }
 });
@@ -76,7 +66,7 @@ describe("Raycast with an npm-installed helper", () => {
     expect(status.headscale.state).toBe("running");
     const commandLine = (await readFile(`/proc/${status.helper.pid}/cmdline`, "utf8")).split("\0");
     expect(commandLine).toContain(join(installed, "assets", "helper.mjs"));
-    await shutDown(home);
+    await shutDownHelper(home);
     await rm(prefix, { recursive: true, force: true });
   });
 

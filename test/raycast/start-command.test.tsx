@@ -2,21 +2,15 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { helperSocketPath } from "../../helper/client/launch.js";
-import { isAlive, waitForExit } from "../../helper/os/process-info.js";
+import { isAlive } from "../../helper/os/process-info.js";
 import StartHeadscale from "../../src/start-headscale.js";
 import StopHeadscale from "../../src/stop-headscale.js";
 import { preferences, recorded } from "../support/raycast-api.js";
-import { removeHome, tempHome } from "../support/fixtures.js";
+import { removeHome, shutDownHelper, tempHome } from "../support/fixtures.js";
 
 let home: string;
 afterAll(async () => {
-  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
-  if (client) {
-    const { helper } = await client.call("status");
-    await client.call("helper.shutdown");
-    client.close();
-    await waitForExit(helper.pid, 15_000);
-  }
+  await shutDownHelper(home);
   await removeHome(home);
 });
 

@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { execa } from "execa";
 import { afterEach } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
+import { helperSocketPath } from "../../helper/client/launch.js";
+import { isAlive } from "../../helper/os/process-info.js";
 import { startDaemon, type Daemon } from "../../helper/daemon/daemon.js";
 import { findHeadscale } from "../../helper/headscale/binary.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry, projectRoot } from "../../helper/project.js";
@@ -48,6 +50,22 @@ export async function tempHome(): Promise<string> {
 }
 
 /** Removes a home, after checking its logs for keys (a finding fails the test, see secret-watch). */
+/**
+ * Asks the detached helper of a home (started by the CLI or a Raycast command) to go, and waits
+ * until it and its Headscale are gone, so nothing writes into the home any more. None running: done.
+ */
+export async function shutDownHelper(home: string): Promise<void> {
+  const client = await HelperClient.connect(helperSocketPath(home)).catch(() => undefined);
+  const status = await client?.call("status").catch(() => undefined);
+  await client?.call("helper.shutdown").catch(() => {});
+  client?.close();
+  const pids = [status?.helper.pid, status?.headscale.pid].filter((pid) => typeof pid === "number");
+  await waitUntil(() => pids.every((pid) => !isAlive(pid)), {
+    what: `the helper of ${home} and its Headscale to exit`,
+    timeoutMs: 90_000,
+  });
+}
+
 export async function removeHome(home: string): Promise<void> {
   leaks.push(...(await keysInLogs(home)));
   await rm(home, { recursive: true, force: true });

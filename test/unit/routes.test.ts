@@ -7,22 +7,9 @@ import {
   servedRoutes,
 } from "../../helper/headscale/routes.js";
 import { routesSummary } from "../../helper/cli/format.js";
-import type { Node } from "../../helper/protocol/schema.js";
+import { sampleNode } from "../support/samples.js";
 
-const sampleNode: Node = {
-  id: "1",
-  name: "phone",
-  givenName: "phone",
-  user: "me",
-  ipAddresses: ["100.64.0.2"],
-  online: true,
-  lastSeen: null,
-  expiry: null,
-  createdAt: null,
-  tags: [],
-  availableRoutes: [],
-  approvedRoutes: [],
-};
+const phone = sampleNode({ id: "1", givenName: "phone" });
 import { findAuthId } from "../../helper/headscale/registration.js";
 
 describe("routes", () => {
@@ -72,10 +59,10 @@ describe("routes", () => {
     const node = { availableRoutes: [], approvedRoutes: ["0.0.0.0/0", "::/0", "192.0.2.0/24"] };
     expect(exitNodeState(node)).toBe("no");
     expect(servedRoutes(node)).toEqual([]);
-    const summary = routesSummary({ ...sampleNode, ...node });
+    const summary = routesSummary({ ...phone, ...node });
     expect(summary).toBe("");
     expect(
-      routesSummary({ ...sampleNode, availableRoutes: ["0.0.0.0/0", "::/0"], approvedRoutes: node.approvedRoutes }),
+      routesSummary({ ...phone, availableRoutes: ["0.0.0.0/0", "::/0"], approvedRoutes: node.approvedRoutes }),
     ).toBe("exit node");
   });
 });
