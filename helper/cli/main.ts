@@ -12,6 +12,7 @@ import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
 import { checkHome } from "../home/home-dir.js";
 import { homePaths, resolveHome } from "../home/paths.js";
+import { storageProblem } from "../home/storage-errors.js";
 import { downloadHeadscale, type DownloadProgress } from "../headscale/download.js";
 import { HEADSCALE_VERSION } from "../headscale/release.js";
 import { runHelper } from "../daemon/run-helper.js";
@@ -681,7 +682,7 @@ function nextStep(error: unknown): string {
 }
 
 program.parseAsync().catch((error: unknown) => {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
   console.error(printable(`headscale-remote: ${message}${nextStep(error)}`));
   const exitCode = exitCodeFor(error);
   // --json promises one JSON document on stdout, a failure included.

@@ -6,6 +6,7 @@ import { closeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
+import { storageProblem } from "../home/storage-errors.js";
 import { homePaths, resolveHome } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
@@ -54,9 +55,15 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
   // Its stderr goes to a file, not a pipe: the helper outlives us, and if it cannot start
   // (a broken settings.json, say) the file is where its reason is.
   const paths = homePaths(home, tmpdir());
-  await checkHome(paths); // write nothing into a folder that is not a home
-  await ensurePrivateDir(paths.logDir);
-  const stderr = openPrivateSync(paths.helperStderr, { truncate: true }); // never through a planted link
+  let stderr: number;
+  try {
+    await checkHome(paths); // write nothing into a folder that is not a home
+    await ensurePrivateDir(paths.logDir);
+    stderr = openPrivateSync(paths.helperStderr, { truncate: true }); // never through a planted link
+  } catch (error) {
+    const problem = storageProblem(error);
+    throw problem ? new Error(`the helper cannot start: ${problem}`, { cause: error }) : error;
+  }
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
   const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, entry], {
     env: { ...process.env, ...HELPER_ENV, HEADSCALE_REMOTE_HOME: home },

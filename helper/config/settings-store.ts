@@ -5,11 +5,11 @@
  * extra records file that config.yaml names (Headscale reloads it by itself when it changes).
  */
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, rm } from "node:fs/promises";
+import { copyFile, rm } from "node:fs/promises";
 import { CLEARABLE_SETTINGS, describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
-import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
+import { makeDir, readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
 import { dnsRules, mergeDns, renderExtraRecords, withDnsDefaults, type DnsSettings } from "./dns-settings.js";
 import { renderHeadscaleConfig } from "./generate.js";
@@ -195,7 +195,7 @@ export async function ensureHeadscaleConfig(paths: HomePaths, settings: Settings
 
 /** Headscale's ACME cache holds the account key and certificates: made 0700 before Headscale would make it. */
 async function ensureAcmeCache(paths: HomePaths, settings: Settings): Promise<void> {
-  if (settings.tls.mode === "acme") await mkdir(paths.acmeCache, { recursive: true, mode: 0o700 });
+  if (settings.tls.mode === "acme") await makeDir(paths.acmeCache);
 }
 
 export interface StagedChange {

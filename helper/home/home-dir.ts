@@ -3,10 +3,10 @@
  * re-moded (it may be someone's shared folder), and only if it is ours: empty, or holding our
  * settings.json.
  */
-import { chmod, mkdir, readdir, stat } from "node:fs/promises";
+import { chmod, readdir, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { HomePaths } from "./paths.js";
-import { DIR_MODE, SECRET_MODE } from "./secure-fs.js";
+import { DIR_MODE, SECRET_MODE, makeDir } from "./secure-fs.js";
 
 export class NotOurHomeError extends Error {
   constructor(message: string) {
@@ -38,7 +38,7 @@ export async function checkHome(paths: HomePaths): Promise<boolean> {
 
 export async function ensureHome(paths: HomePaths): Promise<void> {
   if (!(await checkHome(paths))) {
-    await mkdir(paths.home, { recursive: true, mode: DIR_MODE });
+    await makeDir(paths.home);
     await chmod(paths.home, DIR_MODE); // mkdir's mode is masked by the umask
     return;
   }

@@ -16,13 +16,29 @@ export const DIR_MODE = 0o700;
  * the temp dir under our socket folder's name is refused, not used.
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  const created = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  const created = await makeDir(dir);
   if (created !== undefined) {
     await chmod(dir, DIR_MODE); // mkdir's mode is masked by the umask
     return;
   }
   const { uid } = await stat(dir);
   if (process.getuid && uid !== process.getuid()) throw new Error(`${dir} belongs to another user; refusing to use it`);
+}
+
+/**
+ * `mkdir -p` with the true reason for a failure: Node 20's recursive mkdir says ENOENT when a
+ * parent is read-only or full, so the last step is retried alone to learn why. Returns the first
+ * folder it made, as mkdir does.
+ */
+export async function makeDir(dir: string, mode = DIR_MODE): Promise<string | undefined> {
+  try {
+    return await mkdir(dir, { recursive: true, mode });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || dirname(dir) === dir) throw error;
+    const first = await makeDir(dirname(dir), mode);
+    await mkdir(dir, { mode });
+    return first ?? dir;
+  }
 }
 
 export async function writeFileAtomic(path: string, data: string, mode = SECRET_MODE): Promise<void> {
@@ -39,6 +55,9 @@ export async function writeFileAtomic(path: string, data: string, mode = SECRET_
   } catch (error) {
     await handle?.close().catch(() => {});
     await rm(temp, { force: true });
+    // A failed write names no file; the one the user knows is the target, not our temp file.
+    const failure = error as NodeJS.ErrnoException;
+    if (failure.code && (!failure.path || failure.path === temp)) failure.path = path;
     throw error;
   }
 }

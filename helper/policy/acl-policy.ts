@@ -9,6 +9,7 @@ import type { Policy } from "../protocol/schema.js";
 import { BadInputError, NotFoundError } from "../daemon/errors.js";
 import type { PolicyHistory } from "./policy-history.js";
 import { SerialQueue } from "../util/serial-queue.js";
+import { isStorageRefusal, storageProblem } from "../home/storage-errors.js";
 
 /**
  * Headscale's refusal of a policy, in its own words, on one line. CheckPolicy refuses as invalid;
@@ -16,6 +17,10 @@ import { SerialQueue } from "../util/serial-queue.js";
  * is not about the policy and goes on as it is.
  */
 function rejection(error: unknown): never {
+  if (error instanceof HeadscaleApiError && isStorageRefusal(error.reason)) {
+    // Its database could not take the write (a full disk, say): the policy is not at fault.
+    throw new HeadscaleApiError("failed", `Headscale could not store the policy, which is unchanged: ${error.reason}`);
+  }
   if (error instanceof HeadscaleApiError && (error.kind === "invalid" || error.kind === "failed") && error.reason) {
     if (/update is disabled|modes other than/i.test(error.reason)) {
       throw new BadInputError(
@@ -66,8 +71,16 @@ export class AclPolicy {
     const before = await this.current();
     const applied = await this.admin.setPolicy(policy).catch(rejection);
     // Kept only once Headscale took the new one: a refusal leaves the history as it was.
-    if (before.policy.trim() !== "" && before.version === null) await this.history.add(before.policy);
-    const version = await this.history.add(policy);
+    let version: number | null;
+    try {
+      if (before.policy.trim() !== "" && before.version === null) await this.history.add(before.policy);
+      version = await this.history.add(policy);
+    } catch (error) {
+      // Headscale holds it now: say so, rather than "failed" for a change that took.
+      const problem = storageProblem(error);
+      if (!problem) throw error;
+      throw new Error(`the policy is applied, but no copy to go back to could be kept: ${problem}`, { cause: error });
+    }
     return { policy: applied.policy, updatedAt: applied.updatedAt, version };
   }
 

@@ -2,7 +2,7 @@
  * A full disk while the helper writes its config or state: a clear error, the previous
  * files intact, the helper still answering. The home is a small tmpfs (needs root, as CI has).
  */
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -11,7 +11,7 @@ import { HelperError } from "../../helper/client/helper-client.js";
 import { isOurHeadscale } from "../../helper/headscale/pid-file.js";
 import { commandLine, isAlive } from "../../helper/os/process-info.js";
 import { ErrorCode } from "../../helper/protocol/schema.js";
-import { startTestHelper, type TestHelper } from "../support/fixtures.js";
+import { removeHome, runCli, shutDownHelper, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
 
 let mountPoint: string;
 let t: TestHelper;
@@ -34,6 +34,8 @@ afterAll(async () => {
   await rm(mountPoint, { recursive: true, force: true });
 });
 
+const VALID_POLICY = JSON.stringify({ acls: [{ action: "accept", src: ["*"], dst: ["*:*"] }] });
+
 describe("a full disk", () => {
   it("refuses a settings change with a clear error and keeps the previous files", async () => {
     await t.client.call("preAuthKeys.mint", { deviceId: "before-full" });
@@ -46,7 +48,18 @@ describe("a full disk", () => {
         .call("config.set", { patch: { logLevel: "debug" } }, { timeoutMs: 60_000 })
         .catch((e) => e);
       expect(error).toBeInstanceOf(HelperError);
-      expect(error.message).toMatch(/ENOSPC|no space left/i);
+      // One line naming the file, not Node's "ENOSPC: no space left on device, open …".
+      expect(error.message).toMatch(/\/\S+ cannot be written: no space left on the disk$/);
+
+      // Headscale cannot store a valid policy: that is the disk, not the policy.
+      const before = await t.client.call("policy.get");
+      const policy = await t.client.call("policy.set", { policy: VALID_POLICY }).catch((e) => e);
+      expect(policy).toBeInstanceOf(HelperError);
+      expect({ code: policy.code, message: policy.message }).toEqual({
+        code: ErrorCode.HeadscaleFailed,
+        message: expect.stringMatching(/^Headscale could not store the policy, which is unchanged: .*disk is full/),
+      });
+      expect(await t.client.call("policy.get")).toEqual(before);
 
       // Headscale's database is on the full disk too: it refuses the new key, and the user is told why.
       const mint = await t.client.call("preAuthKeys.mint", { deviceId: "while-full" }).catch((e) => e);
@@ -74,5 +87,55 @@ describe("a full disk", () => {
     expect(reused.reused).toBe(true);
     const fresh = await t.client.call("preAuthKeys.mint", { deviceId: "after-full" });
     expect(fresh.reused).toBe(false);
+  });
+});
+
+describe("a full disk under the policy history alone", () => {
+  it("says the policy is applied and that no copy to go back to was kept", async () => {
+    const history = t.helper.paths.policyHistory;
+    await mkdir(history, { recursive: true });
+    await execa("mount", ["-t", "tmpfs", "-o", "size=4k,mode=0700", "tmpfs", history]);
+    try {
+      await writeFile(join(history, "filler"), Buffer.alloc(4096)).catch(() => {});
+      const policy = JSON.stringify({ acls: [{ action: "accept", src: ["*"], dst: ["*:22"] }] });
+      const error = await t.client.call("policy.set", { policy }).catch((e) => e);
+      expect(error).toBeInstanceOf(HelperError);
+      expect(error.message).toMatch(
+        /^the policy is applied, but no copy to go back to could be kept: \/\S+ cannot be written: no space left on the disk$/,
+      );
+      // As it says: Headscale holds the new policy.
+      expect((await t.client.call("policy.get")).policy).toBe(policy);
+    } finally {
+      await execa("umount", [history]).catch(() => execa("umount", ["-l", history]));
+    }
+  });
+});
+
+describe("a read-only home", () => {
+  it("is one line naming the file, and no command writes or starts anything", async () => {
+    const home = await tempHome();
+    await runCli(home, ["start"]);
+    await shutDownHelper(home);
+    await execa("mount", ["--bind", home, home]);
+    try {
+      await execa("mount", ["-o", "remount,bind,ro", home]);
+      for (const args of [["status"], ["start"], ["config", "set", "logLevel=debug"]]) {
+        const result = await runCli(home, args);
+        expect({ args, exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+          args,
+          exitCode: 1,
+          stderr: expect.stringMatching(
+            /^headscale-remote: the helper cannot start: \/\S+ cannot be written: it is on a read-only file system$/,
+          ),
+        });
+      }
+      const fresh = await runCli(join(home, "new", "home"), ["status"]);
+      expect(fresh.stderr).toMatch(
+        /^headscale-remote: the helper cannot start: \/\S+\/new cannot be written: it is on a read-only file system$/,
+      );
+    } finally {
+      await execa("umount", [home]).catch(() => execa("umount", ["-l", home]));
+      await removeHome(home);
+    }
   });
 });

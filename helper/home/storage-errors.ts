@@ -1,0 +1,29 @@
+/**
+ * File-system failures the user fixes on their side (a full disk, a read-only or foreign folder),
+ * said in one line that names the file, instead of Node's "EROFS: read-only file system, open …".
+ */
+
+const WHY: Record<string, string> = {
+  ENOSPC: "cannot be written: no space left on the disk",
+  EDQUOT: "cannot be written: the disk quota is used up",
+  EROFS: "cannot be written: it is on a read-only file system",
+  EACCES: "cannot be used: permission denied",
+  EPERM: "cannot be used: operation not permitted",
+  EIO: "cannot be used: the disk reports an input/output error",
+};
+
+/** One line for a storage failure, or undefined for any other error. */
+export function storageProblem(error: unknown): string | undefined {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const why = code === undefined ? undefined : WHY[code];
+  return why && `${path ?? "a file of the home"} ${why}`;
+}
+
+/**
+ * Headscale's own database reporting that it cannot write (SQLite's and PostgreSQL's wording): the
+ * request was fine, the storage is not.
+ */
+export const isStorageRefusal = (reason: string): boolean =>
+  /disk is full|no space left|read-?only (file system|database)|attempt to write a readonly|disk I\/O error|could not extend file|quota exceeded/i.test(
+    reason,
+  );
