@@ -8,7 +8,13 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { resolve as resolvePath } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
-import { HelperClient, HelperError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "../client/helper-client.js";
+import {
+  HelperClient,
+  HelperError,
+  HelperStartError,
+  HelperUnavailableError,
+  LIFECYCLE_TIMEOUT_MS,
+} from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
 import { checkHome } from "../home/home-dir.js";
 import { homePaths, resolveHome } from "../home/paths.js";
@@ -26,6 +32,7 @@ import {
   type ParamsOf,
   type ResultOf,
   type SettingsPatch,
+  type Status,
 } from "../protocol/schema.js";
 import { waitForExit } from "../os/process-info.js";
 import { installService, uninstallService } from "../service/install.js";
@@ -127,17 +134,36 @@ async function connectIfRunning(): Promise<HelperClient | undefined> {
   });
 }
 
+/**
+ * `stop`'s answer when no helper runs: the same keys as a helper's status, so a script reads one
+ * shape; what only a running helper knows is null.
+ */
+const NO_HELPER_STATUS: { [K in keyof Status]-?: { [F in keyof Status[K]]-?: unknown } | null } = {
+  helper: null,
+  headscale: {
+    state: "stopped",
+    pid: null,
+    startedAt: null,
+    uptimeSeconds: null,
+    serverUrl: null,
+    version: null,
+    binary: null,
+    autoStart: null,
+    restarts: 0,
+    lastError: null,
+    lastErrorLog: [],
+    nodes: null,
+  },
+  tailnet: null,
+};
+
 program
   .command("stop")
   .description("stop Headscale (SIGTERM, then SIGKILL after 5 s); the helper keeps answering")
   .action(async () => {
     // Without a helper nothing runs, and starting one just to stop it could auto-start Headscale.
     const client = await connectIfRunning();
-    if (!client)
-      return print(
-        { headscale: { state: "stopped" }, helper: null },
-        () => "Headscale is stopped (no helper is running).",
-      );
+    if (!client) return print(NO_HELPER_STATUS, () => "Headscale is stopped (no helper is running).");
     try {
       print(await client.call("headscale.stop", undefined, { timeoutMs: LIFECYCLE_TIMEOUT_MS }), formatStatus);
     } finally {
@@ -674,6 +700,7 @@ oneLineUsageErrors(program, ["headscale-remote"]);
 
 /** What to type next, for the failures a command fixes; the helper's messages carry no CLI wording. */
 function nextStep(error: unknown): string {
+  if (error instanceof HelperStartError) return ""; // starting one is what failed
   if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
   // Only when it is stopped or crashed for good: not when it is slow to answer, or already restarting.
   const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;

@@ -32,6 +32,19 @@ export class HelperUnavailableError extends Error {
   }
 }
 
+/**
+ * A helper this client launched did not come up. Its own reason leads, and no advice to start one:
+ * that was just tried.
+ */
+export class HelperStartError extends HelperUnavailableError {
+  constructor(socketPath: string, reason: string, options?: ErrorOptions) {
+    super(socketPath, reason);
+    this.message = `the helper could not start: ${reason}`;
+    this.name = "HelperStartError";
+    if (options) this.cause = options.cause;
+  }
+}
+
 /** The helper answered with an error: `code` is one of the protocol's ErrorCode values. */
 export class HelperError extends Error {
   constructor(

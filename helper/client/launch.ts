@@ -12,7 +12,7 @@ import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
 import { ensurePrivateDir, openPrivateSync } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
-import { HelperClient, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "./helper-client.js";
+import { HelperClient, HelperStartError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "./helper-client.js";
 import { replaceIfOtherBuild, type HandoverOptions } from "./handover.js";
 
 export function helperSocketPath(home?: string): string {
@@ -62,7 +62,7 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
     stderr = openPrivateSync(paths.helperStderr, { truncate: true }); // never through a planted link
   } catch (error) {
     const problem = storageProblem(error);
-    throw problem ? new Error(`the helper cannot start: ${problem}`, { cause: error }) : error;
+    throw problem ? new HelperStartError(socket, problem, { cause: error }) : error;
   }
   // node's spawn, not execa: only it hands a raw fd to a child that outlives us.
   const child = spawn(options.nodePath ?? process.execPath, [...HELPER_NODE_FLAGS, entry], {
@@ -101,8 +101,10 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
   }
   return HelperClient.connect(socket).then(onlyTheAnswering, async () => {
     const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
-    const reason = said ? `it said: ${said.replace(/^headscale-remote(?: helper)?: /, "")}` : `see ${paths.logFile}`;
-    throw new HelperUnavailableError(socket, `the helper did not come up; ${reason}`);
+    const reason = said
+      ? said.replace(/^headscale-remote(?: helper)?: /, "")
+      : `it did not answer within ${(options.waitMs ?? 20_000) / 1000} s; see ${paths.logFile}`;
+    throw new HelperStartError(socket, reason);
   });
 }
 

@@ -32,9 +32,16 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
     const holder = await lockHolder(lockPath);
     if (holder !== undefined && holder !== process.pid) throw new HomeInUseError(home, holder);
     // The holder died without cleaning up (SIGKILL, power loss): the lock is ours to take.
-    await rm(lockPath, { force: true });
+    await rm(lockPath, { force: true }).catch((error: NodeJS.ErrnoException) => {
+      const why = error.code === "ERR_FS_EISDIR" ? "a folder is in its place; remove it" : error.message;
+      throw new Error(`cannot take the helper lock ${lockPath}: ${why}`, { cause: error });
+    });
   }
-  throw new Error(`could not take the helper lock ${lockPath}`);
+  // Cleared three times and back each time: another helper for this home is starting right now.
+  throw new Error(
+    `cannot take the helper lock ${lockPath}: another helper for ${home} took it while this one started; ` +
+      "`headscale-remote status` shows the one that won",
+  );
 }
 
 /** The live helper holding the home's lock, if any. */

@@ -123,15 +123,15 @@ describe("a read-only home", () => {
         const result = await runCli(home, args);
         expect({ args, exitCode: result.exitCode, stderr: result.stderr }).toEqual({
           args,
-          exitCode: 1,
+          exitCode: 4,
           stderr: expect.stringMatching(
-            /^headscale-remote: the helper cannot start: \/\S+ cannot be written: it is on a read-only file system$/,
+            /^headscale-remote: the helper could not start: \/\S+ cannot be written: it is on a read-only file system$/,
           ),
         });
       }
       const fresh = await runCli(join(home, "new", "home"), ["status"]);
       expect(fresh.stderr).toMatch(
-        /^headscale-remote: the helper cannot start: \/\S+\/new cannot be written: it is on a read-only file system$/,
+        /^headscale-remote: the helper could not start: \/\S+\/new cannot be written: it is on a read-only file system$/,
       );
     } finally {
       await execa("umount", [home]).catch(() => execa("umount", ["-l", home]));

@@ -2,7 +2,7 @@
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { homePaths } from "../../helper/home/paths.js";
 import { HelperClient } from "../../helper/client/helper-client.js";
@@ -44,6 +44,9 @@ async function helperProcesses(home: string): Promise<number[]> {
   return found;
 }
 
+/** `stop --json` as answered before any helper ran. */
+let noHelperStop: Record<string, unknown>;
+
 const json = async (args: string[]) => {
   const result = await runCli(home, ["--json", ...args]);
   if (result.exitCode !== 0) throw new Error(`${args.join(" ")} failed: ${result.stderr}`);
@@ -55,6 +58,8 @@ describe("headscale-remote CLI", () => {
     const result = await runCli(home, ["stop"]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/no helper is running/);
+    noHelperStop = await json(["stop"]);
+    expect(noHelperStop).toMatchObject({ helper: null, headscale: { state: "stopped", pid: null } });
   });
 
   it("start launches a detached helper, then Headscale", async () => {
@@ -478,13 +483,34 @@ describe("headscale-remote CLI", () => {
     expect(result.stderr).toBe("");
   });
 
+  it("says why the helper's lock cannot be taken, and what to do", async () => {
+    const blocked = await tempHome();
+    try {
+      await runCli(blocked, ["start"]);
+      await shutDownHelper(blocked);
+      await mkdir(join(blocked, "state", "helper.pid"));
+      const result = await runCli(blocked, ["status"]);
+      expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+        exitCode: 4,
+        stderr: expect.stringMatching(
+          /^headscale-remote: the helper could not start: cannot take the helper lock \S+helper\.pid: a folder is in its place; remove it$/,
+        ),
+      });
+    } finally {
+      await removeHome(blocked);
+    }
+  });
+
   it("says why a helper it launched could not start", async () => {
     const broken = await tempHome();
     try {
       await writeFile(`${broken}/settings.json`, '{"listenAddr": 42');
       const result = await runCli(broken, ["status"]);
-      expect(result.exitCode).not.toBe(0);
-      expect(result.stderr).toMatch(/did not come up; it said: .*settings\.json is not valid JSON/);
+      expect(result.exitCode).toBe(4);
+      // Its own reason, and no advice to start a helper: that is what just failed.
+      expect(result.stderr).toMatch(
+        /^headscale-remote: the helper could not start: \S+settings\.json is not valid JSON \([^)]*\); fix it or move it away$/,
+      );
       expect(await readFile(`${broken}/settings.json`, "utf8")).toBe('{"listenAddr": 42');
     } finally {
       await removeHome(broken);
@@ -494,6 +520,12 @@ describe("headscale-remote CLI", () => {
   it("stop stops Headscale but leaves the helper answering", async () => {
     const status = await json(["stop"]);
     expect(status.headscale.state).toBe("stopped");
+    // One shape, with a helper or without: the same keys, down to Headscale's.
+    const keys = (answer: Record<string, unknown>) => ({
+      top: Object.keys(answer).sort(),
+      headscale: Object.keys(answer.headscale as object).sort(),
+    });
+    expect(keys(noHelperStop)).toEqual(keys(status));
     const nodes = await runCli(home, ["nodes"]);
     expect(nodes.exitCode).toBe(4); // nothing to talk to
     expect(nodes.stderr.trim()).toBe(
