@@ -152,6 +152,18 @@ function formatTailnet(node: TailnetStatus): string {
   return node.lastError ? `${summary}\n            ${node.lastError}` : summary;
 }
 
+/**
+ * What `bridge up` tells the person: where devices reach the service, or in one line why the node
+ * does not run yet; then the node and its mappings.
+ */
+export function formatBridgeUp(bridge: BridgeStatus, localPort: number, tailnetPort = localPort): string {
+  const running = bridge.state === "Running" && bridge.ipv4;
+  const lead = running
+    ? `${bridge.ipv4}:${tailnetPort} → 127.0.0.1:${localPort}`
+    : `The node does not run yet (${bridge.state}): ${bridge.lastError ?? "it is still joining; `headscale-remote bridge status` shows when it runs"}`;
+  return `${lead}\n\n${formatBridge(bridge)}`;
+}
+
 export function formatBridge(bridge: BridgeStatus): string {
   if (bridge.mappings.length === 0) {
     return "No tailnet port is bridged. Add one with `headscale-remote bridge up --local-port PORT`.";

@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { resolve as resolvePath } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
+import yoctoSpinner from "yocto-spinner";
 import {
   HelperClient,
   HelperError,
@@ -39,6 +40,7 @@ import { installService, uninstallService } from "../service/install.js";
 import { helperEntry, helperVersion } from "../project.js";
 import {
   formatBridge,
+  formatBridgeUp,
   formatNodes,
   formatPolicyHistory,
   formatRoutes,
@@ -99,6 +101,17 @@ async function readPolicy(file: string): Promise<string> {
     throw new InvalidArgumentError(`${file} holds ${bytes.length} bytes: a policy is at most 512 KiB`);
   }
   return bytes.toString("utf8");
+}
+
+/** A spinner on stderr while `work` runs, only on a terminal: scripts and pipes see nothing. */
+async function whileWaiting<T>(text: string, work: Promise<T>): Promise<T> {
+  if (!process.stderr.isTTY || globals().json) return work;
+  const spinner = yoctoSpinner({ text, stream: process.stderr }).start();
+  try {
+    return await work;
+  } finally {
+    spinner.stop();
+  }
 }
 
 async function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
@@ -607,9 +620,10 @@ bridge
   .option("--tailnet-port <port>", "the port devices on the tailnet connect to (default: the local port)", port)
   .option("--account <account>", "whose Headscale user the node belongs to (default: your user name)")
   .option("--hostname <name>", "the node's name on the tailnet (default: this computer's name)")
-  .action(async (options: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) =>
-    print(await call("bridge.up", options), formatBridge),
-  );
+  .action(async (options: { localPort: number; tailnetPort?: number; account?: string; hostname?: string }) => {
+    const bridge = await whileWaiting("Joining the tailnet", call("bridge.up", options));
+    print(bridge, (b) => formatBridgeUp(b, options.localPort, options.tailnetPort));
+  });
 bridge
   .command("down")
   .description("stop forwarding one tailnet port, or all of them (the node then leaves)")

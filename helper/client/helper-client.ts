@@ -5,9 +5,10 @@
  */
 import { createConnection, type Socket } from "node:net";
 import { checkSocketOwner } from "../home/socket-dir.js";
-import { JSONRPCClient, type JSONRPCResponse } from "json-rpc-2.0";
+import { JSONRPCClient, createJSONRPCErrorResponse, type JSONRPCID, type JSONRPCResponse } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
 import {
+  BRIDGE_UP_WAIT_MS,
   LogLine,
   MAX_ANSWER_BYTES,
   methods,
@@ -57,12 +58,26 @@ export class HelperError extends Error {
   }
 }
 
+/** No answer in time. The message leaves the method out: a person knows the command they ran. */
 export class HelperTimeoutError extends Error {
-  constructor(method: string, timeoutMs: number) {
-    super(`the helper did not answer ${method} within ${timeoutMs / 1000} s`);
+  constructor(
+    readonly method: string,
+    timeoutMs: number,
+  ) {
+    super(`the helper did not answer within ${timeoutMs / 1000} s; it may be busy: try again`);
     this.name = "HelperTimeoutError";
   }
 }
+
+/** Marks a call's own timeout apart from any answer a helper could send. */
+const TIMED_OUT = Symbol("timed out");
+
+/** Calls that wait for something slow by design: Headscale's readiness, the tailnet node's join. */
+const SLOW_METHODS: Partial<Record<MethodName, number>> = {
+  "headscale.start": LIFECYCLE_TIMEOUT_MS,
+  "headscale.restart": LIFECYCLE_TIMEOUT_MS,
+  "bridge.up": BRIDGE_UP_WAIT_MS + CALL_TIMEOUT_MS,
+};
 
 export interface CallOptions {
   /** Default 15 s; starting Headscale can take longer, so those calls pass more. */
@@ -141,23 +156,17 @@ export class HelperClient {
 
   async call<M extends MethodName>(method: M, params?: ParamsOf<M>, options: CallOptions = {}): Promise<ResultOf<M>> {
     if (this.closed) throw new HelperUnavailableError(this.socketPath, "connection closed");
-    const timeoutMs = options.timeoutMs ?? CALL_TIMEOUT_MS;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new HelperTimeoutError(method, timeoutMs)), timeoutMs);
-    });
-    try {
-      const response = await Promise.race([
-        this.rpc.requestAdvanced({ jsonrpc: "2.0", id: ++this.lastId, method, params }),
-        timeout,
-      ]);
-      if (response.error) throw new HelperError(response.error.message, response.error.code, response.error.data);
-      const parsed = methods[method].result.safeParse(response.result);
-      if (!parsed.success) throw new HelperError(`unexpected result from ${method}: ${parsed.error.message}`, -32603);
-      return parsed.data as ResultOf<M>;
-    } finally {
-      clearTimeout(timer);
-    }
+    const timeoutMs = options.timeoutMs ?? SLOW_METHODS[method] ?? CALL_TIMEOUT_MS;
+    // json-rpc-2.0's own timeout also forgets the pending call, so a late answer finds nothing.
+    const timedOut = (id: JSONRPCID) => createJSONRPCErrorResponse(id, 0, "", TIMED_OUT);
+    const response = await this.rpc
+      .timeout(timeoutMs, timedOut)
+      .requestAdvanced({ jsonrpc: "2.0", id: ++this.lastId, method, params });
+    if (response.error?.data === TIMED_OUT) throw new HelperTimeoutError(method, timeoutMs);
+    if (response.error) throw new HelperError(response.error.message, response.error.code, response.error.data);
+    const parsed = methods[method].result.safeParse(response.result);
+    if (!parsed.success) throw new HelperError(`unexpected result from ${method}: ${parsed.error.message}`, -32603);
+    return parsed.data as ResultOf<M>;
   }
 
   /** Streams new log lines to `listener` until the returned function is called or the client closes. */

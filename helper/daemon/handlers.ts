@@ -14,7 +14,7 @@ import { changeApproved } from "../headscale/routes.js";
 import type { AclPolicy } from "../policy/acl-policy.js";
 import type { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { LogStore } from "../logs/log-store.js";
-import { leanNode, type Status } from "../protocol/schema.js";
+import { BRIDGE_UP_WAIT_MS, leanNode, type Status } from "../protocol/schema.js";
 import { helperVersion } from "../project.js";
 import { BadInputError, isNotFound, NotFoundError, NotRunningError, orNotFound } from "./errors.js";
 import type { NodeCounts } from "./node-counts.js";
@@ -379,7 +379,11 @@ export function createHandlers(parts: HelperParts): Handlers {
       return configView();
     }),
 
-    "bridge.up": change("a bridge change", async (params) => named(await parts.bridge.add(params))),
+    "bridge.up": change("a bridge change", async (params) => {
+      await parts.bridge.add(params);
+      // Outside the bridge's queue: a slow join holds no other change up.
+      return named(await parts.bridge.running(BRIDGE_UP_WAIT_MS));
+    }),
     "bridge.down": change("a bridge change", async (params) => named(await parts.bridge.remove(params?.tailnetPort))),
     "bridge.status": async () => named(await parts.bridge.status()),
 

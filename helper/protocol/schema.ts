@@ -507,7 +507,10 @@ export const methods = {
   /** Where devices reach this server, checked now: name, /health through the URL, certificate, relay. */
   "server.reachability": { params: NoParams, result: Reachability },
 
-  /** Forwards a tailnet port of this computer's node to a local port, starting the node if needed. */
+  /**
+   * Forwards a tailnet port of this computer's node to a local port, starting the node if needed.
+   * Answers once the node runs with an address, or has failed, or after BRIDGE_UP_WAIT_MS.
+   */
   "bridge.up": {
     params: z
       .object({
@@ -566,6 +569,9 @@ export const ErrorCode = {
   /** The tailnet bridge cannot work in this helper (no native addon) or refused the request. */
   BridgeUnavailable: -32005,
 } as const;
+
+/** How long `bridge.up` waits for the node to run before it answers with the node as it is. */
+export const BRIDGE_UP_WAIT_MS = 20_000;
 
 /** The largest request the helper accepts from a client. */
 export const MAX_FRAME_BYTES = 1024 * 1024;

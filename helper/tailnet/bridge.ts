@@ -375,6 +375,20 @@ export class TailnetBridge {
     return this.statusNow();
   }
 
+  /**
+   * The status once the node runs with an address, as `tailscale up` waits: or sooner, when it has
+   * failed, is off, or `timeoutMs` has passed (its lastError then says why, if it knows).
+   */
+  async running(timeoutMs: number): Promise<BridgeStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { state, ipv4 } = this.tailnetStatus();
+      const settled = (state === "Running" && ipv4 !== null) || state === "failed" || state === "off";
+      if (settled || Date.now() >= deadline) return this.statusNow();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** This computer's tailnet name and IPv4 while the node runs: what a minted key's device needs. */
   remote(): { remoteHostname: string; remoteIp: string } | undefined {
     const s = this.tailnetStatus();

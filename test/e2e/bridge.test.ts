@@ -14,7 +14,7 @@ import { HelperClient } from "../../helper/client/helper-client.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { ErrorCode, type BridgeStatus } from "../../helper/protocol/schema.js";
 import { processesServing } from "../support/chaos.js";
-import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
+import { removeHome, runCli, spawnHelperProcess, tempHome } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 import {
   dialTailnet,
@@ -37,6 +37,8 @@ let echo: LocalService;
 let wsEcho: LocalService;
 let laptop: TailscaleClient;
 let nodeIp: string;
+/** What `bridge up` printed the first time, before the node had ever joined. */
+let firstUp: { exitCode?: number; stdout: string };
 
 /** Polls `get` until `ok` holds for what it returns; a timeout says what it last returned. */
 async function until<T>(what: string, get: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
@@ -95,7 +97,12 @@ beforeAll(async () => {
   echo = await startEchoService();
   wsEcho = await startWebSocketEcho();
   await spawnHelper();
-  await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "bridge-host" });
+  // As a person does: the CLI, on a node that has never joined.
+  firstUp = await runCli(home, [
+    "bridge",
+    "up",
+    ...["--local-port", String(echo.port), "--tailnet-port", String(ECHO_PORT), "--hostname", "bridge-host"],
+  ]);
   await client.call("bridge.up", { localPort: wsEcho.port, tailnetPort: WS_PORT });
   nodeIp = (await until("the node comes up", bridgeStatus, running)).ipv4!;
   const minted = await client.call("preAuthKeys.mint", { deviceId: "laptop", account: "family" });
@@ -114,6 +121,11 @@ afterAll(async () => {
 });
 
 describe("the tailnet bridge", () => {
+  it("bridge up waits until the node runs, then prints the address devices use", () => {
+    expect(firstUp.exitCode).toBe(0);
+    expect(firstUp.stdout.split("\n")[0]).toBe(`${nodeIp}:${ECHO_PORT} → 127.0.0.1:${echo.port}`);
+  });
+
   it("is a node of its own Headscale, under the account's user", async () => {
     const nodes = await client.call("nodes.list");
     const self = nodes.find((n) => n.ipAddresses.includes(nodeIp));
