@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { deviceKeyId, type DeviceKeyRecord } from "./device-keys.js";
+import { describeIssues } from "../util/issues.js";
 
 const StoredDeviceKey = z.object({
   account: z.string(),
@@ -41,7 +42,7 @@ export class DeviceKeyStore {
       const text = await readIfExists(path);
       if (text === undefined) return new DeviceKeyStore(path, records);
       const parsed = FileShape.safeParse(JSON.parse(text));
-      if (!parsed.success) throw new Error(parsed.error.issues[0]?.message);
+      if (!parsed.success) throw new Error(describeIssues(parsed.error));
       for (const record of parsed.data.devices) records.set(deviceKeyId(record.account, record.deviceId), record);
       return new DeviceKeyStore(path, records);
     } catch (error) {

@@ -16,6 +16,7 @@ import {
   type ParamsOf,
   type ResultOf,
 } from "../protocol/schema.js";
+import { describeIssues } from "../util/issues.js";
 
 /** How long a call waits for its answer unless told otherwise. */
 export const CALL_TIMEOUT_MS = 15_000;
@@ -165,7 +166,8 @@ export class HelperClient {
     if (response.error?.data === TIMED_OUT) throw new HelperTimeoutError(method, timeoutMs);
     if (response.error) throw new HelperError(response.error.message, response.error.code, response.error.data);
     const parsed = methods[method].result.safeParse(response.result);
-    if (!parsed.success) throw new HelperError(`unexpected result from ${method}: ${parsed.error.message}`, -32603);
+    if (!parsed.success)
+      throw new HelperError(`unexpected answer from the helper: ${describeIssues(parsed.error)}`, -32603);
     return parsed.data as ResultOf<M>;
   }
 

@@ -6,7 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
-import { CLEARABLE_SETTINGS, describeIssues, Settings, SettingsPatch } from "../protocol/schema.js";
+import { CLEARABLE_SETTINGS, Settings, SettingsPatch } from "../protocol/schema.js";
+import { describeIssues } from "../util/issues.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { makeDir, readIfExists, writeFileAtomic } from "../home/secure-fs.js";

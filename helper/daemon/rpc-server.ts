@@ -14,14 +14,8 @@ import {
   type JSONRPCID,
 } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import {
-  describeIssues,
-  ErrorCode,
-  methods,
-  type MethodName,
-  type ParsedParamsOf,
-  type SentResultOf,
-} from "../protocol/schema.js";
+import { ErrorCode, methods, type MethodName, type ParsedParamsOf, type SentResultOf } from "../protocol/schema.js";
+import { describeIssues } from "../util/issues.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 
 /** What a handler knows about the connection that called it. */

@@ -582,8 +582,3 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
  * runaway, not a big tailnet.
  */
 export const MAX_ANSWER_BYTES = 256 * 1024 * 1024;
-
-/** A validation failure as one line, each problem with the field it concerns. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join(".") || "value"}: ${issue.message}`).join("; ");
-}

@@ -164,6 +164,17 @@ describe("damaged state", () => {
     const logged = (await t.client.call("logs.tail", { lines: 50 })).map((line: LogLine) => line.text).join("\n");
     expect(logged).toMatch(/device-keys\.json is damaged/);
     expect(logged).not.toContain(minted.preAuthKey);
+    await t.close();
+
+    // Valid JSON of the wrong shape: the field that is wrong, on one line, never "undefined".
+    await writeFile(path, JSON.stringify({ version: 1, devices: [{ account: "a" }] }));
+    const again = await helperFor({ home: first.home });
+    const refused = await again.client.call("preAuthKeys.mint", { deviceId: "laptop" }).catch((e) => e);
+    expect(refused.message).toMatch(
+      /device-keys\.json is damaged \(devices\.0\.deviceId is missing; devices\.0\.user is missing; [^\n]*\); minting is off/,
+    );
+    expect(refused.message).not.toMatch(/undefined/);
+    await again.close();
   });
 });
 

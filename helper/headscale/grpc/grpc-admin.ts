@@ -9,6 +9,7 @@ import { AdminApiKey, AdminNode, AdminNodeState, AdminPreAuthKey, AdminUser, Res
 import { pendingRoutes } from "../routes.js";
 import { codecs } from "./codec.js";
 import type { HeadscaleMethod, HeadscaleRequests } from "./headscale-api.generated.js";
+import { describeIssues } from "../../util/issues.js";
 
 const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
 /** Answers read as our schemas read them: nothing else is decoded. */
@@ -158,7 +159,10 @@ export class GrpcAdmin implements AdminClient {
     }
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
-      throw new HeadscaleApiError("unreadable", `unexpected answer from Headscale ${method}: ${parsed.error.message}`);
+      throw new HeadscaleApiError(
+        "unreadable",
+        `unexpected answer from Headscale ${method}: ${describeIssues(parsed.error)}`,
+      );
     }
     // Shared by every caller from now on: frozen, so that none can change it for the others.
     if (listing && bytes) this.lastListings.set(listing, { bytes, read: deepFreeze(parsed.data) });
