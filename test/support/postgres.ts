@@ -3,6 +3,7 @@
  * (HSR_TEST_DATABASE=postgres). Debian's server, run as the `postgres` user from a temp dir,
  * with password authentication so the helper's password-file path is exercised too.
  */
+import { existsSync, readdirSync } from "node:fs";
 import { chown, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,7 +17,17 @@ export interface TestPostgres {
   passwordFile: string;
 }
 
-const PG_BIN = process.env.PG_BIN ?? "/usr/lib/postgresql/15/bin";
+/** Debian's server programs, of whichever version is installed (the newest, if several). */
+function postgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = (existsSync(root) ? readdirSync(root) : [])
+    .filter((version) => existsSync(join(root, version, "bin", "initdb")))
+    .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+  if (versions.length === 0) throw new Error(`no PostgreSQL server under ${root}: apt-get install postgresql`);
+  return join(root, versions[0], "bin");
+}
+
+const PG_BIN = process.env.PG_BIN ?? postgresBin();
 export const PG_USER = "headscale";
 
 export interface RunningPostgres {
