@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Color, Detail, Form, Icon, List, useNavigation } from "@raycast/api";
-import { useState } from "react";
+import { useForm } from "@raycast/utils";
 import { formatBytes, relativeTime } from "../helper/client/index.js";
 import { RefreshAction } from "./components/actions.js";
 import { EmptyList } from "./components/empty-list.js";
@@ -60,24 +60,28 @@ export default function AclPolicy() {
  */
 function EditPolicy({ initial, onApplied }: { initial: string; onApplied: () => void }) {
   const { pop } = useNavigation();
-  const [text, setText] = useState(initial);
-  const [problem, setProblem] = useState<string>();
-  const check = async () => {
+  // No check of its own: only Headscale knows a valid policy (an empty one is valid). Its reason goes on the field.
+  const { itemProps, setValidationError } = useForm<{ policy: string }>({
+    initialValues: { policy: initial },
+    onSubmit: () => {},
+  });
+  const onFailure = (error: Error) => setValidationError("policy", error.message);
+  const check = async ({ policy }: { policy: string }) => {
     await runChange({
-      work: () => call("policy.check", { policy: text }),
+      work: () => call("policy.check", { policy }),
       done: "Headscale accepts this policy",
       failed: "Headscale rejects this policy",
-      onFailure: (error) => setProblem(error.message),
+      onFailure,
     });
   };
-  const apply = async () => {
+  const apply = async ({ policy }: { policy: string }) => {
     await runChange({
-      work: () => call("policy.set", { policy: text }),
+      work: () => call("policy.set", { policy }),
       done: (applied) => `Applied policy version ${applied.version}`,
       failed: "The policy was not applied",
       // A policy can change which routes and tags are allowed: the menu bar's numbers follow.
       refreshesMenuBar: true,
-      onFailure: (error) => setProblem(error.message),
+      onFailure,
       then: () => {
         onApplied();
         pop();
@@ -95,15 +99,9 @@ function EditPolicy({ initial, onApplied }: { initial: string; onApplied: () => 
       }
     >
       <Form.TextArea
-        id="policy"
         title="Policy"
         info="HuJSON: JSON with comments and trailing commas. Headscale checks it before it applies."
-        value={text}
-        error={problem}
-        onChange={(typed) => {
-          setText(typed);
-          setProblem(undefined);
-        }}
+        {...itemProps.policy}
       />
     </Form>
   );

@@ -1,4 +1,5 @@
 import { Action, ActionPanel, Detail, Form, Icon, useNavigation } from "@raycast/api";
+import { useForm } from "@raycast/utils";
 import { DEFAULT_API_KEY_EXPIRATION } from "../helper/client/index.js";
 import { SubmitPanel } from "./components/actions.js";
 import { call, withHeadscale } from "./lib/raycast-client.js";
@@ -12,13 +13,16 @@ const EXPIRATIONS = [
 
 export default function GenerateApiKey() {
   const { push } = useNavigation();
-  const generate = withHeadscale("Could not create an API key", async (values: { expiration: string }) => {
-    const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
-    push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
+  const { handleSubmit, itemProps } = useForm<{ expiration: string }>({
+    initialValues: { expiration: DEFAULT_API_KEY_EXPIRATION },
+    onSubmit: withHeadscale("Could not create an API key", async (values: { expiration: string }) => {
+      const { apiKey, expiresAt } = await call("apiKeys.create", { expiration: values.expiration });
+      push(<GeneratedApiKey apiKey={apiKey} expiresAt={expiresAt} />);
+    }),
   });
   return (
-    <Form actions={<SubmitPanel title="Generate API Key" icon={Icon.Key} onSubmit={generate} />}>
-      <Form.Dropdown id="expiration" title="Expires In" defaultValue={DEFAULT_API_KEY_EXPIRATION}>
+    <Form actions={<SubmitPanel title="Generate API Key" icon={Icon.Key} onSubmit={handleSubmit} />}>
+      <Form.Dropdown title="Expires In" {...itemProps.expiration}>
         {EXPIRATIONS.map(([title, value]) => (
           <Form.Dropdown.Item key={value} title={title} value={value} />
         ))}

@@ -1,8 +1,9 @@
-import { Action, ActionPanel, Color, Detail, Icon, launchCommand, LaunchType, List } from "@raycast/api";
+import { Action, ActionPanel, Color, Detail, Icon, Keyboard, launchCommand, LaunchType, List } from "@raycast/api";
 import { formatDuration, tailnetSummary, type ResultOf } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
 import { CopyLogsAction, RefreshAction } from "./components/actions.js";
 import { useHelper } from "./hooks/use-helper.js";
+import { runChange } from "./lib/change.js";
 import { runLifecycle, type LifecycleAction } from "./lib/lifecycle.js";
 import { call } from "./lib/raycast-client.js";
 import { overallVerdict, reachabilityMarkdown, reachabilityRows, type Verdict } from "./lib/reachability.js";
@@ -57,16 +58,14 @@ export default function HeadscaleStatus() {
       <Action
         title="Open Logs"
         icon={Icon.Document}
+        shortcut={Keyboard.Shortcut.Common.Open}
         onAction={() => launchCommand({ name: "headscale-logs", type: LaunchType.UserInitiated })}
       />
       <CopyLogsAction />
       <Action
         title={hs?.autoStart ? "Disable Auto-Start" : "Enable Auto-Start"}
         icon={Icon.Power}
-        onAction={async () => {
-          await call("config.set", { patch: { autoStart: !hs?.autoStart } });
-          revalidate();
-        }}
+        onAction={() => toggleAutoStart(!hs?.autoStart, revalidate)}
       />
       <RefreshAction onRefresh={revalidate} />
     </>
@@ -82,7 +81,10 @@ export default function HeadscaleStatus() {
       />
     );
   return (
-    <List isLoading={statusCall.isLoading || reachCall.isLoading}>
+    <List
+      isLoading={statusCall.isLoading || reachCall.isLoading}
+      searchBarPlaceholder="Search state, reachability and errors"
+    >
       {error && !status && (
         <List.EmptyView
           icon={Icon.Warning}
@@ -130,6 +132,16 @@ export default function HeadscaleStatus() {
       )}
     </List>
   );
+}
+
+/** Auto-start is a helper setting: a refusal, or no helper at all, is a toast with the reason, never an unhandled error. */
+function toggleAutoStart(on: boolean, then: () => void) {
+  return runChange({
+    work: () => call("config.set", { patch: { autoStart: on } }),
+    done: on ? "Auto-start is on" : "Auto-start is off",
+    failed: `Could not turn auto-start ${on ? "on" : "off"}`,
+    then,
+  });
 }
 
 /** Whether devices can get through: the helper's one-line summary first, then each check with its fix. */

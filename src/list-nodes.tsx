@@ -1,4 +1,4 @@
-import { Action, ActionPanel, Color, Icon, List } from "@raycast/api";
+import { Action, ActionPanel, Color, Icon, Keyboard, List } from "@raycast/api";
 import { useState } from "react";
 import { relativeTime, type Node } from "../helper/client/index.js";
 import { HelperUnavailable } from "./components/helper-unavailable.js";
@@ -9,6 +9,8 @@ import { useHelper } from "./hooks/use-helper.js";
 import { runConfirmed } from "./lib/confirm.js";
 import { call } from "./lib/raycast-client.js";
 import { filterNodes, ipv4, ipv6, nodeRoutes, routesWaiting, sortNodes, type NodeFilter } from "./lib/view-model.js";
+
+const { Copy, CopyName, Edit } = Keyboard.Shortcut.Common;
 
 export default function ListNodes() {
   const [filter, setFilter] = useState<NodeFilter>("all");
@@ -80,12 +82,13 @@ function NodeItem({ node, onChange }: { node: Node; onChange: () => void }) {
       ]}
       actions={
         <ActionPanel>
-          {v4 && <Action.CopyToClipboard title="Copy IPv4 Address" content={v4} />}
-          {v6 && <Action.CopyToClipboard title="Copy IPv6 Address" content={v6} />}
-          <Action.CopyToClipboard title="Copy Name" content={node.givenName} />
+          {v4 && <Action.CopyToClipboard title="Copy IPv4 Address" content={v4} shortcut={Copy} />}
+          {v6 && <Action.CopyToClipboard title="Copy IPv6 Address" content={v6} shortcut={v4 ? undefined : Copy} />}
+          <Action.CopyToClipboard title="Copy Name" content={node.givenName} shortcut={CopyName} />
           <Action.Push
             title="Rename Node"
             icon={Icon.Pencil}
+            shortcut={Edit}
             target={<RenameNode node={node} onRenamed={onChange} />}
           />
           <Action.Push title="Set Tags" icon={Icon.Tag} target={<TagNode node={node} onTagged={onChange} />} />

@@ -6,6 +6,7 @@ import { RefreshAction, RemoveAction } from "./components/actions.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { runChange } from "./lib/change.js";
 import { ask } from "./lib/confirm.js";
+import { userName } from "./lib/form-checks.js";
 import { call } from "./lib/raycast-client.js";
 import { nodesPerUser, plural, sortUsers } from "./lib/view-model.js";
 import type { ResultOf } from "../helper/client/index.js";
@@ -105,6 +106,7 @@ function UserItem(props: {
           <Action.Push
             title="Rename User"
             icon={Icon.Pencil}
+            shortcut={Keyboard.Shortcut.Common.Edit}
             target={<RenameUser user={user} onRenamed={onChange} />}
           />
           {props.create}
@@ -121,12 +123,14 @@ function CreateUser({ onCreated }: { onCreated: () => void }) {
     <ChangeForm<{ name: string }, User>
       title="Create User"
       icon={Icon.AddPerson}
+      initialValues={{ name: "" }}
+      validation={{ name: userName }}
       submit={(values) => call("users.create", { name: values.name.trim() })}
       done={(user) => `Created ${user.name}`}
       failed="Could not create the user"
       onChanged={onCreated}
     >
-      <Form.TextField id="name" title="Name" placeholder="dana" info={NAME_RULE} />
+      {(fields) => <Form.TextField title="Name" placeholder="dana" info={NAME_RULE} {...fields.name} />}
     </ChangeForm>
   );
 }
@@ -137,12 +141,14 @@ function RenameUser({ user, onRenamed }: { user: User; onRenamed: () => void }) 
       title="Rename User"
       navigationTitle={`Rename ${user.name}`}
       icon={Icon.Pencil}
+      initialValues={{ newName: user.name }}
+      validation={{ newName: userName }}
       submit={(values) => call("users.rename", { name: user.name, newName: values.newName.trim() })}
       done={(renamed) => `Renamed ${user.name} to ${renamed.name}`}
       failed={`Could not rename ${user.name}`}
       onChanged={onRenamed}
     >
-      <Form.TextField id="newName" title="New Name" defaultValue={user.name} info={NAME_RULE} />
+      {(fields) => <Form.TextField title="New Name" info={NAME_RULE} {...fields.newName} />}
     </ChangeForm>
   );
 }

@@ -1,8 +1,18 @@
-import { Clipboard, Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showHUD } from "@raycast/api";
+import {
+  Clipboard,
+  Color,
+  environment,
+  Icon,
+  launchCommand,
+  LaunchType,
+  MenuBarExtra,
+  open,
+  showHUD,
+} from "@raycast/api";
 import { tailnetSummary } from "../helper/client/index.js";
 import { copyAllLogs } from "./lib/copy-logs.js";
-import { useHelper } from "./hooks/use-helper.js";
-import { activeTailnet, health, ipv4, menuBarTitle, routesWaiting, sortNodes } from "./lib/view-model.js";
+import { useFirstNodes, useHelper } from "./hooks/use-helper.js";
+import { activeTailnet, health, ipv4, menuBarTitle, routesWaiting } from "./lib/view-model.js";
 
 const ICON = {
   running: { source: Icon.Network, tintColor: Color.Green },
@@ -14,12 +24,19 @@ const ICON = {
 /** Only a view: it reads the helper and launches the other commands; it never starts a process. */
 const launch = (command: string) => () => launchCommand({ name: command, type: LaunchType.UserInitiated });
 
+/** The nodes the menu lists; List Nodes has the rest. */
+const SHOWN_NODES = 50;
+
 export default function MenuBar() {
   const status = useHelper("status");
   const running = status.data?.headscale.state === "running";
-  const nodes = useHelper("nodes.list", undefined, { execute: running });
+  // The numbers come from the helper's counts, kept in its memory. The nodes themselves are listed
+  // only when someone opens the menu: the minutely background runs draw the title alone.
+  const menuOpen = environment.launchType === LaunchType.UserInitiated;
+  const nodes = useFirstNodes(SHOWN_NODES, { execute: running && menuOpen });
   const state = status.helperDown ? "stopped" : health(status.data);
   const hs = status.data?.headscale;
+  const total = hs?.nodes?.total ?? 0;
   const tailnet = activeTailnet(status.data);
   // From the helper's counts, kept in memory: the menu bar never lists nodes for this.
   const pendingRoutes = running ? (hs?.nodes?.pendingRoutes ?? 0) : 0;
@@ -32,7 +49,7 @@ export default function MenuBar() {
       icon={ICON[state]}
       title={menuBarTitle(status.data)}
       tooltip={`Headscale: ${hs?.state ?? "not running"}`}
-      isLoading={status.isLoading || (running && nodes.isLoading)}
+      isLoading={status.isLoading || (running && menuOpen && nodes.isLoading)}
     >
       {problem && (
         <MenuBarExtra.Section title="Problem">
@@ -85,12 +102,11 @@ export default function MenuBar() {
               onAction={launch("list-nodes")}
             />
           )}
-          {nodes.error && !nodes.data && (
+          {menuOpen && nodes.error && !nodes.data && (
             <MenuBarExtra.Item icon={ICON.error} title={`Could not list nodes: ${nodes.error.message}`} />
           )}
-          {sortNodes(nodes.data ?? [])
-            .slice(0, 50)
-            .map((node) => (
+          {menuOpen &&
+            (nodes.data ?? []).map((node) => (
               <MenuBarExtra.Item
                 key={node.id}
                 title={node.givenName}
@@ -104,8 +120,8 @@ export default function MenuBar() {
                 }}
               />
             ))}
-          {(nodes.data?.length ?? 0) > 50 && (
-            <MenuBarExtra.Item title={`All ${nodes.data!.length} Nodes…`} onAction={launch("list-nodes")} />
+          {menuOpen && total > SHOWN_NODES && (
+            <MenuBarExtra.Item title={`All ${total} Nodes…`} onAction={launch("list-nodes")} />
           )}
         </MenuBarExtra.Section>
       )}

@@ -1,8 +1,11 @@
-import { Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
+import { Form, Icon, useNavigation } from "@raycast/api";
+import { useForm } from "@raycast/utils";
 import { userInfo } from "node:os";
 import type { MintResult } from "../helper/client/index.js";
 import { SubmitPanel } from "./components/actions.js";
 import { OneTimeKey } from "./components/one-time-key.js";
+import { required } from "./lib/form-checks.js";
+import { argument, type WithArguments } from "./lib/launch-arguments.js";
 import { call, withHeadscale } from "./lib/raycast-client.js";
 
 interface Values {
@@ -11,31 +14,30 @@ interface Values {
   account: string;
 }
 
-export default function MintClientKey() {
+export default function MintClientKey(props: WithArguments<{ deviceId: string }>) {
   const { push } = useNavigation();
-  const mint = withHeadscale("Could not mint a key", async (values: Values) => {
-    const result = await call("preAuthKeys.mint", {
-      deviceId: values.deviceId.trim(),
-      deviceName: values.deviceName.trim() || undefined,
-      account: values.account.trim() || undefined,
-    });
-    push(<MintedKey result={result} />);
-  });
-  const submit = async (values: Values) => {
+  const { handleSubmit, itemProps } = useForm<Values>({
+    initialValues: { deviceId: argument(props, "deviceId") ?? "", deviceName: "", account: userInfo().username },
     // Checked before anything starts: a blank identifier never needs Headscale.
-    if (values.deviceId.trim()) return mint(values);
-    await showToast({ style: Toast.Style.Failure, title: "Device identifier is required" });
-  };
+    validation: { deviceId: required() },
+    onSubmit: withHeadscale("Could not mint a key", async (values: Values) => {
+      const result = await call("preAuthKeys.mint", {
+        deviceId: values.deviceId.trim(),
+        deviceName: values.deviceName.trim() || undefined,
+        account: values.account.trim() || undefined,
+      });
+      push(<MintedKey result={result} />);
+    }),
+  });
   return (
-    <Form actions={<SubmitPanel title="Mint Client Key" icon={Icon.Key} onSubmit={submit} />}>
-      <Form.TextField id="deviceId" title="Device Identifier" placeholder="a stable id, e.g. the device's serial" />
-      <Form.TextField id="deviceName" title="Device Name" placeholder="Living Room TV" />
+    <Form actions={<SubmitPanel title="Mint Client Key" icon={Icon.Key} onSubmit={handleSubmit} />}>
       <Form.TextField
-        id="account"
-        title="Account"
-        defaultValue={userInfo().username}
-        info="Each account gets its own Headscale user"
+        title="Device Identifier"
+        placeholder="a stable id, e.g. the device's serial"
+        {...itemProps.deviceId}
       />
+      <Form.TextField title="Device Name" placeholder="Living Room TV" {...itemProps.deviceName} />
+      <Form.TextField title="Account" info="Each account gets its own Headscale user" {...itemProps.account} />
     </Form>
   );
 }

@@ -1,4 +1,5 @@
 import { Action, ActionPanel, Color, Form, Icon, Keyboard, List, useNavigation } from "@raycast/api";
+import { useForm } from "@raycast/utils";
 import { relativeTime, type ResultOf } from "../helper/client/index.js";
 import { SubmitPanel, RefreshAction } from "./components/actions.js";
 import { EmptyList } from "./components/empty-list.js";
@@ -8,6 +9,7 @@ import { OWN_USER, UserDropdown } from "./components/user-dropdown.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { runChange } from "./lib/change.js";
 import { runConfirmed } from "./lib/confirm.js";
+import { expiration, keyTags } from "./lib/form-checks.js";
 import { call } from "./lib/raycast-client.js";
 import { keyState, parseTags, sortKeys, type KeyState } from "./lib/view-model.js";
 
@@ -105,42 +107,49 @@ const TAGS_ONLY = "tags-only";
 
 function CreateKey({ onCreated }: { onCreated: () => void }) {
   const { push } = useNavigation();
-  const submit = async (values: Values) => {
-    await runChange({
-      work: () =>
-        call("preAuthKeys.create", {
-          user: values.user === OWN_USER ? undefined : values.user === TAGS_ONLY ? null : values.user,
-          reusable: values.reusable,
-          ephemeral: values.ephemeral,
-          tags: parseTags(values.tags),
-          expiration: values.expiration.trim() || undefined,
-        }),
-      done: (created) => `Created key ${created.id}`,
-      failed: "Could not create the key",
-      then: (created) => {
-        onCreated();
-        push(<CreatedKeyView created={created} />);
-      },
-    });
-  };
+  const { handleSubmit, itemProps } = useForm<Values>({
+    initialValues: { user: OWN_USER, reusable: false, ephemeral: false, tags: "", expiration: "" },
+    validation: { tags: keyTags, expiration },
+    onSubmit: (values) =>
+      runChange({
+        work: () =>
+          call("preAuthKeys.create", {
+            user: values.user === OWN_USER ? undefined : values.user === TAGS_ONLY ? null : values.user,
+            reusable: values.reusable,
+            ephemeral: values.ephemeral,
+            tags: parseTags(values.tags),
+            expiration: values.expiration.trim() || undefined,
+          }),
+        done: (created) => `Created key ${created.id}`,
+        failed: "Could not create the key",
+        then: (created) => {
+          onCreated();
+          push(<CreatedKeyView created={created} />);
+        },
+      }),
+  });
   return (
     <Form
       navigationTitle="Create Pre-Auth Key"
-      actions={<SubmitPanel title="Create Pre-Auth Key" icon={Icon.Key} onSubmit={submit} />}
+      actions={<SubmitPanel title="Create Pre-Auth Key" icon={Icon.Key} onSubmit={handleSubmit} />}
     >
-      <UserDropdown id="user" extra={{ value: TAGS_ONLY, title: "No User (Tagged Devices Only)" }} />
-      <Form.Checkbox id="reusable" label="Reusable" info="Joins any number of devices until it expires" />
-      <Form.Checkbox id="ephemeral" label="Ephemeral" info="Its devices leave the tailnet once they go offline" />
+      <UserDropdown extra={{ value: TAGS_ONLY, title: "No User (Tagged Devices Only)" }} {...itemProps.user} />
+      <Form.Checkbox label="Reusable" info="Joins any number of devices until it expires" {...itemProps.reusable} />
+      <Form.Checkbox
+        label="Ephemeral"
+        info="Its devices leave the tailnet once they go offline"
+        {...itemProps.ephemeral}
+      />
       <Form.TextField
-        id="tags"
         title="Tags"
         placeholder="tag:server, tag:media"
         info="Devices join as tagged nodes; the policy's tagOwners must name each tag"
+        {...itemProps.tags}
       />
       <Form.TextField
-        id="expiration"
         title="Expires In"
         placeholder="e.g. 1h, 7d (empty: the helper's clientKeyExpiration)"
+        {...itemProps.expiration}
       />
     </Form>
   );

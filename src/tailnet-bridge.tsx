@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Color, Form, Icon, Keyboard, List, showToast, Toast, useNavigation } from "@raycast/api";
-import { showFailureToast } from "@raycast/utils";
-import { useEffect, useState } from "react";
+import { showFailureToast, useForm } from "@raycast/utils";
+import { useEffect } from "react";
 import {
   formatBytes,
   HelperError,
@@ -13,18 +13,26 @@ import { RefreshAction, RemoveAction, SubmitPanel } from "./components/actions.j
 import { EmptyList } from "./components/empty-list.js";
 import { useHelper } from "./hooks/use-helper.js";
 import { runConfirmed } from "./lib/confirm.js";
+import { optionalPort, requiredPort } from "./lib/form-checks.js";
+import { argument, type WithArguments } from "./lib/launch-arguments.js";
 import { call } from "./lib/raycast-client.js";
 import { mappingAddress, parsePort } from "./lib/view-model.js";
 
 /** Counters move while connections run: refresh them this often while the view is open. */
 const REFRESH_MS = 2_000;
 
-export default function TailnetBridge() {
+export default function TailnetBridge(props: WithArguments<{ port: string }>) {
   const { data, isLoading, revalidate, helperDown, error } = useHelper("bridge.status");
+  const { push } = useNavigation();
   useEffect(() => {
     const timer = setInterval(revalidate, REFRESH_MS);
     return () => clearInterval(timer);
   }, [revalidate]);
+  // A port typed after the command's name: straight to the form for it, the list behind.
+  const port = argument(props, "port");
+  useEffect(() => {
+    if (port) push(<AddMapping localPort={port} onAdded={revalidate} />);
+  }, []);
   if (helperDown) {
     return <HelperUnavailable onStarted={revalidate} />;
   }
@@ -37,7 +45,7 @@ export default function TailnetBridge() {
     />
   );
   return (
-    <List isLoading={isLoading} navigationTitle={data ? `Tailnet Bridge · ${tailnetSummary(data)}` : "Tailnet Bridge"}>
+    <List isLoading={isLoading} searchBarPlaceholder="Search mappings by port or address">
       <EmptyList
         failure={data ? undefined : error}
         failureTitle="The bridge is not available"
@@ -112,7 +120,9 @@ function MappingItem(props: {
       ]}
       actions={
         <ActionPanel>
-          {address && <Action.CopyToClipboard title="Copy Address" content={address} />}
+          {address && (
+            <Action.CopyToClipboard title="Copy Address" content={address} shortcut={Keyboard.Shortcut.Common.Copy} />
+          )}
           {props.addAction}
           <RemoveAction title="Remove Mapping" onRemove={remove} />
           <RefreshAction onRefresh={onChange} />
@@ -122,57 +132,52 @@ function MappingItem(props: {
   );
 }
 
-const PORT_FIELDS = [
-  { id: "localPort", title: "Local Port", placeholder: "8096", info: "The service on this computer (127.0.0.1)" },
-  {
-    id: "tailnetPort",
-    title: "Tailnet Port",
-    placeholder: "the same as the local port",
-    info: "The port devices on the tailnet connect to",
-  },
-] as const;
+interface PortValues {
+  localPort: string;
+  tailnetPort: string;
+}
 
-function AddMapping({ onAdded }: { onAdded: () => void }) {
+/** Exported for its tests: people reach it from the list, or with a port typed after the command's name. */
+export function AddMapping({ onAdded, localPort = "" }: { onAdded: () => void; localPort?: string }) {
   const { pop } = useNavigation();
-  const [errors, setErrors] = useState<{ localPort?: string; tailnetPort?: string }>({});
-  return (
-    <Form
-      navigationTitle="Add Mapping"
-      actions={
-        <SubmitPanel
-          title="Add Mapping"
-          onSubmit={async (values: { localPort: string; tailnetPort: string }) => {
-            const localPort = parsePort(values.localPort);
-            const tailnetPort = parsePort(values.tailnetPort);
-            const problems = {
-              localPort:
-                localPort instanceof Error ? localPort.message : localPort === undefined ? "Required" : undefined,
-              tailnetPort: tailnetPort instanceof Error ? tailnetPort.message : undefined,
-            };
-            setErrors(problems);
-            if (problems.localPort || problems.tailnetPort) return;
-            try {
-              const result = await call("bridge.up", {
-                localPort: localPort as number,
-                ...(tailnetPort !== undefined ? { tailnetPort: tailnetPort as number } : {}),
-              });
-              await showToast({
-                style: Toast.Style.Success,
-                title: `Forwarding tailnet port ${tailnetPort ?? localPort}`,
-                message: tailnetSummary(result),
-              });
-              onAdded();
-              pop();
-            } catch (error) {
-              await showFailureToast(error, { title: "Could not add the mapping" });
-            }
-          }}
-        />
+  const { handleSubmit, itemProps } = useForm<PortValues>({
+    initialValues: { localPort, tailnetPort: "" },
+    validation: { localPort: requiredPort, tailnetPort: optionalPort },
+    onSubmit: async (values) => {
+      // Checked above: a port, and the tailnet one possibly left empty.
+      const local = parsePort(values.localPort) as number;
+      const tailnet = parsePort(values.tailnetPort) as number | undefined;
+      try {
+        const result = await call("bridge.up", {
+          localPort: local,
+          ...(tailnet !== undefined ? { tailnetPort: tailnet } : {}),
+        });
+        await showToast({
+          style: Toast.Style.Success,
+          title: `Forwarding tailnet port ${tailnet ?? local}`,
+          message: tailnetSummary(result),
+        });
+        onAdded();
+        pop();
+      } catch (error) {
+        await showFailureToast(error, { title: "Could not add the mapping" });
       }
-    >
-      {PORT_FIELDS.map((field) => (
-        <Form.TextField key={field.id} {...field} error={errors[field.id]} onChange={() => setErrors({})} />
-      ))}
+    },
+  });
+  return (
+    <Form navigationTitle="Add Mapping" actions={<SubmitPanel title="Add Mapping" onSubmit={handleSubmit} />}>
+      <Form.TextField
+        title="Local Port"
+        placeholder="8096"
+        info="The service on this computer (127.0.0.1)"
+        {...itemProps.localPort}
+      />
+      <Form.TextField
+        title="Tailnet Port"
+        placeholder="the same as the local port"
+        info="The port devices on the tailnet connect to"
+        {...itemProps.tailnetPort}
+      />
     </Form>
   );
 }

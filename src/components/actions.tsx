@@ -24,7 +24,7 @@ export function CopyLogsAction() {
 export function SubmitPanel<T extends Form.Values>(props: {
   title: string;
   icon?: Image.ImageLike;
-  onSubmit: (values: T) => void | Promise<void>;
+  onSubmit: (values: T) => boolean | void | Promise<boolean | void>;
 }) {
   return (
     <ActionPanel>

@@ -2,6 +2,7 @@
 import { Action, ActionPanel, Form, Icon } from "@raycast/api";
 import { EXIT_ROUTES, type Node } from "../../helper/client/index.js";
 import { ChangeForm } from "./change-form.js";
+import { nodeName, nodeTags } from "../lib/form-checks.js";
 import { runChange } from "../lib/change.js";
 import { runConfirmed } from "../lib/confirm.js";
 import { call } from "../lib/raycast-client.js";
@@ -89,22 +90,21 @@ export function TagNode({ node, onTagged }: { node: Node; onTagged: () => void }
       title="Set Tags"
       navigationTitle={`Tags of ${node.givenName}`}
       icon={Icon.Tag}
-      submit={async (values) => {
-        const tags = parseTags(values.tags);
-        if (tags.length === 0) throw new Error("Give at least one tag: Headscale 0.29 cannot untag a node");
-        return call("nodes.tag", { id: node.id, tags });
-      }}
+      initialValues={{ tags: node.tags.join(", ") }}
+      validation={{ tags: nodeTags }}
+      submit={(values) => call("nodes.tag", { id: node.id, tags: parseTags(values.tags) })}
       done={(tagged) => `Tagged ${tagged.givenName}: ${tagged.tags.join(", ")}`}
       failed={`Could not tag ${node.givenName}`}
       onChanged={onTagged}
     >
-      <Form.TextField
-        id="tags"
-        title="Tags"
-        defaultValue={node.tags.join(", ")}
-        placeholder="tag:server, tag:media"
-        info="Comma-separated; 'server' means tag:server. They replace the node's tags. The policy's tagOwners must name each one."
-      />
+      {(fields) => (
+        <Form.TextField
+          title="Tags"
+          placeholder="tag:server, tag:media"
+          info="Comma-separated; 'server' means tag:server. They replace the node's tags. The policy's tagOwners must name each one."
+          {...fields.tags}
+        />
+      )}
     </ChangeForm>
   );
 }
@@ -116,17 +116,14 @@ export function RenameNode({ node, onRenamed }: { node: Node; onRenamed: () => v
       title="Rename Node"
       navigationTitle={`Rename ${node.givenName}`}
       icon={Icon.Pencil}
+      initialValues={{ name: node.givenName }}
+      validation={{ name: nodeName }}
       submit={(values) => call("nodes.rename", { id: node.id, name: values.name.trim() })}
       done={(renamed) => `Renamed to ${renamed.givenName}`}
       failed="Could not rename the node"
       onChanged={onRenamed}
     >
-      <Form.TextField
-        id="name"
-        title="Name"
-        defaultValue={node.givenName}
-        info="Lower-case letters, digits and dashes"
-      />
+      {(fields) => <Form.TextField title="Name" info="Lower-case letters, digits and dashes" {...fields.name} />}
     </ChangeForm>
   );
 }

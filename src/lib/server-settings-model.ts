@@ -3,7 +3,7 @@
  * each field gets (the protocol's own schemas, so the form says what the helper would say), and
  * the patch that names only what the person changed. No Raycast, no I/O.
  */
-import type { ZodType } from "zod";
+import { firstIssue, text } from "./form-checks.js";
 import {
   dnsRules,
   DnsSettings,
@@ -157,14 +157,6 @@ export function patchFromForm(initial: SettingsForm, current: SettingsForm): Set
   if (current.autoStart !== initial.autoStart) patch.autoStart = current.autoStart;
   return patch;
 }
-
-/** The first reason a schema gives, or undefined when the value passes. */
-function firstIssue(schema: ZodType, value: unknown): string | undefined {
-  const result = schema.safeParse(value);
-  return result.success ? undefined : result.error.issues[0]?.message;
-}
-
-const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
 
 /**
  * One field's own check, as the helper's schema words it; undefined when fine. A field Raycast

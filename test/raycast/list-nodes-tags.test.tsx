@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { recorded } from "../support/raycast-api.js";
 import { createFakeNodes } from "../support/fixtures.js";
-import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
+import { all, byTitle, field, leave, openPushed, press, render, submit, type, waitFor } from "../support/render.js";
 import { useViewHelper } from "./view-helper.js";
 import ListNodes from "../../src/list-nodes.js";
 
@@ -52,14 +52,20 @@ describe("List Nodes: tags", () => {
     for (const r of [view, form]) r.unmount();
   });
 
-  it("refuses an empty tag list in the form: Headscale 0.29 cannot untag a node", async () => {
+  it("refuses an empty tag list on the field, sending nothing: Headscale 0.29 cannot untag a node", async () => {
     const view = await render(<ListNodes />);
     const item = await waitFor(view, (root) => all(root, "List.Item")[0]);
     const before = await tagsOf(item.props.title);
     const form = await openPushed(item, "Set Tags");
-    await press(byTitle(form.root, "Action.SubmitForm", "Set Tags"), { tags: " , " });
-    expect(recorded.toasts.at(-1)!.message).toMatch(/cannot untag/);
+    await type(field(form.root, "tags"), " , ");
+    await submit(form.root, "Set Tags");
+    expect(field(form.root, "tags")!.props.error).toMatch(/cannot untag/);
+    expect(recorded.toasts).toEqual([]);
     expect(await tagsOf(item.props.title)).toEqual(before);
+    // A tag in capitals is refused there too, in the helper's words.
+    await type(field(form.root, "tags"), "Server");
+    await leave(field(form.root, "tags"));
+    expect(field(form.root, "tags")!.props.error).toBe("tags are lowercase, e.g. tag:server");
     for (const r of [view, form]) r.unmount();
   });
 });

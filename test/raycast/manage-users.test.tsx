@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { answerAlerts, recorded } from "../support/raycast-api.js";
 import { createFakeNodes } from "../support/fixtures.js";
-import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
+import { all, byTitle, field, openPushed, press, render, submit, type, waitFor } from "../support/render.js";
 import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import ManageUsers from "../../src/manage-users.js";
 
@@ -29,15 +29,18 @@ describe("Manage Users", () => {
     for (const r of [view, create, rename]) r.unmount();
   });
 
-  it("keeps the form open with Headscale's reason when a name is refused", async () => {
+  it("says on the field why a name is refused, keeps the form open and sends nothing", async () => {
     const view = await render(<ManageUsers />);
     const create = await openPushed(
       await waitFor(view, (root) => all(root, "List.EmptyView")[0] ?? all(root, "List.Item")[0]),
       "Create User",
     );
-    await press(byTitle(create.root, "Action.SubmitForm", "Create User"), { name: "9lives" });
-    expect(recorded.toasts.at(-1)).toMatchObject({ style: "failure", title: "Could not create the user" });
-    expect(recorded.toasts.at(-1)!.message).toMatch(/a letter first/);
+    await submit(create.root, "Create User");
+    expect(field(create.root, "name")!.props.error).toBe("Required");
+    await type(field(create.root, "name"), "9lives");
+    await submit(create.root, "Create User");
+    expect(field(create.root, "name")!.props.error).toMatch(/a letter first/);
+    expect(recorded.toasts).toEqual([]);
     expect(recorded.pops).toEqual([]);
     expect(await names()).not.toContain("9lives");
     for (const r of [view, create]) r.unmount();

@@ -2,7 +2,7 @@
 import type { ReactElement } from "react";
 import { describe, expect, it } from "vitest";
 import { answerAlerts, recorded } from "../support/raycast-api.js";
-import { all, byTitle, openPushed, press, render, waitFor } from "../support/render.js";
+import { all, byTitle, field, leave, openPushed, press, render, submit, type, waitFor } from "../support/render.js";
 import { useViewHelper, expectHelperUnavailable } from "./view-helper.js";
 import PreAuthKeys from "../../src/pre-auth-keys.js";
 import { qrCodeDataUri } from "../../src/lib/qr-code.js";
@@ -78,20 +78,18 @@ describe("Pre-Auth Keys", () => {
     for (const r of [view, form]) r.unmount();
   });
 
-  it("refuses a bad expiry with the helper's reason, and creates nothing", async () => {
+  it("refuses a bad expiry or tag on its field, in the helper's words, and creates nothing", async () => {
     const t = helper();
     const before = (await t.client.call("preAuthKeys.list")).length;
     const view = await render(<PreAuthKeys />);
     const form = await openPushed(await waitFor(view, (root) => all(root, "List.Item")[0]), "Create Pre-Auth Key");
-    await press(byTitle(form.root, "Action.SubmitForm", "Create Pre-Auth Key"), {
-      user: "",
-      reusable: false,
-      ephemeral: false,
-      tags: "",
-      expiration: "soon",
-    });
-    expect(recorded.toasts.at(-1)).toMatchObject({ style: "failure", title: "Could not create the key" });
-    expect(recorded.toasts.at(-1)!.message).toMatch(/expiration/);
+    await type(field(form.root, "expiration"), "soon");
+    await leave(field(form.root, "expiration"));
+    expect(field(form.root, "expiration")!.props.error).toBe('a duration such as "90d", "12h" or "30m"');
+    await type(field(form.root, "tags"), "ci, Media");
+    await submit(form.root, "Create Pre-Auth Key");
+    expect(field(form.root, "tags")!.props.error).toBe("tags are lowercase, e.g. tag:server");
+    expect(recorded.toasts).toEqual([]);
     expect(recorded.pushed).toEqual([]);
     expect(await t.client.call("preAuthKeys.list")).toHaveLength(before);
     for (const r of [view, form]) r.unmount();

@@ -66,3 +66,28 @@ export async function type(field: ReactTestInstance | undefined, text: string): 
     field.props.onChange(text);
   });
 }
+
+/** A form field by its id, as useForm's item props name it. */
+export const field = (root: ReactTestInstance, id: string) =>
+  root.findAll((node) => typeof node.type === "string" && node.type.startsWith("Form.") && node.props.id === id)[0];
+
+/** Leaves a field, as moving to the next one would: useForm checks it then. */
+export async function leave(found: ReactTestInstance | undefined): Promise<void> {
+  if (!found) throw new Error("no such field");
+  await act(async () => {
+    found.props.onBlur?.({ target: { id: found.props.id, value: found.props.value } });
+  });
+}
+
+/** What Raycast submits: every field's current value by its id. */
+export function formValues(root: ReactTestInstance): Record<string, unknown> {
+  const fields = root.findAll(
+    (node) => typeof node.type === "string" && node.type.startsWith("Form.") && typeof node.props.id === "string",
+  );
+  return Object.fromEntries(fields.map((node) => [node.props.id, node.props.value ?? node.props.defaultValue]));
+}
+
+/** Presses a form's submit action with what its fields hold, as pressing ⌘↵ would. */
+export async function submit(root: ReactTestInstance, title: string): Promise<void> {
+  await press(byTitle(root, "Action.SubmitForm", title), formValues(root));
+}
