@@ -69,13 +69,22 @@ declare namespace Arguments {
   /** Arguments passed to the `headscale-logs` command */
   export type HeadscaleLogs = {}
   /** Arguments passed to the `mint-client-key` command */
-  export type MintClientKey = {}
+  export type MintClientKey = {
+  /** Device identifier */
+  "deviceId": string
+}
   /** Arguments passed to the `generate-api-key` command */
   export type GenerateApiKey = {}
   /** Arguments passed to the `tailnet-bridge` command */
-  export type TailnetBridge = {}
+  export type TailnetBridge = {
+  /** Local port */
+  "port": string
+}
   /** Arguments passed to the `register-device` command */
-  export type RegisterDevice = {}
+  export type RegisterDevice = {
+  /** Registration URL */
+  "url": string
+}
   /** Arguments passed to the `manage-users` command */
   export type ManageUsers = {}
   /** Arguments passed to the `pre-auth-keys` command */

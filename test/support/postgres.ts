@@ -24,7 +24,7 @@ function postgresBin(): string {
     .filter((version) => existsSync(join(root, version, "bin", "initdb")))
     .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
   if (versions.length === 0) throw new Error(`no PostgreSQL server under ${root}: apt-get install postgresql`);
-  return join(root, versions[0], "bin");
+  return join(root, versions[0]!, "bin");
 }
 
 const PG_BIN = process.env.PG_BIN ?? postgresBin();
