@@ -1,0 +1,61 @@
+/**
+ * How the CLI ends: its exit codes, the code each failure gets, the hint that follows a message,
+ * and the one line (plus one JSON document with --json) a failure prints.
+ */
+import { InvalidArgumentError, type Command } from "commander";
+import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
+import { storageProblem } from "../home/storage-errors.js";
+import { ErrorCode } from "../protocol/schema.js";
+import { printable } from "./format.js";
+
+/**
+ * Exit codes, for scripts: 2 bad input (usage, invalid values, a rejected setting), 3 not found,
+ * 4 nothing to talk to (no helper, or Headscale not running), 1 anything else.
+ */
+export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (error instanceof HelperUnavailableError) return EXIT.unavailable;
+  if (error instanceof InvalidArgumentError) return EXIT.badInput;
+  if (!(error instanceof HelperError)) return EXIT.failure;
+  switch (error.code) {
+    case ErrorCode.NotFound:
+      return EXIT.notFound;
+    case ErrorCode.InvalidParams:
+    case ErrorCode.InvalidRequest:
+    case ErrorCode.ConfigRejected:
+      return EXIT.badInput;
+    case ErrorCode.HeadscaleNotRunning:
+      return EXIT.unavailable;
+    default:
+      return EXIT.failure;
+  }
+}
+
+/** A usage mistake is one line and a pointer to the right help, not the whole usage text. */
+export function oneLineUsageErrors(command: Command, path: string[]): void {
+  command.showHelpAfterError(`(see ${[...path, "--help"].join(" ")})`);
+  command.configureOutput({ outputError: (text, write) => write(printable(text)) });
+  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.badInput));
+  for (const sub of command.commands) oneLineUsageErrors(sub, [...path, sub.name()]);
+}
+
+/** What to type next, for the failures a command fixes; the helper's messages carry no CLI wording. */
+export function nextStep(error: unknown): string {
+  if (error instanceof HelperStartError) return ""; // starting one is what failed
+  if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
+  // Only when it is stopped or crashed for good: not when it is slow to answer, or already restarting.
+  const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;
+  const data = notRunning ? (error.data as { restarting?: boolean } | undefined) : undefined;
+  return data?.restarting === false ? "; start it with `headscale-remote start`" : "";
+}
+
+/** Prints a command's failure as one line on stderr, and exits with its code. */
+export function exitWithFailure(error: unknown, json: boolean | undefined): never {
+  const message = storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
+  console.error(printable(`headscale-remote: ${message}${nextStep(error)}`));
+  const exitCode = exitCodeFor(error);
+  // --json promises one JSON document on stdout, a failure included.
+  if (json) console.log(JSON.stringify({ error: { message, exitCode } }));
+  process.exit(exitCode);
+}
