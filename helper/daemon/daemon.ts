@@ -2,7 +2,6 @@
  * The helper: assembles its parts for one home and serves them on the socket.
  * Everything long-lived in the product is owned here.
  */
-import { existsSync } from "node:fs";
 import { rm, rmdir } from "node:fs/promises";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { dirname } from "node:path";
@@ -14,10 +13,8 @@ import {
   loadAddresses,
   loadSettings,
   recoverUnfinishedChange,
-  saveSettings,
 } from "../config/settings-store.js";
 import type { AdminClient } from "../headscale/admin-client.js";
-import { checkedVersion, findHeadscale } from "../headscale/binary.js";
 import { secretEnv } from "../headscale/child-env.js";
 import { GrpcAdmin } from "../headscale/grpc/grpc-admin.js";
 import { endOrphans } from "../headscale/pid-file.js";
@@ -36,6 +33,7 @@ import { tailnetHostname } from "../tailnet/hostname.js";
 import { NodeKeyStore } from "../tailnet/node-key-store.js";
 import { toRpcError } from "./errors.js";
 import { createHandlers } from "./handlers.js";
+import { HelperState } from "./helper-state.js";
 import { NodeCounts } from "./node-counts.js";
 import { AclPolicy } from "../policy/acl-policy.js";
 import { PolicyHistory } from "../policy/policy-history.js";
@@ -95,7 +93,7 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
   // Before anything listens there (this helper, or Headscale's admin socket beside it).
   await ensureSocketDir(paths.helperSocket, paths.home);
   const undone = await recoverUnfinishedChange(paths);
-  let settings = await loadSettings(paths);
+  const settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
   logs.append("helper", `helper ${process.pid} starting for ${paths.home}`);
@@ -110,62 +108,121 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     logs.append("helper", `ended Headscale pid ${orphan}, left running by a previous helper`);
   }
 
-  // What Headscale really listens on: re-read before each start, as config.yaml may have been
-  // edited by hand (or removed: then it is generated again).
-  let addresses = await loadAddresses(paths, settings);
-
-  const resolveBinary = (s: Settings) => findHeadscale(s.headscalePath, { downloaded: paths.downloadedHeadscale });
-  let ensuredFor: Settings | undefined = settings; // ensured above
-  let version: string | null = null;
+  const state = new HelperState(paths, settings, await loadAddresses(paths, settings));
   const supervisor = new HeadscaleSupervisor({
-    prepare: async () => {
-      // Rendering and comparing the config costs a few ms of every start: only when the settings
-      // changed since, or a file Headscale needs is gone.
-      if (ensuredFor !== settings || !existsSync(paths.headscaleConfig) || !existsSync(paths.extraRecords)) {
-        await ensureHeadscaleConfig(paths, settings);
-        ensuredFor = settings;
-      }
-      addresses = await loadAddresses(paths, settings);
-    },
-    binary: async () => {
-      const binary = await resolveBinary(settings);
-      // Another series speaks another API: refused before it starts, in one line (cached per file).
-      version = await checkedVersion(binary);
-      return binary;
-    },
+    prepare: () => state.prepareStart(),
+    binary: () => state.binaryToStart(),
     configPath: paths.headscaleConfig,
     cwd: paths.home,
     pidFile: paths.headscalePid,
-    health: () => healthTarget(addresses),
-    extraEnv: () => secretEnv(settings),
+    health: () => healthTarget(state.addresses()),
+    extraEnv: () => secretEnv(state.settings()),
     onLog: (stream, text) => logs.append(stream, text),
   });
 
-  const admin: AdminClient = new GrpcAdmin(() => addresses.unixSocket ?? paths.headscaleSocket);
+  const admin: AdminClient = new GrpcAdmin(() => state.addresses().unixSocket ?? paths.headscaleSocket);
   const counts = new NodeCounts(admin);
   const collector = new IdleCollector();
   const deviceKeys = await DeviceKeyStore.open(paths.deviceKeys);
   if (deviceKeys.damage) logs.append("helper", deviceKeys.damage.message);
   const accounts = new Accounts(admin, deviceKeys, {
-    coordinationUrl: () => addresses.serverUrl,
-    keyExpiration: () => settings.clientKeyExpiration,
+    coordinationUrl: () => state.serverUrl(),
+    keyExpiration: () => state.settings().clientKeyExpiration,
     defaultAccount: userInfo().username,
   });
+  const bridge = createBridge({ paths, state, supervisor, admin, accounts, logs });
 
+  // Each time Headscale comes up (asked for, or after a crash): a fresh connection to the new
+  // process, then node counts and the bridge follow on their own (a moved Headscale is followed).
+  supervisor.on("state", (headscaleState) => {
+    collector.touch();
+    if (headscaleState !== "running") return counts.stop();
+    admin.close();
+    setImmediate(() => counts.start()); // after the start request's answer has gone out
+    void bridge.ensure();
+    void retireOldApiKey(paths.legacyApiKey, admin).catch((error: Error) =>
+      logs.append("helper", `old API key: ${error.message}`),
+    );
+  });
+
+  const close = once(async () => {
+    counts.stop();
+    collector.stop();
+    await server.close();
+    await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
+    await supervisor.stop();
+    admin.close();
+    // The short socket folder in the temp dir (for a long home path) is ours to remove.
+    await rm(paths.headscaleSocket, { force: true });
+    if (dirname(paths.helperSocket) !== paths.home) await rmdir(dirname(paths.helperSocket)).catch(() => {});
+    logs.append("helper", `helper ${process.pid} stopped`);
+    await logs.close();
+    await releaseLock();
+  });
+
+  const handlers = createHandlers({
+    paths,
+    settings: () => state.settings(),
+    setSettings: (next) => state.setSettings(next),
+    serverUrl: () => state.serverUrl(),
+    addresses: () => state.addresses(),
+    supervisor,
+    admin,
+    accounts,
+    policy: new AclPolicy(admin, new PolicyHistory(paths.policyHistory)),
+    logs,
+    counts,
+    bridge,
+    headscaleVersion: () => state.headscaleVersion(),
+    build: options.build ?? null,
+    entry: options.entry ?? null,
+    resolveBinary: (chosen) => state.binaryFor(chosen),
+    headscaleEnv: secretEnv,
+    shutdown: () => void close().then(options.onShutdown),
+  });
+  const server = await startRpcServer(paths.helperSocket, handlers, toRpcError, () => collector.touch());
+  logs.append("helper", `listening on ${paths.helperSocket}`);
+
+  // A node that has logged in before needs no Headscale to start: it waits for it by itself.
+  void bridge.ensure();
+
+  const autoStarted =
+    (options.autoStart ?? state.settings().autoStart)
+      ? supervisor.start().catch(() => {}) // a failure's reason is in status.lastError
+      : Promise.resolve();
+
+  return {
+    paths,
+    settings: () => state.settings(),
+    serverUrl: () => state.serverUrl(),
+    supervisor,
+    logs,
+    bridge,
+    autoStarted,
+    close,
+  };
+}
+
+/** This computer's own tailnet node, provisioned through Headscale and kept in step with it. */
+function createBridge(parts: {
+  paths: HomePaths;
+  state: HelperState;
+  supervisor: HeadscaleSupervisor;
+  admin: AdminClient;
+  accounts: Accounts;
+  logs: LogStore;
+}): TailnetBridge {
+  const { paths, state, supervisor, admin, accounts, logs } = parts;
   const nodeAt = async (ipv4: string) => (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4));
   const bestEffort = (what: string, work: () => Promise<void>) =>
     work().catch((error: Error) => void logs.append("helper", `[tailnet] could not ${what}: ${error.message}`));
-  const bridge = new TailnetBridge({
+  return new TailnetBridge({
     stateDir: paths.tailnetState,
     keys: new NodeKeyStore(paths.tailnetKey),
     loadAddon,
-    settings: () => settings.bridge,
-    saveSettings: async (next) => {
-      const updated = { ...settings, bridge: next };
-      await saveSettings(paths, updated);
-      settings = updated;
-    },
-    controlUrl: () => nodeControlUrl(addresses),
+    settings: () => state.settings().bridge,
+    saveSettings: (next) => state.saveBridge(next),
+    controlUrl: () => nodeControlUrl(state.addresses()),
     provision: async (account) => {
       if (supervisor.state !== "running")
         throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
@@ -187,80 +244,10 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     log: (text) => logs.append("helper", text),
     verbose: process.env.HEADSCALE_REMOTE_TAILNET_VERBOSE === "1",
   });
+}
 
-  // Each time Headscale comes up (asked for, or after a crash): a fresh connection to the new
-  // process, then node counts and the bridge follow on their own (a moved Headscale is followed).
-  supervisor.on("state", (state) => {
-    collector.touch();
-    if (state !== "running") return counts.stop();
-    admin.close();
-    setImmediate(() => counts.start()); // after the start request's answer has gone out
-    void bridge.ensure();
-    void retireOldApiKey(paths.legacyApiKey, admin).catch((error: Error) =>
-      logs.append("helper", `old API key: ${error.message}`),
-    );
-  });
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      counts.stop();
-      collector.stop();
-      await server.close();
-      await bridge.close(); // before Headscale, or the node spends its last moments reconnecting
-      await supervisor.stop();
-      admin.close();
-      // The short socket folder in the temp dir (for a long home path) is ours to remove.
-      await rm(paths.headscaleSocket, { force: true });
-      if (dirname(paths.helperSocket) !== paths.home) await rmdir(dirname(paths.helperSocket)).catch(() => {});
-      logs.append("helper", `helper ${process.pid} stopped`);
-      await logs.close();
-      await releaseLock();
-    })());
-
-  const handlers = createHandlers({
-    paths,
-    settings: () => settings,
-    setSettings: async (next) => {
-      settings = next;
-      // A generated config follows the settings; a hand-edited one keeps its own addresses and socket.
-      addresses = await loadAddresses(paths, next);
-    },
-    serverUrl: () => addresses.serverUrl,
-    addresses: () => addresses,
-    supervisor,
-    admin,
-    accounts,
-    policy: new AclPolicy(admin, new PolicyHistory(paths.policyHistory)),
-    logs,
-    counts,
-    bridge,
-    headscaleVersion: () => version,
-    build: options.build ?? null,
-    entry: options.entry ?? null,
-    resolveBinary,
-    headscaleEnv: secretEnv,
-    shutdown: () => void close().then(options.onShutdown),
-  });
-  const server = await startRpcServer(paths.helperSocket, handlers, toRpcError, () => collector.touch());
-  logs.append("helper", `listening on ${paths.helperSocket}`);
-
-  // A node that has logged in before needs no Headscale to start: it waits for it by itself.
-  void bridge.ensure();
-
-  const autoStarted =
-    (options.autoStart ?? settings.autoStart)
-      ? supervisor.start().catch(() => {}) // a failure's reason is in status.lastError
-      : Promise.resolve();
-
-  return {
-    paths,
-    settings: () => settings,
-    serverUrl: () => addresses.serverUrl,
-    supervisor,
-    logs,
-    bridge,
-    autoStarted,
-    close,
-  };
+/** The first call runs `work`; every call answers with its promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= work());
 }
