@@ -27,6 +27,7 @@ import { headscaleChannel, unary } from "../helper/headscale/grpc/grpc-admin.js"
 import { createFakeNodes } from "../testkit/fake-nodes.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { waitUntil } from "../testkit/wait.js";
+import { idleRssWithNodeUp } from "./node-idle.js";
 import { percentile, printTable, type Row } from "./stats.js";
 
 /** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
@@ -305,6 +306,18 @@ async function main(): Promise<void> {
           better: "lower",
           target: "<= 80 MiB",
           met: ours / 1024 <= 80,
+        });
+        // The same helper with its tailnet node up, holding the map of all 1,000 (issue #23).
+        const withNode = await idleRssWithNodeUp(client, helper.pid!, "bench");
+        scaleRows.push({
+          metric: "helper RSS idle @1000, tailnet node up",
+          ours: withNode,
+          peer: ours / 1024,
+          peerName: "the same helper, node down",
+          unit: "MiB",
+          better: "lower",
+          target: "<= 110 MiB",
+          met: withNode <= 110,
         });
       }
       // The first listing after a change is read in full (decoded, checked, serialized), which the

@@ -68,6 +68,9 @@ func (m *Mapping) Stats() Stats {
 	}
 }
 
+// Bytes is every byte the mapping has delivered, both ways; cheaper than Stats (no lock).
+func (m *Mapping) Bytes() int64 { return m.bytesIn.Load() + m.bytesOut.Load() }
+
 // Close stops accepting, closes every connection of the mapping (both sides) and waits
 // until the accept loop has returned.
 func (m *Mapping) Close() error {

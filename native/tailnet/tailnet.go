@@ -149,6 +149,7 @@ func hsr_node_new(configJSON *C.char, errOut **C.char) C.longlong {
 		return 0
 	}
 	envknob.Setenv("TS_LOGS_DIR", logsDir)
+	startMemoryKeeping()
 
 	nodesMu.Lock()
 	nextID++

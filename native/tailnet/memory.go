@@ -1,0 +1,196 @@
+package main
+
+// The Go side of the helper's memory. tsnet's netstack and wireguard-go take what a burst of
+// traffic needs and the Go runtime keeps it: after a transfer the heap goal stays where the
+// busiest collection left it, so nothing is collected or returned to the system for up to two
+// minutes, and then only slowly. The reclaimer below waits for the bridge to go quiet, then
+// collects and returns the free heap at once (debug.FreeOSMemory), as the helper does for V8.
+//
+// Knobs, read from the environment the process started with (Go sees no later change):
+//   HSR_TAILNET_RECLAIM_IDLE   how long the forwards must move no byte first (Go duration;
+//                              default 5s; "off" disables the reclaimer)
+//   HSR_TAILNET_GOGC           the collector's GOGC for the library (default: Go's, 100)
+//   HSR_TAILNET_MEMDEBUG       a folder: every second memstats.json is written there, and a
+//                              file heap.request holding a name has heap-<name>.pprof written
+//                              (runtime/pprof's heap profile) and the request removed. For the
+//                              bench; off unless set.
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+const (
+	reclaimTick = time.Second
+	// Less than this much heap above what the last reclaim left is not worth a full collection.
+	reclaimSlack = 8 << 20
+)
+
+var (
+	memoryOnce sync.Once
+	reclaims   atomic.Int64 // how many times the reclaimer has given memory back
+)
+
+// startMemoryKeeping runs once, when the first node is made: a helper that never brings the
+// node up pays nothing for it.
+func startMemoryKeeping() {
+	memoryOnce.Do(func() {
+		if v := os.Getenv("HSR_TAILNET_GOGC"); v != "" {
+			if pct, err := strconv.Atoi(v); err == nil {
+				debug.SetGCPercent(pct)
+			} else if strings.EqualFold(v, "off") {
+				debug.SetGCPercent(-1)
+			}
+		}
+		idle := 5 * time.Second
+		if v := os.Getenv("HSR_TAILNET_RECLAIM_IDLE"); v != "" {
+			if d, err := time.ParseDuration(v); err == nil && d > 0 {
+				idle = d
+			} else {
+				idle = 0 // "off", "0" or anything unreadable: no reclaimer
+			}
+		}
+		if idle > 0 {
+			go reclaimLoop(idle)
+		}
+		if dir := os.Getenv("HSR_TAILNET_MEMDEBUG"); dir != "" {
+			go memDebugLoop(dir)
+		}
+	})
+}
+
+// forwardedBytes is every byte the open nodes' forwards have carried, both ways.
+func forwardedBytes() int64 {
+	nodesMu.Lock()
+	list := make([]*node, 0, len(nodes))
+	for _, n := range nodes {
+		list = append(list, n)
+	}
+	nodesMu.Unlock()
+	var total int64
+	for _, n := range list {
+		n.mu.Lock()
+		for _, f := range n.forwards {
+			total += f.m.Bytes()
+		}
+		n.mu.Unlock()
+	}
+	return total
+}
+
+var heapSamples = []metrics.Sample{
+	{Name: "/memory/classes/heap/objects:bytes"}, // live and not yet collected
+	{Name: "/memory/classes/heap/unused:bytes"},  // in spans in use, not holding objects
+	{Name: "/memory/classes/heap/free:bytes"},    // free and not yet returned to the system
+}
+
+// retainedHeap is the heap the process holds from the system (what RSS sees of it), read
+// without stopping the world.
+func retainedHeap() uint64 {
+	samples := make([]metrics.Sample, len(heapSamples))
+	copy(samples, heapSamples)
+	metrics.Read(samples)
+	var total uint64
+	for _, s := range samples {
+		if s.Value.Kind() == metrics.KindUint64 {
+			total += s.Value.Uint64()
+		}
+	}
+	return total
+}
+
+// reclaimLoop gives memory back once the forwards have been quiet for idle, and only when
+// the heap has grown by more than reclaimSlack since it last did: an idle node costs one
+// metrics read a second.
+func reclaimLoop(idle time.Duration) {
+	ticker := time.NewTicker(reclaimTick)
+	defer ticker.Stop()
+	last := forwardedBytes()
+	quietSince := time.Now()
+	floor := retainedHeap()
+	for now := range ticker.C {
+		if b := forwardedBytes(); b != last {
+			last, quietSince = b, now
+			continue
+		}
+		if now.Sub(quietSince) < idle || retainedHeap() < floor+reclaimSlack {
+			continue
+		}
+		debug.FreeOSMemory()
+		reclaims.Add(1)
+		floor = retainedHeap()
+	}
+}
+
+type memSnapshot struct {
+	At           string `json:"at"`
+	HeapAlloc    uint64 `json:"heapAlloc"`    // live and not yet collected objects
+	HeapInuse    uint64 `json:"heapInuse"`    // spans holding objects
+	HeapIdle     uint64 `json:"heapIdle"`     // spans holding none, returned or not
+	HeapReleased uint64 `json:"heapReleased"` // of those, returned to the system
+	StackInuse   uint64 `json:"stackInuse"`
+	Sys          uint64 `json:"sys"` // all the runtime has mapped
+	NextGC       uint64 `json:"nextGC"`
+	NumGC        uint32 `json:"numGC"`
+	Goroutines   int    `json:"goroutines"`
+	Reclaims     int64  `json:"reclaims"`
+	GCPercent    int    `json:"gcPercent"`
+	MemoryLimit  int64  `json:"memoryLimit"`
+}
+
+func snapshot() memSnapshot {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	pct := debug.SetGCPercent(-1)
+	debug.SetGCPercent(pct)
+	return memSnapshot{
+		At: time.Now().UTC().Format(time.RFC3339Nano), HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse,
+		HeapIdle: ms.HeapIdle, HeapReleased: ms.HeapReleased, StackInuse: ms.StackInuse, Sys: ms.Sys,
+		NextGC: ms.NextGC, NumGC: ms.NumGC, Goroutines: runtime.NumGoroutine(), Reclaims: reclaims.Load(),
+		GCPercent: pct, MemoryLimit: debug.SetMemoryLimit(-1),
+	}
+}
+
+var profileName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+
+func memDebugLoop(dir string) {
+	if os.MkdirAll(dir, 0o700) != nil {
+		return
+	}
+	request := filepath.Join(dir, "heap.request")
+	for {
+		if b, err := json.Marshal(snapshot()); err == nil {
+			writeAtomically(filepath.Join(dir, "memstats.json"), b)
+		}
+		if raw, err := os.ReadFile(request); err == nil {
+			name := strings.TrimSpace(string(raw))
+			if !profileName.MatchString(name) {
+				name = "unnamed"
+			}
+			var buf strings.Builder
+			if pprof.Lookup("heap").WriteTo(&buf, 0) == nil {
+				writeAtomically(filepath.Join(dir, "heap-"+name+".pprof"), []byte(buf.String()))
+			}
+			os.Remove(request)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+func writeAtomically(path string, b []byte) {
+	tmp := path + ".tmp"
+	if os.WriteFile(tmp, b, 0o600) == nil {
+		os.Rename(tmp, path)
+	}
+}
