@@ -5,11 +5,8 @@
  */
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";
-import { Duration, MAX_POLICY_BYTES, methods } from "../protocol/schema.js";
+import { Duration, MAX_POLICY_BYTES, Port } from "../protocol/schema.js";
 import { describeIssues } from "../util/issues.js";
-
-/** The protocol's TCP port (1–65535), as every method taking one declares it. */
-const Port = methods["bridge.up"].params.shape.localPort;
 
 /** A TCP port, written as digits only: "80x", "0" and "70000" are refused, not guessed at. */
 export function port(value: string): number {

@@ -37,21 +37,6 @@ export const Node = z.object({
 });
 export type Node = z.infer<typeof Node>;
 
-/**
- * A node as a listing sends it: its empty lists left out, which the schema's defaults put back.
- * Most nodes have no tags or routes, and parsing those empty lists took about 40% of the time a
- * client spent reading a listing of 1,000 nodes.
- */
-export function leanNode(node: Node): z.input<typeof Node> {
-  const { tags, availableRoutes, approvedRoutes, ...rest } = node;
-  return {
-    ...rest,
-    ...(tags.length > 0 && { tags }),
-    ...(availableRoutes.length > 0 && { availableRoutes }),
-    ...(approvedRoutes.length > 0 && { approvedRoutes }),
-  };
-}
-
 export const User = z.object({ id: z.string(), name: z.string(), createdAt: z.string().nullable() });
 export type User = z.infer<typeof User>;
 
@@ -168,7 +153,7 @@ export const Duration = z.string().superRefine((text, ctx) => {
 /** How long an API key lives unless someone says otherwise. */
 export const DEFAULT_API_KEY_EXPIRATION = "90d";
 
-const Port = z.number().int().min(1).max(65535);
+export const Port = z.number().int().min(1).max(65535);
 
 /** The longest name or identifier anything here accepts (users, accounts, devices). */
 const MAX_NAME = 256;
