@@ -13,7 +13,8 @@
  * statistics on request (HSR_TAILNET_MEMDEBUG), and the bench prints where the Go heap lies
  * during the transfer and 30 s after it.
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
- * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N.
+ * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
+ * (netstack's TCP buffer caps).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -45,6 +46,8 @@ const MEMORY_KNOBS = {
   limit: "HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB",
   reclaim: "HSR_TAILNET_RECLAIM_IDLE",
   gogc: "HSR_TAILNET_GOGC",
+  rcvbuf: "HSR_TAILNET_TCP_RCVBUF_MAX",
+  sndbuf: "HSR_TAILNET_TCP_SNDBUF_MAX",
 } as const;
 const PING_COUNT = 500;
 const UP_ROUNDS = Number(process.env.BENCH_BRIDGE_UP_ROUNDS ?? 6);
@@ -124,7 +127,7 @@ const describeGo = (m: MemStats | undefined) =>
 async function heapTop(dir: string, name: string, lines = 10): Promise<string> {
   const file = join(dir, `heap-${name}.pprof`);
   await writeFile(join(dir, "heap.request"), name);
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 600; i++) {
     const ready = await readFile(file).then(
       () => true,
       () => false,

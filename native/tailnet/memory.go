@@ -29,6 +29,11 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"gvisor.dev/gvisor/pkg/tcpip"
+	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
+	"tailscale.com/tsnet"
+	"tailscale.com/wgengine/netstack"
 )
 
 const (
@@ -127,6 +132,9 @@ func reclaimLoop(idle time.Duration) {
 		if now.Sub(quietSince) < idle || retainedHeap() < floor+reclaimSlack {
 			continue
 		}
+		// Twice: wireguard-go keeps its 64 KiB packet buffers in a sync.Pool, which a collection
+		// only moves to its victim cache; the second one frees them (most of what a transfer leaves).
+		runtime.GC()
 		debug.FreeOSMemory()
 		reclaims.Add(1)
 		floor = retainedHeap()
@@ -192,5 +200,38 @@ func writeAtomically(path string, b []byte) {
 	tmp := path + ".tmp"
 	if os.WriteFile(tmp, b, 0o600) == nil {
 		os.Rename(tmp, path)
+	}
+}
+
+// applyTCPBufferKnobs caps netstack's TCP buffers per connection when asked to (in bytes):
+// HSR_TAILNET_TCP_RCVBUF_MAX (tailscale's default: 8 MiB) and HSR_TAILNET_TCP_SNDBUF_MAX
+// (6 MiB). For the bench to measure; neither is set by default.
+func applyTCPBufferKnobs(srv *tsnet.Server, logf func(string, ...any)) {
+	rx, _ := strconv.Atoi(os.Getenv("HSR_TAILNET_TCP_RCVBUF_MAX"))
+	tx, _ := strconv.Atoi(os.Getenv("HSR_TAILNET_TCP_SNDBUF_MAX"))
+	if rx <= 0 && tx <= 0 {
+		return
+	}
+	sys := srv.Sys()
+	if sys == nil {
+		return
+	}
+	impl, ok := sys.Netstack.Get().(*netstack.Impl)
+	if !ok {
+		return
+	}
+	if rx > 0 {
+		rx = max(rx, tcp.MinBufferSize)
+		opt := tcpip.TCPReceiveBufferSizeRangeOption{Min: tcp.MinBufferSize, Default: min(tcp.DefaultReceiveBufferSize, rx), Max: rx}
+		if err := impl.SetTransportProtocolOption(tcp.ProtocolNumber, &opt); err != nil {
+			logf("TCP receive buffer %d: %v", rx, err)
+		}
+	}
+	if tx > 0 {
+		tx = max(tx, tcp.MinBufferSize)
+		opt := tcpip.TCPSendBufferSizeRangeOption{Min: tcp.MinBufferSize, Default: min(tcp.DefaultSendBufferSize, tx), Max: tx}
+		if err := impl.SetTransportProtocolOption(tcp.ProtocolNumber, &opt); err != nil {
+			logf("TCP send buffer %d: %v", tx, err)
+		}
 	}
 }

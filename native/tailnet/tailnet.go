@@ -207,6 +207,7 @@ func (n *node) run() {
 		emit(n.id, map[string]any{"type": "startFailed", "message": err.Error()})
 		return
 	}
+	applyTCPBufferKnobs(n.srv, n.logf)
 	emit(n.id, map[string]any{"type": "started"})
 	lc, err := n.srv.LocalClient()
 	if err != nil {
