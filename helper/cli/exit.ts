@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
+import { HomePathError } from "../home/paths.js";
 import { storageProblem } from "../home/storage-errors.js";
 import { ErrorCode } from "../protocol/schema.js";
 import { printable } from "./format.js";
@@ -16,7 +17,7 @@ export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as 
 
 export function exitCodeFor(error: unknown): number {
   if (error instanceof HelperUnavailableError) return EXIT.unavailable;
-  if (error instanceof InvalidArgumentError) return EXIT.badInput;
+  if (error instanceof InvalidArgumentError || error instanceof HomePathError) return EXIT.badInput;
   if (!(error instanceof HelperError)) return EXIT.failure;
   switch (error.code) {
     case ErrorCode.NotFound:
@@ -32,12 +33,20 @@ export function exitCodeFor(error: unknown): number {
   }
 }
 
-/** A usage mistake is one line and a pointer to the right help, not the whole usage text. */
-export function oneLineUsageErrors(command: Command, path: string[]): void {
+/**
+ * A usage mistake is one line and a pointer to the right help, not the whole usage text; with
+ * --json, also the one JSON document every failure prints.
+ */
+export function oneLineUsageErrors(command: Command, path: string[], json: () => boolean | undefined): void {
   command.showHelpAfterError(`(see ${[...path, "--help"].join(" ")})`);
   command.configureOutput({ outputError: (text, write) => write(printable(text)) });
-  command.exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : EXIT.badInput));
-  for (const sub of command.commands) oneLineUsageErrors(sub, [...path, sub.name()]);
+  command.exitOverride((error) => {
+    if (error.exitCode === 0) process.exit(0); // --help, --version
+    const message = error.message.replace(/^error: /, "");
+    if (json()) console.log(JSON.stringify({ error: { message, exitCode: EXIT.badInput } }));
+    process.exit(EXIT.badInput);
+  });
+  for (const sub of command.commands) oneLineUsageErrors(sub, [...path, sub.name()], json);
 }
 
 /** What to type next, for the failures a command fixes; the helper's messages carry no CLI wording. */

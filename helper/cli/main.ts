@@ -35,7 +35,7 @@ export function buildProgram(): Command {
     .option("--json", "print one JSON document instead of text");
   const ctx = createContext(program);
   for (const register of RESOURCES) register(program, ctx);
-  oneLineUsageErrors(program, ["headscale-remote"]);
+  oneLineUsageErrors(program, ["headscale-remote"], () => program.opts<Globals>().json);
   return program;
 }
 

@@ -97,10 +97,29 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
 }
 
 /** The home a command names (`--home`), or the default one; an empty name is a mistake, not the default. */
+/** A home the helper cannot use as given: a usage mistake, said before anything is written. */
+export class HomePathError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HomePathError";
+  }
+}
+
 export function resolveHome(home?: string, env = process.env): string {
   if (home !== undefined && home.trim() === "") {
-    throw new Error("--home is empty: give a folder, or leave the option out for the default home");
+    throw new HomePathError("--home is empty: give a folder, or leave the option out for the default home");
   }
   // Absolute: Headscale runs in the home and reads the paths of config.yaml from there.
-  return resolve(home || defaultHome(process.platform, env, homedir()));
+  const resolved = resolve(home || defaultHome(process.platform, env, homedir()));
+  // Headscale opens its SQLite database through a `file:` URL made from the path, unescaped: a `?`
+  // or `#` cuts the path there (two homes then shared one database beside them), and `%41` is read
+  // as "A". Nothing in config.yaml can escape it, so such a home is refused.
+  const cut = /[?#]|%[0-9a-f]{2}/i.exec(resolved);
+  if (cut) {
+    throw new HomePathError(
+      `${resolved} cannot be a home: Headscale would open its database elsewhere because of "${cut[0]}"; ` +
+        "choose a folder whose path has no ?, # or %-escape",
+    );
+  }
+  return resolved;
 }

@@ -365,6 +365,17 @@ describe("headscale-remote CLI", () => {
     expect(JSON.parse(failed.stdout)).toMatchObject({
       error: { exitCode: 2, message: expect.stringMatching(/DNS label/) },
     });
+    // A usage mistake caught before any helper is asked, too: one document, whatever the flag's place.
+    for (const args of [
+      ["--json", "bridge", "up", "--local-port", "0"],
+      ["bridge", "up", "--json", "--local-port", "70000"],
+    ]) {
+      const usage = await runCli(home, args);
+      expect({ exitCode: usage.exitCode, answer: JSON.parse(usage.stdout) }).toEqual({
+        exitCode: 2,
+        answer: { error: { exitCode: 2, message: expect.stringMatching(/^option '--local-port <port>' argument/) } },
+      });
+    }
 
     const both = await runCli(home, [
       "config",

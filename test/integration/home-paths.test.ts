@@ -2,7 +2,7 @@
  * Homes and ports a new user may choose that once stopped Headscale (#25): a % in the home's
  * path, a relative home, a listen port that fetch refuses (10080). Each must serve, not only start.
  */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -28,6 +28,22 @@ describe("homes and ports that once stopped Headscale", () => {
     const home = join(await mkdtemp(join(tmpdir(), "hr-")), "50%-off");
     made.push(home);
     await listsNodes(home);
+  });
+
+  it("refuses homes whose paths hold ?, # or %41, which Headscale's database would leave", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "hr-"));
+    made.push(parent);
+    for (const name of ["q?x", "h#x", "p%41c"]) {
+      const result = await runCli(join(parent, name), ["users", "create", "u"]);
+      expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+        exitCode: 2,
+        stderr: expect.stringMatching(
+          /^headscale-remote: \S+ cannot be a home: Headscale would open its database elsewhere/,
+        ),
+      });
+    }
+    // Before, "q?x" made <parent>/q, <parent>/q-wal and <parent>/q-shm: now nothing at all.
+    expect(await readdir(parent)).toEqual([]);
   });
 
   it("a relative home, from --home and from HEADSCALE_REMOTE_HOME, becomes absolute", async () => {
