@@ -12,7 +12,7 @@ import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supe
 import type { HomePaths } from "../home/paths.js";
 import type { Settings, SettingsPatch } from "../protocol/schema.js";
 import { lanAddresses } from "../os/network.js";
-import { freeTcpPort } from "../os/ports.js";
+import { freeTcpPort, listenProblem } from "../os/ports.js";
 import { checkCertificateFiles } from "./certificate-files.js";
 import { withDnsDefaults } from "./dns-settings.js";
 import {
@@ -33,6 +33,15 @@ export interface ConfigTarget {
   resolveBinary: (settings: Settings) => Promise<string>;
   headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
 }
+
+/** The addresses Headscale listens on, and how. */
+const LISTENERS = [
+  ["listenAddr", "tcp"],
+  ["grpcListenAddr", "tcp"],
+  ["stunListenAddr", "udp"],
+] as const;
+
+const portOf = (address: string) => address.slice(address.lastIndexOf(":") + 1);
 
 /** Settings that only the helper reads: changing them never touches Headscale's config. */
 const HELPER_ONLY: (keyof Settings)[] = [
@@ -108,6 +117,14 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     }
     await target.setSettings(next);
     return;
+  }
+  // Another program on a new address would answer /health for Headscale, which then fails to bind:
+  // the change looked applied while Headscale crashed. So a new address must be free first.
+  for (const [key, protocol] of LISTENERS) {
+    // The same port on another host (reach=lan) is held by our own Headscale until it restarts.
+    if (portOf(next[key]) === portOf(previous[key])) continue;
+    const problem = await listenProblem(next[key], protocol);
+    if (problem) throw new ConfigError(`${key}: Headscale cannot listen on ${next[key]}: ${problem}`);
   }
   const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
   await writeHeadscaleConfig(paths, next, candidate);
