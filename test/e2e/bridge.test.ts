@@ -317,6 +317,20 @@ describe("the tailnet bridge", () => {
     await expectEcho(1 << 20);
   });
 
+  it("reports the name Headscale gave, in status too, when the one asked for is taken", async () => {
+    await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "laptop" });
+    const nodes = await until(
+      "the new hostname in Headscale",
+      () => client.call("nodes.list"),
+      (list) => list.some((n) => n.ipAddresses.includes(nodeIp) && n.name === "laptop"),
+    );
+    const given = nodes.find((n) => n.ipAddresses.includes(nodeIp))!.givenName;
+    expect(given).not.toBe("laptop"); // that name is the laptop's
+    expect((await client.call("status")).tailnet?.hostname).toBe(given);
+    expect((await client.call("bridge.status")).hostname).toBe(given);
+    await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "bridge-host-2" });
+  });
+
   it("follows Headscale to a new listen address", async () => {
     const { freeTcpPort } = await import("../../helper/os/ports.js");
     const port = await freeTcpPort();
