@@ -36,7 +36,10 @@ const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 5);
 const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
-const MEMORY_SETTINGS = (process.env.BENCH_BRIDGE_MEMORY ?? "shipped limit=256,reclaim=off limit=0,reclaim=off")
+const MEMORY_SETTINGS = (
+  process.env.BENCH_BRIDGE_MEMORY ??
+  "shipped limit=256,reclaim=off,rcvbuf=0,sndbuf=0 limit=0,reclaim=off,rcvbuf=0,sndbuf=0"
+)
   .split(/\s+/)
   .filter(Boolean);
 /** How long after a transfer the resting RSS is read (issue #23's target is at 30 s). */

@@ -93,13 +93,15 @@ export function findAddon(lookup: AddonLookup): { path: string } | { missing: st
 }
 
 /**
- * Go's soft memory limit for the node, in MiB (0: none). tsnet's netstack keeps buffers it
- * has used, so without a limit the helper grows under sustained traffic as tailscaled does
- * (≈ 800 MiB after 1 GiB each way). `npm run bench` prints the trade-off: at 256 MiB the
- * helper stayed near 300 MiB with throughput still at or above tailscaled's; at 192 MiB and
- * below, throughput fell to about 0.8×. HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB overrides it.
+ * Go's soft memory limit for the node, in MiB (0: none). None by default since issue #23: the
+ * node's memory is held down where it grows instead (netstack's TCP windows capped at 1 MiB, so
+ * fewer 64 KiB packet buffers are in flight, and the free heap handed back once the bridge has
+ * been quiet for 5 s; see native/tailnet/memory.go). `npm run bench:bridge` measured peak RSS
+ * during 1 GiB each way at 0.42x a fresh tailscaled's and 0.33x 30 s later, at full throughput,
+ * where the 256 MiB limit shipped before cost about a quarter of the throughput.
+ * HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB sets one.
  */
-export const DEFAULT_MEMORY_LIMIT_MIB = 256;
+export const DEFAULT_MEMORY_LIMIT_MIB = 0;
 
 export function memoryLimitMiB(env = process.env): number {
   const raw = env.HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB;
