@@ -8,7 +8,13 @@ import { resolve } from "node:path";
 import { waitForExit } from "../os/process-info.js";
 import { ErrorCode } from "../protocol/schema.js";
 import { buildOf } from "./build.js";
-import { HelperError, LIFECYCLE_TIMEOUT_MS, type HelperClient, HelperUnavailableError } from "./helper-client.js";
+import {
+  HelperError,
+  HelperTimeoutError,
+  HelperUnavailableError,
+  LIFECYCLE_TIMEOUT_MS,
+  type HelperClient,
+} from "./helper-client.js";
 
 /** Long enough for a settings change that restarts Headscale; short enough to wait on in a command. */
 export const HANDOVER_WAIT_MS = 30_000;
@@ -35,7 +41,11 @@ export async function replaceIfOtherBuild(
   options: HandoverOptions = {},
 ): Promise<false | { headscale: string }> {
   const ours = await buildOf(entry).catch(() => undefined);
-  const status = await client.call("status").catch(() => undefined);
+  const status = await client.call("status").catch((error: unknown) => {
+    // A helper that does not answer at all is not one to ask again: the caller's call would wait as long.
+    if (error instanceof HelperTimeoutError) throw error;
+    return undefined; // an older helper whose status this client cannot read
+  });
   // A client that cannot read its own entry has nothing better to start; a helper inside another
   // program (build null: tests) is not ours to stop.
   if (!ours || !status || status.helper.build === null || status.helper.build === ours) return false;

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { HelperClient, HelperTimeoutError } from "../../helper/client/helper-client.js";
+import { ensureHelper } from "../../helper/client/launch.js";
 import { encodeFrame, readFrames } from "../../helper/protocol/framing.js";
 
 let dir: string;
@@ -46,3 +47,12 @@ it("times a call out in one plain line and forgets it", async () => {
     client.close();
   }
 });
+
+it("a command meeting it waits for one call, not one per step of connecting", async () => {
+  const before = held.length;
+  // ensureHelper asks the helper's build first (to replace an older one): that call times out
+  // and is the answer, where it used to be swallowed and the command's own call waited again.
+  const error = await ensureHelper({ home: dir }).catch((e) => e);
+  expect(error).toBeInstanceOf(HelperTimeoutError);
+  expect(held.slice(before)).toHaveLength(1);
+}, 60_000);
