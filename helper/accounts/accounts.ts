@@ -90,6 +90,7 @@ export class Accounts {
     deviceName,
     account = this.options.defaultAccount,
   }: MintRequest): Promise<MintResult> {
+    await this.store.rereadIfDamaged();
     const now = this.options.now?.() ?? new Date();
     const user = await this.ensureUser(account);
     const base = { coordinationUrl: this.options.coordinationUrl(), user: user.name, account, deviceId };

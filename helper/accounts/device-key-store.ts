@@ -27,43 +27,62 @@ export class DamagedStateError extends Error {
 export class DeviceKeyStore {
   private constructor(
     private readonly path: string,
-    private readonly records: Map<string, DeviceKeyRecord>,
+    private records: Map<string, DeviceKeyRecord>,
     /** Why the file could not be read; set, it makes every use fail and the file stays untouched. */
-    readonly damage?: DamagedStateError,
+    private damaged?: DamagedStateError,
   ) {}
+
+  get damage(): DamagedStateError | undefined {
+    return this.damaged;
+  }
 
   /**
    * Never throws for a damaged file: it holds live keys, so it is reported and left as it is,
    * and everything but minting goes on working.
    */
   static async open(path: string): Promise<DeviceKeyStore> {
+    const read = await DeviceKeyStore.read(path);
+    return read instanceof DamagedStateError
+      ? new DeviceKeyStore(path, new Map(), read)
+      : new DeviceKeyStore(path, read);
+  }
+
+  /** A damaged file read again: the person may have repaired it, or moved it away, since. */
+  async rereadIfDamaged(): Promise<void> {
+    if (!this.damaged) return;
+    const read = await DeviceKeyStore.read(this.path);
+    if (read instanceof DamagedStateError) this.damaged = read;
+    else [this.records, this.damaged] = [read, undefined];
+  }
+
+  private static async read(path: string): Promise<Map<string, DeviceKeyRecord> | DamagedStateError> {
     const records = new Map<string, DeviceKeyRecord>();
     try {
       const text = await readIfExists(path);
-      if (text === undefined) return new DeviceKeyStore(path, records);
+      if (text === undefined) return records;
       const parsed = FileShape.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(describeIssues(parsed.error));
       for (const record of parsed.data.devices) records.set(deviceKeyId(record.account, record.deviceId), record);
-      return new DeviceKeyStore(path, records);
+      return records;
     } catch (error) {
-      return new DeviceKeyStore(path, records, new DamagedStateError(path, (error as Error).message));
+      return new DamagedStateError(path, (error as Error).message);
     }
   }
 
   get(account: string, deviceId: string): DeviceKeyRecord | undefined {
-    if (this.damage) throw this.damage;
+    if (this.damaged) throw this.damaged;
     return this.records.get(deviceKeyId(account, deviceId));
   }
 
   /** The device a pre-auth key was minted for, if it was minted here (undefined when damaged). */
   deviceOf(keyId: string): DeviceKeyRecord | undefined {
-    if (this.damage) return undefined;
+    if (this.damaged) return undefined;
     for (const record of this.records.values()) if (record.keyId === keyId) return record;
     return undefined;
   }
 
   async put(record: DeviceKeyRecord): Promise<void> {
-    if (this.damage) throw this.damage;
+    if (this.damaged) throw this.damaged;
     const next = new Map(this.records).set(deviceKeyId(record.account, record.deviceId), record);
     // Write first: the in-memory view never gets ahead of what a crash would leave on disk.
     await writeFileAtomic(this.path, JSON.stringify({ version: 1, devices: [...next.values()] }));

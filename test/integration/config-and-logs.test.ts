@@ -172,6 +172,11 @@ describe("damaged state", () => {
       /device-keys\.json is damaged \(devices\.0\.deviceId is missing; devices\.0\.user is missing; [^\n]*\); minting is off/,
     );
     expect(refused.message).not.toMatch(/undefined/);
+
+    // Repaired while the helper runs (here: moved away): minting works again without a restart.
+    await rm(path);
+    const fresh = await again.client.call("preAuthKeys.mint", { deviceId: "laptop" });
+    expect(fresh.reused).toBe(false);
     await again.close();
   });
 });
