@@ -64,7 +64,9 @@ export function formatReachability(r: Reachability): string {
 
 /** A table, one line per row: a line break or tab inside a cell (a device's name, say) is shown escaped. */
 export function formatTable(header: string[], rawRows: string[][]): string {
-  const oneLine = (cell: string) => cell.replace(/\r/g, "\\r").replace(/\n/g, "\\n").replace(/\t/g, "\\t");
+  // Escaped here, before the widths are measured: escaped later, a cell outgrows its column.
+  const oneLine = (cell: string) =>
+    printable(cell.replace(/\r/g, "\\r").replace(/\n/g, "\\n").replace(/\t/g, "\\t"));
   const rows = rawRows.map((row) => row.map(oneLine));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>

@@ -92,7 +92,8 @@ export async function startRpcServer(
       const parsed = methods[name].params.safeParse(params ?? undefined);
       if (!parsed.success) {
         throw new JSONRPCErrorException(
-          `invalid params for ${name}: ${describeIssues(parsed.error)}`,
+          // In the words of what the person gave: no method name, and config.set's settings by their own names.
+          describeIssues(parsed.error).replace(/(^|; )patch\./g, "$1"),
           ErrorCode.InvalidParams,
         );
       }

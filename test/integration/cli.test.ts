@@ -136,7 +136,7 @@ describe("headscale-remote CLI", () => {
     const bad = await runCli(home, ["nodes", "rename", "not-a-number", "x"]);
     expect(bad.exitCode).toBe(2); // bad input
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
-    expect(bad.stderr).toMatch(/^headscale-remote: invalid params for nodes.rename: .*numeric node ID/);
+    expect(bad.stderr).toMatch(/^headscale-remote: id: .*numeric node ID/);
     const missing = await runCli(home, ["nodes", "delete", "424242", "--yes"]);
     expect(missing.exitCode).toBe(3); // not found
     expect(missing.stderr.trim().split("\n")).toHaveLength(1);

@@ -32,6 +32,15 @@ describe("CLI formatting", () => {
   });
 });
 
+describe("tables", () => {
+  it("keep their columns when a cell holds a control character, escaped before it is measured", () => {
+    const table = formatTable(["DEVICE", "KEY"], [["evil\x1b[2J", "k1"], ["plain", "k2"]]).split("\n");
+    expect(table[1]).toBe("evil\\x1b[2J  k1");
+    expect(table[2]!.indexOf("k2")).toBe(table[1]!.indexOf("k1"));
+    expect(printable(table.join("\n"))).toBe(table.join("\n"));
+  });
+});
+
 describe("printable", () => {
   it("shows control characters as \\xHH and keeps newlines and tabs", () => {
     expect(printable("a\x1b]0;owned\x07b")).toBe("a\\x1b]0;owned\\x07b");
