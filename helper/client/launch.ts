@@ -10,7 +10,7 @@ import { storageProblem } from "../home/storage-errors.js";
 import { homePaths, resolveHome } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";
-import { ensurePrivateDir, openPrivateSync } from "../home/secure-fs.js";
+import { ensureHomeFolder, openPrivateSync } from "../home/secure-fs.js";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry } from "../project.js";
 import { HelperClient, HelperStartError, HelperUnavailableError, LIFECYCLE_TIMEOUT_MS } from "./helper-client.js";
 import { replaceIfOtherBuild, type HandoverOptions } from "./handover.js";
@@ -58,7 +58,7 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
   let stderr: number;
   try {
     await checkHome(paths); // write nothing into a folder that is not a home
-    await ensurePrivateDir(paths.logDir);
+    await ensureHomeFolder(paths.logDir);
     stderr = openPrivateSync(paths.helperStderr, { truncate: true }); // never through a planted link
   } catch (error) {
     const problem = storageProblem(error);

@@ -23,7 +23,7 @@ import { HeadscaleSupervisor } from "../headscale/supervisor.js";
 import { acquireHomeLock } from "../home/lock.js";
 import { homePaths, type HomePaths } from "../home/paths.js";
 import { ensureHome } from "../home/home-dir.js";
-import { ensurePrivateDir } from "../home/secure-fs.js";
+import { ensureHomeFolder } from "../home/secure-fs.js";
 import { ensureSocketDir } from "../home/socket-dir.js";
 import { LogStore } from "../logs/log-store.js";
 import type { Settings } from "../protocol/schema.js";
@@ -79,7 +79,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   // Everything the helper and Headscale create (the database included) is the user's alone.
   process.umask(0o077);
   await ensureHome(paths);
-  for (const dir of ["state", "secrets", "logs"]) await ensurePrivateDir(`${paths.home}/${dir}`);
+  for (const dir of ["state", "secrets", "logs"]) await ensureHomeFolder(`${paths.home}/${dir}`);
   const lock = await acquireHomeLock(paths.helperLock, paths.home);
   try {
     return await assemble(paths, options, lock.release);

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync, unlinkSync } from "node:fs";
-import { chmod, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, basename } from "node:path";
 
 export const SECRET_MODE = 0o600;
@@ -23,6 +23,27 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   }
   const { uid } = await stat(dir);
   if (process.getuid && uid !== process.getuid()) throw new Error(`${dir} belongs to another user; refusing to use it`);
+}
+
+/**
+ * One of the home's own folders (state, secrets, logs): made 0700, or made 0700 again if it was
+ * left wider. A symbolic link in its place is refused, not followed: another user's folder, or
+ * one outside the home, would otherwise get our logs and keys.
+ */
+export async function ensureHomeFolder(dir: string): Promise<void> {
+  const info = await lstat(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (!info) return ensurePrivateDir(dir);
+  if (!info.isDirectory()) {
+    throw new Error(
+      `${dir} is ${info.isSymbolicLink() ? "a symbolic link" : "not a folder"}; move it away, the helper makes its own`,
+    );
+  }
+  if (process.getuid && info.uid !== process.getuid())
+    throw new Error(`${dir} belongs to another user; refusing to use it`);
+  if ((info.mode & 0o777) !== DIR_MODE) await chmod(dir, DIR_MODE);
 }
 
 /**
