@@ -166,7 +166,8 @@ const DnsLabel = z
 /** host:port with a port Headscale can listen on (1–65535; 0 would pick one we could not find). */
 const HostPort = z
   .string()
-  .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, "host:port, e.g. 127.0.0.1:8080")
+  // Aborting: a text that is no host:port has no port to complain about.
+  .regex(/^[^\s:]+:\d{1,5}$|^\[[0-9a-f:]+\]:\d{1,5}$/i, { message: "host:port, e.g. 127.0.0.1:8080", abort: true })
   .refine((text) => {
     const port = Number(text.slice(text.lastIndexOf(":") + 1));
     return port >= 1 && port <= 65535;

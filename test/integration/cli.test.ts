@@ -319,6 +319,8 @@ describe("headscale-remote CLI", () => {
       [["keys", "api", "--expiration", "99999d"], /at most ten years/],
       [["config", "set", "listenAddr=127.0.0.1:99999"], /listenAddr: the port must be from 1 to 65535/],
       [["config", "set", "listenAddr=127.0.0.1:0"], /listenAddr: the port must be from 1 to 65535/],
+      // One reason, the right one: "nonsense" has no port to be out of range.
+      [["config", "set", "listenAddr=nonsense"], /listenAddr: host:port, e.g. 127.0.0.1:8080$/],
       [["config", "set", "clientKeyExpiration=0s"], /clientKeyExpiration: a duration longer than zero/],
       [["users", "create", "x".repeat(300)], /name: .*(256|at least 2)/],
       [["users", "create", "9lives"], /a letter first/],
