@@ -56,7 +56,46 @@ var (
 	nextID  int64
 )
 
-func emit(id int64, event map[string]any) {
+// The events the host's callback receives, as JSON, one kind per type so that each carries
+// exactly its own fields (the addon's reader requires them).
+type (
+	// bareEvent is "started" (tsnet is up and its local client answers) or "closed".
+	bareEvent struct {
+		Type string `json:"type"`
+	}
+	// logEvent is one line of tsnet's own log.
+	logEvent struct {
+		Type string `json:"type"` // "log"
+		Text string `json:"text"`
+	}
+	// messageEvent is "startFailed" (never after "started") or "refused" (the control server's word).
+	messageEvent struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	}
+	// stateEvent is the node's backend state, with the addresses it has now ("" when none).
+	stateEvent struct {
+		Type  string `json:"type"` // "state"
+		State string `json:"state"`
+		IPv4  string `json:"ipv4"`
+		IPv6  string `json:"ipv6"`
+	}
+)
+
+// nodeStatus is what hsr_node_status returns.
+type nodeStatus struct {
+	State        string          `json:"state"`
+	Error        string          `json:"error,omitempty"`
+	Hostname     string          `json:"hostname,omitempty"`
+	IPv4         string          `json:"ipv4"`
+	IPv6         string          `json:"ipv6"`
+	Relay        string          `json:"relay,omitempty"`
+	RelayProblem string          `json:"relayProblem,omitempty"`
+	Forwards     []forwardStatus `json:"forwards"`
+}
+
+// emit hands one event of node id to the host's callback, if one is set.
+func emit(id int64, event any) {
 	b, _ := json.Marshal(event)
 	callbackMu.RLock()
 	defer callbackMu.RUnlock()
@@ -99,14 +138,16 @@ type fwd struct {
 }
 
 func (n *node) logf(format string, args ...any) {
-	emit(n.id, map[string]any{"type": "log", "text": fmt.Sprintf(format, args...)})
+	emit(n.id, logEvent{"log", fmt.Sprintf(format, args...)})
 }
 
+// errText is err for the host, as a C string it frees, prefixed "tailnet: " as every error of
+// this library is; nil for no error.
 func errText(err error) *C.char {
 	if err == nil {
 		return nil
 	}
-	return C.CString(err.Error())
+	return C.CString("tailnet: " + err.Error())
 }
 
 func lookup(id C.longlong) (*node, error) {
@@ -114,11 +155,13 @@ func lookup(id C.longlong) (*node, error) {
 	defer nodesMu.Unlock()
 	n := nodes[int64(id)]
 	if n == nil {
-		return nil, fmt.Errorf("no tailnet node %d (closed?)", int64(id))
+		return nil, fmt.Errorf("no node %d (closed?)", int64(id))
 	}
 	return n, nil
 }
 
+// hsr_set_event_callback sets (or, with nil, removes) the one callback every event goes to.
+//
 //export hsr_set_event_callback
 func hsr_set_event_callback(fn C.hsr_event_fn) {
 	callbackMu.Lock()
@@ -126,6 +169,8 @@ func hsr_set_event_callback(fn C.hsr_event_fn) {
 	callbackMu.Unlock()
 }
 
+// hsr_node_new makes a node from its JSON config and returns its handle, or 0 with *errOut set.
+//
 //export hsr_node_new
 func hsr_node_new(configJSON *C.char, errOut **C.char) C.longlong {
 	var cfg config
@@ -172,6 +217,8 @@ func hsr_node_new(configJSON *C.char, errOut **C.char) C.longlong {
 	return C.longlong(n.id)
 }
 
+// hsr_node_up starts the node in the background; progress arrives as events.
+//
 //export hsr_node_up
 func hsr_node_up(id C.longlong) *C.char {
 	n, err := lookup(id)
@@ -194,7 +241,7 @@ func (n *node) run() {
 	defer func() {
 		// A panic here would end the host program: report it as the node's failure instead.
 		if r := recover(); r != nil {
-			emit(n.id, map[string]any{"type": "startFailed", "message": fmt.Sprint("tailnet node: ", r)})
+			emit(n.id, messageEvent{"startFailed", fmt.Sprint("tailnet: node panicked: ", r)})
 		}
 	}()
 	err := n.srv.Start()
@@ -202,18 +249,19 @@ func (n *node) run() {
 	n.startOK = err == nil
 	n.mu.Unlock()
 	close(n.started)
+	var lc *local.Client
+	if err == nil {
+		// Asked before "started" is said: a failure here is the start's, so startFailed can
+		// never follow started.
+		lc, err = n.srv.LocalClient()
+	}
 	if err != nil {
 		n.setState("Failed")
-		emit(n.id, map[string]any{"type": "startFailed", "message": err.Error()})
+		emit(n.id, messageEvent{"startFailed", "tailnet: " + err.Error()})
 		return
 	}
 	applyTCPBufferKnobs(n.srv, n.logf)
-	emit(n.id, map[string]any{"type": "started"})
-	lc, err := n.srv.LocalClient()
-	if err != nil {
-		emit(n.id, map[string]any{"type": "startFailed", "message": err.Error()})
-		return
-	}
+	emit(n.id, bareEvent{"started"})
 	// A watcher that falls behind is closed by tsnet: watch again for as long as the node lives.
 	for n.ctx.Err() == nil {
 		n.watch(lc)
@@ -237,7 +285,7 @@ func (n *node) watch(lc *local.Client) {
 		}
 		if note.ErrMessage != nil {
 			// The control server's word on this node: most often its key was refused.
-			emit(n.id, map[string]any{"type": "refused", "message": *note.ErrMessage})
+			emit(n.id, messageEvent{"refused", *note.ErrMessage})
 		}
 		if note.State != nil {
 			n.setState(note.State.String())
@@ -258,7 +306,7 @@ func (n *node) setState(state string) {
 	n.state = state
 	n.mu.Unlock()
 	ip4, ip6 := n.ips()
-	emit(n.id, map[string]any{"type": "state", "state": state, "ipv4": ip4, "ipv6": ip6})
+	emit(n.id, stateEvent{"state", state, ip4, ip6})
 }
 
 func (n *node) ips() (string, string) {
@@ -281,6 +329,8 @@ func (n *node) ips() (string, string) {
 	return s(ip4), s(ip6)
 }
 
+// hsr_node_close closes the node and its forwards, then sends "closed"; safe more than once.
+//
 //export hsr_node_close
 func hsr_node_close(id C.longlong) *C.char {
 	n, err := lookup(id)
@@ -309,11 +359,13 @@ func hsr_node_close(id C.longlong) *C.char {
 		nodesMu.Lock()
 		delete(nodes, n.id)
 		nodesMu.Unlock()
-		emit(n.id, map[string]any{"type": "closed"})
+		emit(n.id, bareEvent{"closed"})
 	}()
 	return nil
 }
 
+// hsr_forward_add forwards the node's tailnet port to 127.0.0.1:localPort, inside Go.
+//
 //export hsr_forward_add
 func hsr_forward_add(id C.longlong, tailnetPort, localPort C.int) *C.char {
 	n, err := lookup(id)
@@ -346,6 +398,8 @@ func hsr_forward_add(id C.longlong, tailnetPort, localPort C.int) *C.char {
 	return nil
 }
 
+// hsr_forward_remove stops one forward and closes its connections.
+//
 //export hsr_forward_remove
 func hsr_forward_remove(id C.longlong, tailnetPort C.int) *C.char {
 	n, err := lookup(id)
@@ -369,30 +423,27 @@ type forwardStatus struct {
 	forward.Stats
 }
 
+// hsr_node_status is the node's state, addresses, relay and per-forward counters, as JSON.
+//
 //export hsr_node_status
 func hsr_node_status(id C.longlong) *C.char {
 	n, err := lookup(id)
 	if err != nil {
-		b, _ := json.Marshal(map[string]any{"state": "Closed", "error": err.Error()})
+		b, _ := json.Marshal(nodeStatus{State: "Closed", Error: err.Error(), Forwards: []forwardStatus{}})
 		return C.CString(string(b))
 	}
-	ip4, ip6 := n.ips()
-	relay, relayProblem := n.relayView()
+	out := nodeStatus{}
+	out.IPv4, out.IPv6 = n.ips()
+	out.Relay, out.RelayProblem = n.relayView()
 	n.mu.Lock()
-	out := map[string]any{"state": n.state, "hostname": n.srv.Hostname, "ipv4": ip4, "ipv6": ip6}
-	if relay != "" {
-		out["relay"] = relay
-	}
-	if relayProblem != "" {
-		out["relayProblem"] = relayProblem
-	}
+	out.State, out.Hostname = n.state, n.srv.Hostname
 	list := make([]forwardStatus, 0, len(n.forwards))
 	for port, f := range n.forwards {
 		list = append(list, forwardStatus{TailnetPort: port, LocalPort: f.localPort, Stats: f.m.Stats()})
 	}
 	n.mu.Unlock()
 	sort.Slice(list, func(i, j int) bool { return list[i].TailnetPort < list[j].TailnetPort })
-	out["forwards"] = list
+	out.Forwards = list
 	b, _ := json.Marshal(out)
 	return C.CString(string(b))
 }
@@ -427,11 +478,15 @@ func (n *node) relayView() (region, problem string) {
 	return st.Self.Relay, strings.Join(problems, "; ")
 }
 
+// hsr_set_memory_limit sets Go's soft memory limit (bytes; negative only reads it) and returns the previous one.
+//
 //export hsr_set_memory_limit
 func hsr_set_memory_limit(bytes C.longlong) C.longlong {
 	return C.longlong(debug.SetMemoryLimit(int64(bytes)))
 }
 
+// hsr_free releases a string this library returned.
+//
 //export hsr_free
 func hsr_free(p *C.char) {
 	C.free(unsafe.Pointer(p))

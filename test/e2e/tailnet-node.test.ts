@@ -56,9 +56,9 @@ describe("the native tailnet node", () => {
 
   it("refuses bad arguments with an error instead of crashing", async () => {
     const addon = await loadAddon();
-    expect(() => addon.nodeNew("{not json")).toThrow(/node config/);
+    expect(() => addon.nodeNew("{not json")).toThrow(/^tailnet: node config/);
     expect(() => addon.nodeNew(JSON.stringify({ dir: "/tmp/x" }))).toThrow(/needs dir, hostname and controlUrl/);
-    expect(() => addon.nodeUp(987654)).toThrow(/no tailnet node/);
+    expect(() => addon.nodeUp(987654)).toThrow(/^tailnet: no node \d+ \(closed\?\)$/);
     const node = new TailnetNode(addon, { dir: await stateDir(), hostname: "early", controlUrl: "http://127.0.0.1:9" });
     expect(() => node.addForward(80, 8080)).toThrow(/not started/);
     expect(() => addon.forwardAdd(1, 0, 8080)).toThrow(/1 to 65535/);
