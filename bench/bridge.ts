@@ -31,6 +31,7 @@ import { waitForExit } from "../helper/os/process-info.js";
 import { dialTailnet } from "../testkit/local-services.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
+import { cpuSeconds, median, rssMiB, sleep } from "./proc.js";
 
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 5);
@@ -55,21 +56,7 @@ const MEMORY_KNOBS = {
 const PING_COUNT = 500;
 const UP_ROUNDS = Number(process.env.BENCH_BRIDGE_UP_ROUNDS ?? 6);
 const TAILNET_PORT = 9096;
-const median = (samples: number[]) => percentile(samples, 50);
 const progress = (what: string) => console.error(`[bridge bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** CPU seconds (user + system) a process has used so far. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
-}
-
-async function rssMiB(pid: number, field = "VmRSS"): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
-}
 
 /** The environment a memory setting gives the helper: its knobs only, none inherited. */
 function settingEnv(setting: string): Record<string, string> {

@@ -4,16 +4,9 @@
  * connects to, left to settle, measured, then taken down and its node deleted, so the node
  * counts of the rows after it are as before.
  */
-import { readFile } from "node:fs/promises";
 import type { HelperClient } from "../helper/client/helper-client.js";
 import { freeTcpPort } from "../helper/os/ports.js";
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
-}
+import { rssMiB, sleep } from "./proc.js";
 
 /** RSS once the node has run for `settleMs` (past the Go side's idle reclaim), in MiB. */
 export async function idleRssWithNodeUp(

@@ -10,27 +10,21 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { BridgeStatus, MintResult } from "../helper/protocol/schema.js";
+import type { BridgeStatus, MintResult } from "../helper/protocol/types.js";
 import { createTopology, HEADSCALE_NAME, type Namespace } from "../testkit/netns.js";
 import { startNamespaceEcho } from "../testkit/namespace-echo.js";
 import { startHelperIn } from "../testkit/namespace-helper.js";
 import { startStockClient, type StockClient } from "../testkit/stock-client.js";
 import { createTestCa } from "../testkit/test-ca.js";
 import { waitUntil } from "../testkit/wait.js";
-import { percentile, printTable, type Row } from "./stats.js";
+import { printTable, type Row } from "./stats.js";
+import { cpuSeconds, median } from "./proc.js";
 
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 5);
 const TRANSFER = Number(process.env.BENCH_RELAY_MIB ?? 64) * MiB;
 const PINGS = 20;
 const TAILNET_PORT = 9096;
-const median = (samples: number[]) => percentile(samples, 50);
-
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** The Headscale process among those in HOST. */
 async function headscalePid(ns: Namespace): Promise<number> {

@@ -29,6 +29,7 @@ import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../tes
 import { waitUntil } from "../testkit/wait.js";
 import { idleRssWithNodeUp } from "./node-idle.js";
 import { percentile, printTable, type Row } from "./stats.js";
+import { cpuSeconds, median, rssKiB, sleep } from "./proc.js";
 
 /** Tailnet sizes to measure at, seeded one after the other (BENCH_NODES=1000,5000). */
 const SIZES = (process.env.BENCH_NODES ?? "1000,5000").split(",").map(Number);
@@ -39,8 +40,6 @@ const LIST_SAMPLES = 100;
 const MINT_SAMPLES = 20;
 const CHANGED_SAMPLES = 10;
 const REAL_CLIENTS = 3;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const median = (samples: number[]) => percentile(samples, 50);
 const MS = { unit: "ms", better: "lower" } as const;
 /** How long the helper is left idle to measure what its background work costs Headscale. */
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
@@ -62,12 +61,6 @@ async function bareStartToReady(binary: string, config: string, healthUrl: strin
   child.kill("SIGTERM");
   await waitForExit(child.pid!, 10_000);
   return elapsed;
-}
-
-/** CPU time (user + system) a process has used, from /proc; Linux counts it in 1/100 s. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** What an empty Node process holds: the floor under any Node helper. */
@@ -94,10 +87,6 @@ async function rssParts(pid: number): Promise<string> {
     if (rss) parts.set(kind, (parts.get(kind) ?? 0) + Number(rss[1]));
   }
   return [...parts].map(([kind, kib]) => `${kind} ${(kib / 1024).toFixed(1)}`).join(", ");
-}
-
-function rssKiB(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, "utf8").then((text) => Number(/VmRSS:\s+(\d+)/.exec(text)?.[1] ?? NaN));
 }
 
 async function main(): Promise<void> {
