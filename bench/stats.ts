@@ -13,13 +13,25 @@ export interface Row {
   unit: string;
   /** "lower" when smaller is better for ours. */
   better: "lower" | "higher";
-  target?: string;
-  /** Whether ours/peer meets the target. */
-  met?: boolean;
+  /**
+   * The least the "ours vs peer" column (>1 = ours better) must show: 1 for "as good as the peer",
+   * 2 for "twice as good" (half the memory, twice as fast). Its text and its verdict both come from it.
+   */
+  target?: number;
+  /** Instead of a ratio: the most ours may be, in the row's unit (an absolute budget). */
+  ceiling?: number;
 }
 
 const fmt = (value: number, unit: string) =>
   `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2)} ${unit}`;
+
+/** The target column: what the row must reach, and whether it did. */
+function verdict(row: Row, ratio: number): string {
+  if (row.target !== undefined) return `>= ${row.target.toFixed(2)}x ${ratio >= row.target ? "met" : "NOT MET"}`;
+  if (row.ceiling !== undefined)
+    return `<= ${fmt(row.ceiling, row.unit)} ${row.ours <= row.ceiling ? "met" : "NOT MET"}`;
+  return "";
+}
 
 export function printTable(rows: Row[]): void {
   const lines = rows.map((row) => {
@@ -29,7 +41,7 @@ export function printTable(rows: Row[]): void {
       fmt(row.ours, row.unit),
       `${fmt(row.peer, row.unit)} (${row.peerName})`,
       `${ratio.toFixed(2)}x`,
-      row.target ? `${row.target} ${row.met ? "met" : "NOT MET"}` : "",
+      verdict(row, ratio),
     ];
   });
   const header = ["metric", "ours", "peer", "ours vs peer (>1 = ours better)", "target"];
