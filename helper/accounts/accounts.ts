@@ -3,7 +3,7 @@
  * hands each of their devices a tailnet key. An account maps to one Headscale user; a device
  * of that account gets one pre-auth key, handed out again while it can still register the device.
  */
-import type { MintResult } from "../protocol/schema.js";
+import type { MintResult } from "../protocol/types.js";
 import type { AdminClient } from "../headscale/admin-client.js";
 import { durationMs } from "../util/duration.js";
 import { SerialQueue } from "../util/serial-queue.js";

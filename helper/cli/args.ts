@@ -5,7 +5,8 @@
  */
 import { InvalidArgumentError } from "commander";
 import { z } from "zod";
-import { Duration, MAX_POLICY_BYTES, Port } from "../protocol/schema.js";
+import { MAX_POLICY_BYTES } from "../protocol/methods.js";
+import { Duration, Port } from "../protocol/types.js";
 import { describeIssues } from "../util/issues.js";
 
 /** A TCP port, written as digits only: "80x", "0" and "70000" are refused, not guessed at. */

@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import yoctoSpinner from "yocto-spinner";
 import { HelperClient, HelperUnavailableError } from "../client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../client/launch.js";
-import type { MethodName, ParamsOf, ResultOf } from "../protocol/schema.js";
+import type { MethodName, ParamsOf, ResultOf } from "../protocol/methods.js";
 import { printable } from "./format.js";
 
 /** The options given before the command, for every command. */

@@ -6,7 +6,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
 import { HomePathError } from "../home/paths.js";
 import { storageProblem } from "../home/storage-errors.js";
-import { ErrorCode } from "../protocol/schema.js";
+import { ErrorCode } from "../protocol/errors.js";
 import { printable } from "./format.js";
 
 /**

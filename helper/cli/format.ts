@@ -8,7 +8,7 @@ import type {
   Reachability,
   Status,
   TailnetStatus,
-} from "../protocol/schema.js";
+} from "../protocol/types.js";
 import { exitNodeState, isExitRoute, pendingRoutes, servedRoutes } from "../headscale/routes.js";
 import { REACH_TITLES } from "../config/reach.js";
 
@@ -65,8 +65,7 @@ export function formatReachability(r: Reachability): string {
 /** A table, one line per row: a line break or tab inside a cell (a device's name, say) is shown escaped. */
 export function formatTable(header: string[], rawRows: string[][]): string {
   // Escaped here, before the widths are measured: escaped later, a cell outgrows its column.
-  const oneLine = (cell: string) =>
-    printable(cell.replace(/\r/g, "\\r").replace(/\n/g, "\\n").replace(/\t/g, "\\t"));
+  const oneLine = (cell: string) => printable(cell.replace(/\r/g, "\\r").replace(/\n/g, "\\n").replace(/\t/g, "\\t"));
   const rows = rawRows.map((row) => row.map(oneLine));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
   const line = (cells: string[]) =>

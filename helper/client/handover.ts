@@ -6,7 +6,7 @@
  */
 import { resolve } from "node:path";
 import { waitForExit } from "../os/process-info.js";
-import { ErrorCode } from "../protocol/schema.js";
+import { ErrorCode } from "../protocol/errors.js";
 import { buildOf } from "./build.js";
 import {
   HelperError,

@@ -9,13 +9,13 @@ import { JSONRPCClient, createJSONRPCErrorResponse, type JSONRPCID, type JSONRPC
 import { encodeFrame, readFrames } from "../protocol/framing.js";
 import {
   BRIDGE_UP_WAIT_MS,
-  LogLine,
   MAX_ANSWER_BYTES,
   methods,
   type MethodName,
   type ParamsOf,
   type ResultOf,
-} from "../protocol/schema.js";
+} from "../protocol/methods.js";
+import { LogLine } from "../protocol/types.js";
 import { describeIssues } from "../util/issues.js";
 
 /** How long a call waits for its answer unless told otherwise. */

@@ -32,9 +32,14 @@ export { homePaths, resolveHome } from "../home/paths.js";
 export { checkHome } from "../home/home-dir.js";
 export { downloadHeadscale, DownloadError, type DownloadProgress } from "../headscale/download.js";
 export { HEADSCALE_VERSION } from "../headscale/release.js";
-export { DEFAULT_API_KEY_EXPIRATION, ErrorCode, methods, Settings } from "../protocol/schema.js";
-export { hostOf, isLoopback, REACH_TITLES, reachOf, tlsProblem, TlsSettings, type Reach } from "../config/reach.js";
-export { dnsRules, DnsSettings, Nameserver } from "../config/dns-settings.js";
+export { ErrorCode } from "../protocol/errors.js";
+export { methods } from "../protocol/methods.js";
+export { Settings } from "../protocol/settings.js";
+export { DEFAULT_API_KEY_EXPIRATION } from "../protocol/types.js";
+export { hostOf, isLoopback, REACH_TITLES, reachOf, tlsProblem } from "../config/reach.js";
+export { TlsSettings, type Reach } from "../protocol/reach.js";
+export { dnsRules } from "../config/dns-settings.js";
+export { DnsSettings, Nameserver } from "../protocol/dns.js";
 export {
   formatBytes,
   formatDuration,
@@ -46,23 +51,20 @@ export {
 } from "./present.js";
 export { EXIT_ROUTES, exitNodeState, isExitRoute, pendingRoutes } from "../headscale/routes.js";
 export { findAuthId } from "../headscale/registration.js";
+export type { MethodName, ParamsOf, ResultOf } from "../protocol/methods.js";
+export type { ConfigView, SettingsPatch } from "../protocol/settings.js";
 export type {
   BridgeMapping,
   BridgeStatus,
   Check,
-  ConfigView,
   Reachability,
-  SettingsPatch,
   LogLine,
-  MethodName,
   MintResult,
   Node,
-  ParamsOf,
   Policy,
   PolicyVersion,
   PreAuthKey,
-  ResultOf,
   Status,
   TailnetStatus,
   User,
-} from "../protocol/schema.js";
+} from "../protocol/types.js";

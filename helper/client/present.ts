@@ -1,5 +1,5 @@
 /** How the helper's answers read to people: shared by the CLI and the Raycast views. Pure. */
-import type { LogLine, MintResult, TailnetStatus } from "../protocol/schema.js";
+import type { LogLine, MintResult, TailnetStatus } from "../protocol/types.js";
 
 /** "42s", "5m", "3h 12m", "4d 2h": as precise as a glance needs. */
 export function formatDuration(seconds: number): string {

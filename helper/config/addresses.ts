@@ -5,7 +5,7 @@
  */
 import { resolve } from "node:path";
 import { parse } from "yaml";
-import type { Settings } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
 import { serverUrlOf } from "./reach.js";
 
 export interface HeadscaleAddresses {

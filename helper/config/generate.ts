@@ -6,7 +6,7 @@
  * none stored there, Headscale allows all traffic, as it does with no policy file.
  */
 import { stringify } from "yaml";
-import type { Settings } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
 import type { HomePaths } from "../home/paths.js";
 import { withDnsDefaults } from "./dns-settings.js";
 

@@ -9,42 +9,7 @@
  * - `internet`: a hostname with TLS (ACME or certificate files) on port 443: Headscale's own
  *   DERP relay works for stock clients, so a phone on mobile data gets through.
  */
-import { isAbsolute } from "node:path";
-import { z } from "zod";
-import { DnsName } from "./dns-settings.js";
-
-/** Where devices reach this server (see the top of this file). */
-export const Reach = z.enum(["computer", "lan", "internet"]);
-export type Reach = z.infer<typeof Reach>;
-
-const Hostname = DnsName.refine(
-  (name) => name.includes(".") && !/^\d+$/.test(name.slice(name.lastIndexOf(".") + 1)),
-  "a fully qualified host name (not an IP address), e.g. hs.example.com",
-);
-
-/**
- * TLS through Headscale's own support. `acme`: Headscale gets and renews a certificate from an
- * ACME server (Let's Encrypt unless acmeUrl says otherwise), its cache in the home. `files`: a
- * certificate and key the user provides; checked before they are applied.
- */
-export const TlsSettings = z.discriminatedUnion("mode", [
-  z.strictObject({ mode: z.literal("off") }),
-  z.strictObject({
-    mode: z.literal("acme"),
-    hostname: Hostname,
-    email: z.email("an email address for the ACME account, e.g. you@example.com"),
-    /** tls-alpn-01 needs port 443 reachable; http-01 needs port 80 (Headscale listens there for it). */
-    challenge: z.enum(["tls-alpn-01", "http-01"]).default("tls-alpn-01"),
-    acmeUrl: z.url({ protocol: /^https$/, error: "an https:// ACME directory URL" }).optional(),
-  }),
-  z.strictObject({
-    mode: z.literal("files"),
-    hostname: Hostname,
-    certPath: z.string().refine(isAbsolute, "the certificate's absolute path (PEM)"),
-    keyPath: z.string().refine(isAbsolute, "the private key's absolute path (PEM)"),
-  }),
-]);
-export type TlsSettings = z.infer<typeof TlsSettings>;
+import { Reach, TlsSettings } from "../protocol/reach.js";
 
 /** Headscale's own default ACME directory. */
 export const LETS_ENCRYPT_DIRECTORY = "https://acme-v02.api.letsencrypt.org/directory";

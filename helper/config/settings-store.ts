@@ -6,24 +6,24 @@
  */
 import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
-import { CLEARABLE_SETTINGS, Settings, SettingsPatch } from "../protocol/schema.js";
+import { CLEARABLE_SETTINGS, Settings, SettingsPatch } from "../protocol/settings.js";
 import { describeIssues } from "../util/issues.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { makeDir, readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { addressesFromConfig, addressesFromSettings, type HeadscaleAddresses } from "./addresses.js";
-import { dnsRules, mergeDns, renderExtraRecords, withDnsDefaults, type DnsSettings } from "./dns-settings.js";
+import { dnsRules, mergeDns, renderExtraRecords, withDnsDefaults } from "./dns-settings.js";
+import { type DnsSettings } from "../protocol/dns.js";
 import { renderHeadscaleConfig } from "./generate.js";
 import {
   fieldsForReach,
-  Reach,
   serverUrlOf,
   tlsProblem,
-  TlsSettings,
   urlFollowingPort,
   type ReachContext,
   type ReachFields,
 } from "./reach.js";
+import { Reach, TlsSettings } from "../protocol/reach.js";
 import { z } from "zod";
 import { renderPublicDerpMap } from "./public-derp.js";
 

@@ -10,7 +10,7 @@ import { checkedVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
 import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supervisor.js";
 import type { HomePaths } from "../home/paths.js";
-import type { Settings, SettingsPatch } from "../protocol/schema.js";
+import type { Settings, SettingsPatch } from "../protocol/settings.js";
 import { lanAddresses } from "../os/network.js";
 import { freeTcpPort, listenProblem } from "../os/ports.js";
 import { checkCertificateFiles } from "./certificate-files.js";

@@ -26,7 +26,7 @@ import { ensureHome } from "../home/home-dir.js";
 import { ensureHomeFolder } from "../home/secure-fs.js";
 import { ensureSocketDir } from "../home/socket-dir.js";
 import { LogStore } from "../logs/log-store.js";
-import type { Settings } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
 import { loadAddon } from "../tailnet/addon.js";
 import { TailnetBridge } from "../tailnet/bridge.js";
 import { tailnetHostname } from "../tailnet/hostname.js";

@@ -10,7 +10,7 @@ import { NotOurHomeError } from "../home/home-dir.js";
 import { storageProblem } from "../home/storage-errors.js";
 import { AddonMissingError } from "../tailnet/addon.js";
 import { BridgeError } from "../tailnet/bridge.js";
-import { ErrorCode } from "../protocol/schema.js";
+import { ErrorCode } from "../protocol/errors.js";
 
 export class NotRunningError extends Error {
   /** Goes to the client as the error's data: a CLI tells "start it" from "wait, it restarts". */

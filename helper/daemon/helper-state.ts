@@ -8,7 +8,7 @@ import type { HeadscaleAddresses } from "../config/addresses.js";
 import { ensureHeadscaleConfig, loadAddresses, saveSettings } from "../config/settings-store.js";
 import { checkedVersion, findHeadscale } from "../headscale/binary.js";
 import type { HomePaths } from "../home/paths.js";
-import type { Settings } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
 
 export class HelperState {
   /** The settings Headscale's config was last rendered from. */

@@ -1,6 +1,6 @@
 /** How a listing of nodes goes out on the socket. */
 import type { z } from "zod";
-import type { Node } from "../protocol/schema.js";
+import type { Node } from "../protocol/types.js";
 
 /**
  * A node as a listing sends it: its empty lists left out, which the schema's defaults put back.

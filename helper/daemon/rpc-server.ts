@@ -14,7 +14,8 @@ import {
   type JSONRPCID,
 } from "json-rpc-2.0";
 import { encodeFrame, readFrames } from "../protocol/framing.js";
-import { ErrorCode, methods, type MethodName, type ParsedParamsOf, type SentResultOf } from "../protocol/schema.js";
+import { ErrorCode } from "../protocol/errors.js";
+import { methods, type MethodName, type ParsedParamsOf, type SentResultOf } from "../protocol/methods.js";
 import { describeIssues } from "../util/issues.js";
 import { ensurePrivateDir } from "../home/secure-fs.js";
 

@@ -4,7 +4,7 @@
  * types, where ids are strings. Only the fields we use are required.
  */
 import { z } from "zod";
-import type { ApiKey, Node, PreAuthKey, User } from "../protocol/schema.js";
+import type { ApiKey, Node, PreAuthKey, User } from "../protocol/types.js";
 
 /** Go's zero time (0001-01-01), in Unix seconds: Headscale's way of saying "never". */
 const ZERO_TIME_SECONDS = -62135596800;

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError } from "../config/settings-store.js";
-import type { Settings } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
 
 /**
  * The environment Headscale runs with. Every HEADSCALE_* variable is removed: Headscale

@@ -6,7 +6,7 @@
 import { EventEmitter } from "node:events";
 import { execa, type ResultPromise } from "execa";
 import split2 from "split2";
-import type { HeadscaleState } from "../protocol/schema.js";
+import type { HeadscaleState } from "../protocol/types.js";
 import { ensureExecutable } from "./binary.js";
 import { askHealth, type HealthTarget } from "./health.js";
 import { headscaleEnv } from "./child-env.js";

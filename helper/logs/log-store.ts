@@ -3,7 +3,7 @@
  * Lines are redacted before anything else sees them, then kept in a ring buffer for fast
  * tails, appended to a rotating file so they survive a restart, and pushed to followers.
  */
-import { LogLine } from "../protocol/schema.js";
+import { LogLine } from "../protocol/types.js";
 import { redact } from "./redact.js";
 import { RingBuffer } from "./ring-buffer.js";
 import { RotatingFile } from "./rotating-file.js";

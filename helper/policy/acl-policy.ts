@@ -5,7 +5,7 @@
  * says); a hand-written config that reads a policy file keeps doing so, and changes are refused.
  */
 import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
-import type { Policy } from "../protocol/schema.js";
+import type { Policy } from "../protocol/types.js";
 import { BadInputError, NotFoundError } from "../daemon/errors.js";
 import type { PolicyHistory } from "./policy-history.js";
 import { SerialQueue } from "../util/serial-queue.js";

@@ -5,7 +5,7 @@
  * re-scanned everything unfinished with each read, which took 40–60 ms for such a frame.
  */
 import type { Socket } from "node:net";
-import { MAX_FRAME_BYTES } from "./schema.js";
+import { MAX_FRAME_BYTES } from "./methods.js";
 
 export interface FrameHandlers {
   onFrame(text: string): void;

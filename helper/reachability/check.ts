@@ -1,7 +1,8 @@
 /** The `server.reachability` answer: the probe's findings about the running server, reported. */
 import { reachOfListener } from "../config/reach.js";
 import type { HeadscaleAddresses } from "../config/addresses.js";
-import type { Reachability, Settings, TailnetStatus } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
+import type { Reachability, TailnetStatus } from "../protocol/types.js";
 import { localAddresses } from "../os/network.js";
 import { healthThrough, resolveHost } from "./probe.js";
 import { reachabilityReport } from "./report.js";

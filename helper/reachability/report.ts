@@ -2,8 +2,8 @@
  * Whether devices can reach this server, in plain words, from what the probe found. Pure:
  * the probe (probe.ts) does the lookups and the connection.
  */
-import type { Reach } from "../config/reach.js";
-import type { Check, Reachability, TailnetStatus } from "../protocol/schema.js";
+import type { Reach } from "../protocol/reach.js";
+import type { Check, Reachability, TailnetStatus } from "../protocol/types.js";
 
 /** Under this many days a certificate gets a warning. */
 export const CERTIFICATE_WARN_DAYS = 14;

@@ -10,7 +10,8 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { BridgeMapping, BridgeStatus, Settings, TailnetStatus } from "../protocol/schema.js";
+import type { Settings } from "../protocol/settings.js";
+import type { BridgeMapping, BridgeStatus, TailnetStatus } from "../protocol/types.js";
 import { SerialQueue } from "../util/serial-queue.js";
 import type { TailnetAddon } from "./addon.js";
 import type { NodeKey, NodeKeyStore } from "./node-key-store.js";

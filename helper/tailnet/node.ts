@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import { z } from "zod";
-import { BridgeMapping } from "../protocol/schema.js";
+import { BridgeMapping } from "../protocol/types.js";
 import type { TailnetAddon } from "./addon.js";
 
 export interface TailnetNodeOptions {

@@ -15,7 +15,8 @@ import {
 } from "../../testkit/tailscale-client.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
-import { ErrorCode, type Node } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import { type Node } from "../../helper/protocol/types.js";
 
 const SUBNET = "192.0.2.0/24";
 let t: TestHelper;

@@ -10,7 +10,7 @@ import { freeTcpPort } from "../../helper/os/ports.js";
 import { loadAddon } from "../../helper/tailnet/addon.js";
 import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
-import type { BridgeStatus } from "../../helper/protocol/schema.js";
+import type { BridgeStatus } from "../../helper/protocol/types.js";
 import { useHelpers } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 import { onlyLoopback } from "../../testkit/tailscale-client.js";

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
 import { waitForExit } from "../../helper/os/process-info.js";
-import { ErrorCode, type MethodName } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import { type MethodName } from "../../helper/protocol/methods.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { processesServing, seededRandom } from "../support/chaos.js";
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperError } from "../../helper/client/helper-client.js";
 import { isOurHeadscale } from "../../helper/headscale/pid-file.js";
 import { commandLine, isAlive } from "../../helper/os/process-info.js";
-import { ErrorCode } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
 import { removeHome, runCli, shutDownHelper, startTestHelper, tempHome, type TestHelper } from "../support/fixtures.js";
 
 let mountPoint: string;

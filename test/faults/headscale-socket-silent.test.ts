@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toRpcError } from "../../helper/daemon/errors.js";
 import { GrpcAdmin } from "../../helper/headscale/grpc/grpc-admin.js";
-import { ErrorCode } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
 
 // What a client sees when Headscale's socket is not there or does not serve: the reason, in one
 // line that survives redaction, and the code that says "not running". Real gRPC, real sockets.

@@ -9,7 +9,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { waitForExit } from "../../helper/os/process-info.js";
-import { MAX_FRAME_BYTES } from "../../helper/protocol/schema.js";
+import { MAX_FRAME_BYTES } from "../../helper/protocol/methods.js";
 import { removeHome, spawnHelperProcess, tempHome } from "../support/fixtures.js";
 
 let home: string;

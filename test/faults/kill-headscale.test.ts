@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
 import { isAlive, waitForExit } from "../../helper/os/process-info.js";
-import { ErrorCode, type Status } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import { type Status } from "../../helper/protocol/types.js";
 import { spawnHelperProcess, useHelpers } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 

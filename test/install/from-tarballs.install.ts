@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { execa, type Options } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../helper/project.js";
-import type { BridgeStatus, Status } from "../../helper/protocol/schema.js";
+import type { BridgeStatus, Status } from "../../helper/protocol/types.js";
 import { startNamespaceEcho, type NamespaceEcho } from "../../testkit/namespace-echo.js";
 import type { Namespace } from "../../testkit/netns.js";
 import { startStockClient, type StockClient } from "../../testkit/stock-client.js";

@@ -3,8 +3,8 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startDaemon } from "../../helper/daemon/daemon.js";
-import { ErrorCode } from "../../helper/protocol/schema.js";
-import type { LogLine } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import type { LogLine } from "../../helper/protocol/types.js";
 import { useHelpers } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 

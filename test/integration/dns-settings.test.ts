@@ -10,7 +10,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runHeadscaleCli } from "../../helper/headscale/run-cli.js";
 import { commandLine } from "../../helper/os/process-info.js";
-import { ErrorCode, type LogLine } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import { type LogLine } from "../../helper/protocol/types.js";
 import { headscaleBinary, runCli, useHelpers, type TestHelper } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 

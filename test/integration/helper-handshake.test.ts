@@ -15,7 +15,7 @@ import { ensureHelper, helperSocketPath } from "../../helper/client/launch.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { projectRoot } from "../../helper/project.js";
-import type { Status } from "../../helper/protocol/schema.js";
+import type { Status } from "../../helper/protocol/types.js";
 import { createFakeNodes, headscaleBinary, useHelpers } from "../support/fixtures.js";
 import { keysInMessage, leaks } from "../support/secret-watch.js";
 import { waitUntil } from "../../testkit/wait.js";

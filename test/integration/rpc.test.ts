@@ -3,7 +3,8 @@
 import { createConnection, type Socket } from "node:net";
 import { stat } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorCode, MAX_FRAME_BYTES } from "../../helper/protocol/schema.js";
+import { ErrorCode } from "../../helper/protocol/errors.js";
+import { MAX_FRAME_BYTES } from "../../helper/protocol/methods.js";
 import { HelperClient, HelperError } from "../../helper/client/helper-client.js";
 import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
 

@@ -16,7 +16,7 @@ import HeadscaleLogs from "../../src/headscale-logs.js";
 import { qrCodeDataUri } from "../../src/lib/qr-code.js";
 import type { ReactElement } from "react";
 import type { ReactTestInstance } from "react-test-renderer";
-import type { Node } from "../../helper/protocol/schema.js";
+import type { Node } from "../../helper/protocol/types.js";
 import { waitUntil } from "../../testkit/wait.js";
 
 let t: TestHelper;

@@ -1,6 +1,6 @@
 /** Headscale Status' reachability rows, from a server.reachability answer: no helper, no Raycast. */
 import { describe, expect, it } from "vitest";
-import type { Reachability } from "../../helper/protocol/schema.js";
+import type { Reachability } from "../../helper/protocol/types.js";
 import { certificateRow, overallVerdict, reachabilityMarkdown, reachabilityRows } from "../../src/lib/reachability.js";
 
 const ok = (detail: string) => ({ ok: true, detail, fix: null, warning: false });

@@ -1,6 +1,6 @@
 /** Server Settings' pure form logic: the loaded values, each field's check, and the patch that names only changes. */
 import { describe, expect, it } from "vitest";
-import { Settings, SettingsPatch, type ConfigView } from "../../helper/protocol/schema.js";
+import { Settings, SettingsPatch, type ConfigView } from "../../helper/protocol/settings.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";
 import {
   fieldProblem,

@@ -17,7 +17,7 @@ import MintClientKey from "../../src/mint-client-key.js";
 import RegisterDevice from "../../src/register-device.js";
 import TailnetBridge, { AddMapping } from "../../src/tailnet-bridge.js";
 import { RenameNode } from "../../src/components/node-actions.js";
-import type { Node } from "../../helper/protocol/schema.js";
+import type { Node } from "../../helper/protocol/types.js";
 
 const helper = useViewHelper();
 beforeAll(async () => {

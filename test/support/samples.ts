@@ -1,4 +1,4 @@
-import type { Node, Status } from "../../helper/protocol/schema.js";
+import type { Node, Status } from "../../helper/protocol/types.js";
 
 /** A helper status for tests of pure formatting; override only what the test is about. */
 export function sampleStatus(headscale: Partial<Status["headscale"]> = {}): Status {

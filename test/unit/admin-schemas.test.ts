@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Responses, toNode } from "../../helper/headscale/admin-schemas.js";
-import { Node } from "../../helper/protocol/schema.js";
+import { Node } from "../../helper/protocol/types.js";
 import { leanNode } from "../../helper/daemon/lean-node.js";
 
 // As our codec hands Headscale's answers over: 64-bit numbers as numbers, empty fields left out.

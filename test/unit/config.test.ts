@@ -3,11 +3,12 @@ import { parse } from "yaml";
 import { headscaleConfig, renderHeadscaleConfig } from "../../helper/config/generate.js";
 import { serverUrlOf as serverUrl } from "../../helper/config/reach.js";
 import { renderPublicDerpMap } from "../../helper/config/public-derp.js";
-import { DnsSettings, renderExtraRecords } from "../../helper/config/dns-settings.js";
+import { renderExtraRecords } from "../../helper/config/dns-settings.js";
+import { DnsSettings } from "../../helper/protocol/dns.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";
 import { onlyRecordsOrHelperChanged } from "../../helper/config/transaction.js";
 import { homePaths } from "../../helper/home/paths.js";
-import { Settings } from "../../helper/protocol/schema.js";
+import { Settings } from "../../helper/protocol/settings.js";
 
 const paths = homePaths("/home/u/hr", "/tmp");
 const settings = Settings.parse({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fieldsForReach, reachOf, serverUrlOf, tlsProblem, type ReachFields } from "../../helper/config/reach.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";
-import { Settings } from "../../helper/protocol/schema.js";
+import { Settings } from "../../helper/protocol/settings.js";
 
 const loopback: ReachFields = { listenAddr: "127.0.0.1:8080", stunListenAddr: "127.0.0.1:3479", tls: { mode: "off" } };
 const acme = {

@@ -1,11 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  changeApproved,
-  exitNodeState,
-  pendingRoutes,
-  routeProblem,
-  servedRoutes,
-} from "../../helper/headscale/routes.js";
+import { changeApproved, exitNodeState, pendingRoutes, servedRoutes } from "../../helper/headscale/routes.js";
+import { routeProblem } from "../../helper/util/cidr.js";
 import { routesSummary } from "../../helper/cli/format.js";
 import { sampleNode } from "../support/samples.js";
 

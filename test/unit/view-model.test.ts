@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { LogLine, Node, Status } from "../../helper/protocol/schema.js";
+import type { LogLine, Node, Status } from "../../helper/protocol/types.js";
 import {
   appendCapped,
   filterLogs,

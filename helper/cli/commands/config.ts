@@ -2,7 +2,7 @@
 import { resolve as resolvePath } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { LIFECYCLE_TIMEOUT_MS } from "../../client/helper-client.js";
-import { Settings, type SettingsPatch } from "../../protocol/schema.js";
+import { Settings, type SettingsPatch } from "../../protocol/settings.js";
 import type { CliContext } from "../context.js";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

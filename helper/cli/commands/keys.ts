@@ -1,7 +1,7 @@
 /** `keys`: API keys for Headscale's REST API, and pre-auth keys for devices. */
 import type { Command } from "commander";
 import { tailscaleUpCommand } from "../../client/present.js";
-import { DEFAULT_API_KEY_EXPIRATION } from "../../protocol/schema.js";
+import { DEFAULT_API_KEY_EXPIRATION } from "../../protocol/types.js";
 import { duration, list } from "../args.js";
 import type { CliContext } from "../context.js";
 import { formatTable } from "../format.js";

@@ -4,7 +4,7 @@ import { LIFECYCLE_TIMEOUT_MS } from "../../client/helper-client.js";
 import { runHelper } from "../../daemon/run-helper.js";
 import { resolveHome } from "../../home/paths.js";
 import { waitForExit } from "../../os/process-info.js";
-import type { Status } from "../../protocol/schema.js";
+import type { Status } from "../../protocol/types.js";
 import type { CliContext } from "../context.js";
 import { formatReachability, formatStatus } from "../format.js";
 

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { HelperUnavailableError } from "../../client/helper-client.js";
 import { ensureHelper } from "../../client/launch.js";
 import { logLineText, logsAsText } from "../../client/present.js";
-import type { LogLine } from "../../protocol/schema.js";
+import type { LogLine } from "../../protocol/types.js";
 import { count } from "../args.js";
 import type { CliContext } from "../context.js";
 import { printable } from "../format.js";

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { HelperError } from "../../client/helper-client.js";
 import { EXIT_ROUTES } from "../../headscale/routes.js";
-import { ErrorCode } from "../../protocol/schema.js";
+import { ErrorCode } from "../../protocol/errors.js";
 import { list } from "../args.js";
 import type { CliContext } from "../context.js";
 import { formatNodes, formatRoutes } from "../format.js";

@@ -1,7 +1,7 @@
 /** `policy`: the tailnet's ACL policy, checked by Headscale before it applies, with its history. */
 import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
-import { MAX_POLICY_BYTES } from "../../protocol/schema.js";
+import { MAX_POLICY_BYTES } from "../../protocol/methods.js";
 import { MAX_POLICY_SIZE, versionNumber } from "../args.js";
 import type { CliContext } from "../context.js";
 import { EMPTY_POLICY, editPolicy } from "../edit-policy.js";

@@ -2,7 +2,8 @@
  * The tailnet bridge as clients see it: the node's mappings and state, under the name Headscale
  * gives the node (which may not be the one asked for).
  */
-import { BRIDGE_UP_WAIT_MS, type BridgeStatus } from "../../protocol/schema.js";
+import { BRIDGE_UP_WAIT_MS } from "../../protocol/methods.js";
+import { type BridgeStatus } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
 import type { NodeService } from "./nodes.js";
 

@@ -5,7 +5,8 @@
 import type { Accounts, MintRequest } from "../../accounts/accounts.js";
 import type { AdminClient } from "../../headscale/admin-client.js";
 import { toApiKey, toPreAuthKey } from "../../headscale/admin-schemas.js";
-import type { ApiKey, CreatedPreAuthKey, MintResult, PreAuthKey, Settings } from "../../protocol/schema.js";
+import type { Settings } from "../../protocol/settings.js";
+import type { ApiKey, CreatedPreAuthKey, MintResult, PreAuthKey } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
 import { durationMs } from "../../util/duration.js";
 import { BadInputError, NotFoundError } from "../errors.js";

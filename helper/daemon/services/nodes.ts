@@ -3,7 +3,7 @@ import { HeadscaleApiError, type AdminClient, type HeadscaleNode } from "../../h
 import { toNode } from "../../headscale/admin-schemas.js";
 import { findAuthId } from "../../headscale/registration.js";
 import { changeApproved } from "../../headscale/routes.js";
-import type { Node } from "../../protocol/schema.js";
+import type { Node } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 import { BadInputError, orNotFound } from "../errors.js";

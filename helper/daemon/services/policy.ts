@@ -1,6 +1,6 @@
 /** The tailnet's ACL policy as changed through the helper: AclPolicy's rules, and a log line for each change. */
 import type { AclPolicy } from "../../policy/acl-policy.js";
-import type { Policy } from "../../protocol/schema.js";
+import type { Policy } from "../../protocol/types.js";
 
 export interface PolicyServiceDeps {
   policy: AclPolicy;

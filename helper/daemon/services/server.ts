@@ -2,7 +2,8 @@
 import { reachOfListener } from "../../config/reach.js";
 import { editedByHand } from "../../config/settings-store.js";
 import { changeSettings, type ConfigTarget } from "../../config/transaction.js";
-import type { ConfigView, Reachability, SettingsPatch } from "../../protocol/schema.js";
+import type { ConfigView, SettingsPatch } from "../../protocol/settings.js";
+import type { Reachability } from "../../protocol/types.js";
 import { checkReachability, type ReachabilitySources } from "../../reachability/check.js";
 import { SerialQueue } from "../../util/serial-queue.js";
 

@@ -2,7 +2,7 @@
 import type { Accounts } from "../../accounts/accounts.js";
 import type { AdminClient } from "../../headscale/admin-client.js";
 import { toUser } from "../../headscale/admin-schemas.js";
-import type { User } from "../../protocol/schema.js";
+import type { User } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
 import { BadInputError, isNotFound, NotFoundError } from "../errors.js";
 
