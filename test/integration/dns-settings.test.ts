@@ -172,7 +172,7 @@ describe("dns settings", () => {
       })
       .catch((e) => e);
     expect(error.code).toBe(ErrorCode.InvalidParams);
-    expect(error.message).toMatch(/patch\.dns\.extraRecords\.0\.value: an IPv4 address, as type is A/);
+    expect(error.message).toMatch(/^dns\.extraRecords\.0\.value: an IPv4 address, as type is A/);
     expect(await readFile(t.helper.paths.extraRecords, "utf8")).toBe(records);
   });
 });
