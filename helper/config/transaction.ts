@@ -29,7 +29,7 @@ export interface ConfigTarget {
   paths: HomePaths;
   settings: () => Settings;
   setSettings: (settings: Settings) => Promise<void>;
-  supervisor: Pick<HeadscaleSupervisor, "state" | "start" | "restart">;
+  supervisor: Pick<HeadscaleSupervisor, "state" | "start" | "restart" | "settled">;
   resolveBinary: (settings: Settings) => Promise<string>;
   headscaleEnv: (settings: Settings) => Promise<Record<string, string>>;
 }
@@ -128,6 +128,9 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
   }
   const candidate = paths.headscaleConfig.replace(/\.yaml$/, ".candidate.yaml"); // Headscale goes by the extension
   await writeHeadscaleConfig(paths, next, candidate);
+  // configtest opens the database: never beside a first start still creating its tables
+  // ("table database_versions already exists" when the two raced on a new home).
+  await supervisor.settled();
   const problem = await configTest(binary, candidate, await target.headscaleEnv(next));
   if (problem) {
     await rm(candidate, { force: true });
