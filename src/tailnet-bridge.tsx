@@ -2,6 +2,7 @@ import { Action, ActionPanel, Color, Form, Icon, Keyboard, List, showToast, Toas
 import { showFailureToast, useForm } from "@raycast/utils";
 import { useEffect } from "react";
 import {
+  bridgeUpOutcome,
   formatBytes,
   HelperError,
   tailnetSummary,
@@ -147,16 +148,19 @@ export function AddMapping({ onAdded, localPort = "" }: { onAdded: () => void; l
       // Checked above: a port, and the tailnet one possibly left empty.
       const local = parsePort(values.localPort) as number;
       const tailnet = parsePort(values.tailnetPort) as number | undefined;
+      // bridge.up waits (up to 20 s) for the node to run, as `tailscale up` does.
+      const toast = await showToast({ style: Toast.Style.Animated, title: "Joining the tailnet…" });
       try {
         const result = await call("bridge.up", {
           localPort: local,
           ...(tailnet !== undefined ? { tailnetPort: tailnet } : {}),
         });
-        await showToast({
-          style: Toast.Style.Success,
-          title: `Forwarding tailnet port ${tailnet ?? local}`,
-          message: tailnetSummary(result),
-        });
+        const outcome = bridgeUpOutcome(result, local, tailnet);
+        toast.style = outcome.running ? Toast.Style.Success : Toast.Style.Failure;
+        toast.title = outcome.running
+          ? `Forwarding tailnet port ${tailnet ?? local}`
+          : "Mapping kept; the node does not run yet";
+        toast.message = outcome.line;
         onAdded();
         pop();
       } catch (error) {

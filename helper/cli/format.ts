@@ -1,5 +1,5 @@
 /** How the CLI prints things for people. Pure, so it is tested without a terminal. */
-import { formatBytes, formatDuration, relativeTime, tailnetSummary } from "../client/present.js";
+import { bridgeUpOutcome, formatBytes, formatDuration, relativeTime, tailnetSummary } from "../client/present.js";
 import type {
   BridgeStatus,
   Check,
@@ -158,11 +158,7 @@ function formatTailnet(node: TailnetStatus): string {
  * does not run yet; then the node and its mappings.
  */
 export function formatBridgeUp(bridge: BridgeStatus, localPort: number, tailnetPort = localPort): string {
-  const running = bridge.state === "Running" && bridge.ipv4;
-  const lead = running
-    ? `${bridge.ipv4}:${tailnetPort} → 127.0.0.1:${localPort}`
-    : `The node does not run yet (${bridge.state}): ${bridge.lastError ?? "it is still joining; `headscale-remote bridge status` shows when it runs"}`;
-  return `${lead}\n\n${formatBridge(bridge)}`;
+  return `${bridgeUpOutcome(bridge, localPort, tailnetPort).line}\n\n${formatBridge(bridge)}`;
 }
 
 export function formatBridge(bridge: BridgeStatus): string {

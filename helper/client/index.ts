@@ -41,6 +41,7 @@ export { TlsSettings, type Reach } from "../protocol/reach.js";
 export { dnsRules } from "../config/dns-settings.js";
 export { DnsSettings, Nameserver } from "../protocol/dns.js";
 export {
+  bridgeUpOutcome,
   formatBytes,
   formatDuration,
   logLineText,

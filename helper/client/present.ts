@@ -49,3 +49,19 @@ export function tailscaleUpCommand(mint: Pick<MintResult, "coordinationUrl" | "p
 export function tailnetSummary(tailnet: Pick<TailnetStatus, "hostname" | "state" | "ipv4">, separator = " · "): string {
   return [tailnet.hostname, tailnet.state, tailnet.ipv4].filter(Boolean).join(separator);
 }
+
+/**
+ * What `bridge up` answers a person: where devices reach the service ("100.64.0.1:9096 →
+ * 127.0.0.1:8096"), or why the node does not run yet. `running` is false for the latter.
+ */
+export function bridgeUpOutcome(
+  bridge: Pick<TailnetStatus, "state" | "ipv4" | "lastError">,
+  localPort: number,
+  tailnetPort = localPort,
+): { running: boolean; line: string } {
+  if (bridge.state === "Running" && bridge.ipv4) {
+    return { running: true, line: `${bridge.ipv4}:${tailnetPort} → 127.0.0.1:${localPort}` };
+  }
+  const why = bridge.lastError ?? "it is still joining, and the mapping is kept: it serves once the node runs";
+  return { running: false, line: `The node does not run yet (${bridge.state}): ${why}` };
+}

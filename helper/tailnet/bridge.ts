@@ -383,8 +383,13 @@ export class TailnetBridge {
   async running(timeoutMs: number): Promise<BridgeStatus> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const { state, ipv4 } = this.tailnetStatus();
-      const settled = (state === "Running" && ipv4 !== null) || state === "failed" || state === "off";
+      const { state, ipv4, lastError } = this.tailnetStatus();
+      // Waiting on Headscale, without the addon, or refused: the status already says why, and
+      // waiting longer would only delay that answer.
+      const settled =
+        (state === "Running" && ipv4 !== null) ||
+        ["failed", "off", "waiting", "unavailable"].includes(state) ||
+        (state === "NeedsLogin" && lastError !== null);
       if (settled || Date.now() >= deadline) return this.statusNow();
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

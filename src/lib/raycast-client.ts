@@ -7,7 +7,6 @@ import { showFailureToast } from "@raycast/utils";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import {
-  CALL_TIMEOUT_MS,
   callHelper,
   ensureHelper,
   findInstalledHelper,
@@ -31,11 +30,8 @@ export function connect(): Promise<HelperClient> {
   return HelperClient.connect(helperSocketPath(home()));
 }
 
-export function call<M extends MethodName>(
-  method: M,
-  params?: ParamsOf<M>,
-  timeoutMs = CALL_TIMEOUT_MS,
-): Promise<ResultOf<M>> {
+/** One call; without `timeoutMs`, the client's own for the method (longer for those that wait by design). */
+export function call<M extends MethodName>(method: M, params?: ParamsOf<M>, timeoutMs?: number): Promise<ResultOf<M>> {
   return callHelper(helperSocketPath(home()), method, params, { timeoutMs });
 }
 

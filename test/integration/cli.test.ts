@@ -545,4 +545,12 @@ describe("headscale-remote CLI", () => {
       "headscale-remote: Headscale is not running (stopped); start it with `headscale-remote start`",
     );
   });
+
+  it("bridge up with Headscale stopped says at once why the node does not run, and keeps the mapping", async () => {
+    const up = await runCli(home, ["bridge", "up", "--local-port", "18123"]);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stdout.split("\n")[0]).toMatch(/^The node does not run yet \(waiting\): .*Headscale/);
+    expect((await json(["bridge", "status"])).mappings).toMatchObject([{ tailnetPort: 18123, localPort: 18123 }]);
+    expect((await runCli(home, ["bridge", "down"])).exitCode).toBe(0);
+  });
 });
