@@ -77,7 +77,7 @@ function createServices(parts: HelperParts) {
     policy: new PolicyService({ policy: parts.policy, audit }),
     server: new ServerService(parts),
     bridge: new BridgeService({ bridge, nodes }),
-    lifecycle: new Lifecycle({ ...parts, work, nameAt: (ipv4) => nodes.nameAt(ipv4) }),
+    lifecycle: new Lifecycle({ ...parts, work, nameAt: (ipv4) => nodes.knownNameAt(ipv4) }),
   };
 }
 

@@ -21,8 +21,8 @@ export interface LifecycleDeps {
   headscaleVersion: () => string | null;
   counts: Pick<NodeCounts, "current">;
   bridge: Pick<TailnetBridge, "tailnetStatus" | "hasNode" | "status">;
-  /** The name Headscale gives the node at this address, when it can say. */
-  nameAt: (ipv4: string | null) => Promise<string | undefined>;
+  /** The name Headscale gives the node at this address, as last learnt (never waits). */
+  nameAt: (ipv4: string | null) => string | undefined;
   logs: Pick<LogStore, "append">;
   work: WorkUnderWay;
   /** This helper's build (see buildOf), or null when it runs inside another program. */
@@ -35,11 +35,11 @@ export interface LifecycleDeps {
 export class Lifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  async status(): Promise<Status> {
+  status(): Status {
     const { supervisor, paths } = this.deps;
     const tailnet = this.deps.bridge.tailnetStatus();
     // Headscale's name for the node, not the one asked for: it may have been taken, or renamed since.
-    const name = await this.deps.nameAt(tailnet.ipv4);
+    const name = this.deps.nameAt(tailnet.ipv4);
     const startedAt = supervisor.startedAt;
     return {
       helper: {

@@ -9,6 +9,9 @@ import { SerialQueue } from "../../util/serial-queue.js";
 import { BadInputError, orNotFound } from "../errors.js";
 import type { UserService } from "./users.js";
 
+/** How long `status` may show the node's name as last learnt before asking Headscale again. */
+const NAME_FRESH_MS = 10_000;
+
 export interface NodeServiceDeps {
   admin: AdminClient;
   /** This computer's own node, which must rejoin when Headscale's record of it is deleted. */
@@ -25,6 +28,10 @@ export class NodeService {
   /** Read, change, write: two quick approvals (Raycast's actions) must not lose one. */
   private readonly routeChanges = new SerialQueue();
 
+  /** What nameAt last learnt: this computer's node's name in Headscale. */
+  private lastName?: { ipv4: string; name: string; at: number };
+  private asking = false;
+
   constructor(private readonly deps: NodeServiceDeps) {}
 
   /** Headscale's own listing, unconverted: an unchanged one is the same (frozen) object again. */
@@ -39,7 +46,24 @@ export class NodeService {
   async nameAt(ipv4: string | null): Promise<string | undefined> {
     if (!ipv4 || !this.deps.headscaleRunning()) return undefined;
     const nodes = await this.deps.admin.listNodes().catch(() => []);
-    return nodes.find((node) => node.ipAddresses.includes(ipv4))?.givenName || undefined;
+    const name = nodes.find((node) => node.ipAddresses.includes(ipv4))?.givenName || undefined;
+    if (name) this.lastName = { ipv4, name, at: Date.now() };
+    return name;
+  }
+
+  /**
+   * nameAt without waiting, for `status`, which answers from memory (every CLI command and the
+   * menu bar ask it, and a listing of the whole tailnet each time would cost Headscale): the name
+   * last learnt, asked again in the background once it is older than NAME_FRESH_MS.
+   */
+  knownNameAt(ipv4: string | null): string | undefined {
+    if (!ipv4) return undefined;
+    const last = this.lastName?.ipv4 === ipv4 ? this.lastName : undefined;
+    if (!this.asking && (!last || Date.now() - last.at > NAME_FRESH_MS)) {
+      this.asking = true;
+      void this.nameAt(ipv4).finally(() => (this.asking = false));
+    }
+    return last?.name;
   }
 
   async rename(id: string, name: string): Promise<Node> {
@@ -48,6 +72,7 @@ export class NodeService {
     const holder = (await admin.listNodes()).find((node) => node.givenName === name && String(node.id) !== id);
     if (holder) throw new BadInputError(`name: ${name} is taken by node ${holder.id}; choose another`);
     const node = toNode(await orNotFound(admin.renameNode(id, name), notFound(id)));
+    if (this.lastName && node.ipAddresses.includes(this.lastName.ipv4)) this.lastName = { ...this.lastName, name };
     this.changed(`renamed node ${id} to ${name}`);
     return node;
   }
