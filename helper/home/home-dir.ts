@@ -3,9 +3,9 @@
  * re-moded (it may be someone's shared folder), and only if it is ours: empty, or holding our
  * settings.json.
  */
-import { chmod, readdir, stat } from "node:fs/promises";
+import { chmod, readdir, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
-import type { HomePaths } from "./paths.js";
+import { HomePathError, sqliteHomeProblem, type HomePaths } from "./paths.js";
 import { DIR_MODE, SECRET_MODE, makeDir } from "./secure-fs.js";
 
 export class NotOurHomeError extends Error {
@@ -21,7 +21,10 @@ export async function checkHome(paths: HomePaths): Promise<boolean> {
     if (error.code === "ENOENT") return undefined;
     throw error;
   });
-  if (!info) return false;
+  if (!info) {
+    await checkDatabasePath(paths);
+    return false;
+  }
   if (!info.isDirectory()) throw new NotOurHomeError(`${paths.home} is not a folder`);
   const entries = await readdir(paths.home);
   // settings.json, or the folders a first run makes before it (a run killed in between).
@@ -33,7 +36,21 @@ export async function checkHome(paths: HomePaths): Promise<boolean> {
         "choose a new or empty folder",
     );
   }
+  await checkDatabasePath(paths);
   return true;
+}
+
+/** A home whose path SQLite would misread is refused before anything is written, unless it uses PostgreSQL. */
+async function checkDatabasePath(paths: HomePaths): Promise<void> {
+  const problem = sqliteHomeProblem(paths.home);
+  if (!problem) return;
+  let type: string | undefined;
+  try {
+    type = (JSON.parse(await readFile(paths.settings, "utf8")) as { database?: { type?: string } }).database?.type;
+  } catch {
+    // No settings yet (SQLite, the default), or unreadable ones: loadSettings says what is wrong with them.
+  }
+  if (type !== "postgres") throw new HomePathError(problem);
 }
 
 export async function ensureHome(paths: HomePaths): Promise<void> {

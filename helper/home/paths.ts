@@ -110,16 +110,18 @@ export function resolveHome(home?: string, env = process.env): string {
     throw new HomePathError("--home is empty: give a folder, or leave the option out for the default home");
   }
   // Absolute: Headscale runs in the home and reads the paths of config.yaml from there.
-  const resolved = resolve(home || defaultHome(process.platform, env, homedir()));
-  // Headscale opens its SQLite database through a `file:` URL made from the path, unescaped: a `?`
-  // or `#` cuts the path there (two homes then shared one database beside them), and `%41` is read
-  // as "A". Nothing in config.yaml can escape it, so such a home is refused.
-  const cut = /[?#]|%[0-9a-f]{2}/i.exec(resolved);
-  if (cut) {
-    throw new HomePathError(
-      `${resolved} cannot be a home: Headscale would open its database elsewhere because of "${cut[0]}"; ` +
-        "choose a folder whose path has no ?, # or %-escape",
-    );
-  }
-  return resolved;
+  return resolve(home || defaultHome(process.platform, env, homedir()));
+}
+
+/**
+ * Why Headscale could not keep its SQLite database in this home, if it could not: it opens the
+ * database through a `file:` URL made from the path, unescaped, so a `?` or `#` cuts the path
+ * there (two homes then shared one database beside them) and `%41` is read as "A".
+ */
+export function sqliteHomeProblem(home: string): string | undefined {
+  const cut = /[?#]|%[0-9a-f]{2}/i.exec(home);
+  return cut
+    ? `${home} cannot hold Headscale's SQLite database: "${cut[0]}" in its path would have Headscale open ` +
+        "it elsewhere; choose a folder whose path has no ?, # or %-escape (or use PostgreSQL)"
+    : undefined;
 }
