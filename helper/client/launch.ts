@@ -3,7 +3,7 @@
  * outlives the short-lived command (CLI or Raycast) that needed it.
  */
 import { closeSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
 import { storageProblem } from "../home/storage-errors.js";
@@ -73,7 +73,11 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
   child.unref();
   closeSync(stderr);
   let exited = false;
-  child.once("exit", () => (exited = true));
+  let exitCode: number | null = null;
+  child.once("exit", (code) => {
+    exited = true;
+    exitCode = code;
+  });
   child.once("error", () => (exited = true));
   // Another launch's helper may answer first, ours still starting: ours would then take the home's
   // lock once that one stops, and start Headscale again after a shutdown. Only the answering one stays.
@@ -101,11 +105,23 @@ async function launch(home: string, socket: string, entry: string, options: Ensu
   }
   return HelperClient.connect(socket).then(onlyTheAnswering, async () => {
     const said = (await readFile(paths.helperStderr, "utf8").catch(() => "")).trim().split("\n").pop();
+    // A full disk takes the helper's own last words with it: the disk then says why.
+    const full = said ? undefined : await diskFull(home);
     const reason = said
       ? said.replace(/^headscale-remote(?: helper)?: /, "")
-      : `it did not answer within ${(options.waitMs ?? 20_000) / 1000} s; see ${paths.logFile}`;
+      : full
+        ? `${home} cannot be written: no space left on the disk`
+        : exited
+          ? `it exited (code ${exitCode}) before answering; see ${paths.logFile}`
+          : `it did not answer within ${(options.waitMs ?? 20_000) / 1000} s; see ${paths.logFile}`;
     throw new HelperStartError(socket, reason);
   });
+}
+
+/** Whether the disk holding `dir` has no space left for this user. */
+async function diskFull(dir: string): Promise<boolean> {
+  const info = await statfs(dir).catch(() => undefined);
+  return info !== undefined && info.bavail === 0;
 }
 
 const closeAndThrow = (client: HelperClient) => (error: unknown) => {

@@ -6,10 +6,12 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "../home/paths.js";
+import { storageProblem } from "../home/storage-errors.js";
 import { runHelper } from "./run-helper.js";
 
 function fail(error: unknown, exitCode: number): never {
-  console.error(`headscale-remote helper: ${error instanceof Error ? error.message : String(error)}`);
+  const message = storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
+  console.error(`headscale-remote helper: ${message}`);
   process.exit(exitCode);
 }
 

@@ -23,7 +23,15 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(lockPath, "wx", 0o600);
-      await handle.writeFile(String(process.pid));
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        // A full disk, say: leave no empty lock behind, and name the file in the error.
+        await handle.close();
+        await rm(lockPath, { force: true });
+        (error as NodeJS.ErrnoException).path ??= lockPath;
+        throw error;
+      }
       await handle.close();
       return { release: () => rm(lockPath, { force: true }) };
     } catch (error) {

@@ -12,11 +12,14 @@ const WHY: Record<string, string> = {
   EIO: "cannot be used: the disk reports an input/output error",
 };
 
-/** One line for a storage failure, or undefined for any other error. */
+/**
+ * One line for a storage failure, or undefined for any other error, including one that names no
+ * file (an EPERM from signalling a process is not about the disk).
+ */
 export function storageProblem(error: unknown): string | undefined {
   const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
   const why = code === undefined ? undefined : WHY[code];
-  return why && `${path ?? "a file of the home"} ${why}`;
+  return why && path ? `${path} ${why}` : undefined;
 }
 
 /**

@@ -90,6 +90,28 @@ describe("a full disk", () => {
   });
 });
 
+describe("a full disk when a helper starts", () => {
+  it("the launched helper's own failure is one line naming the file", async () => {
+    // A home begun before the disk filled: the launcher's checks pass, the helper's writes fail.
+    const fresh = join(mountPoint, "fresh");
+    await mkdir(join(fresh, "logs"), { recursive: true, mode: 0o700 });
+    await writeFile(join(fresh, "logs", "helper-stderr.log"), "", { mode: 0o600 });
+    await fill();
+    try {
+      const result = await runCli(fresh, ["status"]);
+      expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+        exitCode: 4,
+        stderr: expect.stringMatching(
+          /^headscale-remote: the helper could not start: \/\S+ cannot be written: no space left on the disk$/,
+        ),
+      });
+      expect(result.stderr).not.toMatch(/did not answer within/);
+    } finally {
+      await rm(join(mountPoint, "filler"), { force: true });
+    }
+  });
+});
+
 describe("a full disk under the policy history alone", () => {
   it("says the policy is applied and that no copy to go back to was kept", async () => {
     const history = t.helper.paths.policyHistory;
