@@ -1,5 +1,5 @@
 import { createSocket } from "node:dgram";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A TCP port that was free on `host` a moment ago. */
 export function freeTcpPort(host = "127.0.0.1"): Promise<number> {
@@ -44,11 +44,30 @@ export function listenProblem(address: string, protocol: "tcp" | "udp"): Promise
     if (protocol === "tcp") {
       const server = createServer();
       server.once("error", (error) => resolve(why(error)));
-      server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(undefined)));
+      // macOS lets a wildcard bind share a port another program holds on loopback (SO_REUSEADDR):
+      // a connection to it then says what binding cannot.
+      const answered = () => answers(host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host, port);
+      server.listen({ host, port, exclusive: true }, () =>
+        server.close(async () => resolve((await answered()) ? "it is in use by another program" : undefined)),
+      );
     } else {
       const socket = createSocket(host.includes(":") ? "udp6" : "udp4");
       socket.once("error", (error) => resolve(why(error)));
       socket.bind({ address: host, port, exclusive: true }, () => socket.close(() => resolve(undefined)));
     }
+  });
+}
+
+/** Whether something accepts a TCP connection on host:port within half a second. */
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 500 });
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
   });
 }
