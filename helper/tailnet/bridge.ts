@@ -54,6 +54,9 @@ export class BridgeError extends Error {
   }
 }
 
+/** The native library says "tailnet: …" for any host program; here the line already says where it is from. */
+const withoutLibraryPrefix = (message: string) => message.replace(/^tailnet: /, "");
+
 /** How long a node may say NeedsLogin before its saved login is taken as lost. */
 const LOGGED_OUT_GRACE_MS = 10_000;
 
@@ -194,7 +197,7 @@ export class TailnetBridge {
       if (!current()) return;
       this.phase = "failed";
       this.node = undefined;
-      this.fail(`the node could not start: ${message}`);
+      this.fail(`the node could not start: ${withoutLibraryPrefix(message)}`);
       void node.close();
     });
     node.up();
@@ -219,7 +222,7 @@ export class TailnetBridge {
       try {
         node.addForward(tailnetPort, localPort);
       } catch (error) {
-        this.fail(`tailnet port ${tailnetPort}: ${(error as Error).message}`);
+        this.fail(`tailnet port ${tailnetPort}: ${withoutLibraryPrefix((error as Error).message)}`);
       }
     }
   }
