@@ -162,8 +162,11 @@ type memSnapshot struct {
 func snapshot() memSnapshot {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	pct := debug.SetGCPercent(-1)
-	debug.SetGCPercent(pct)
+	// Read, not set and put back: SetGCPercent(-1) would switch the collector off for a moment,
+	// four times a second, in the process being measured.
+	gc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(gc)
+	pct := int(gc[0].Value.Uint64())
 	return memSnapshot{
 		At: time.Now().UTC().Format(time.RFC3339Nano), HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse,
 		HeapIdle: ms.HeapIdle, HeapReleased: ms.HeapReleased, StackInuse: ms.StackInuse, Sys: ms.Sys,
