@@ -32,6 +32,14 @@ function rejection(error: unknown): never {
   throw error;
 }
 
+/** The policy took, but its copy for `policy rollback` could not be written: a change made, and a failure. */
+export class UnkeptPolicyError extends Error {
+  constructor(problem: string, cause: unknown) {
+    super(`the policy is applied, but no copy to go back to could be kept: ${problem}`, { cause });
+    this.name = "UnkeptPolicyError";
+  }
+}
+
 export class AclPolicy {
   /** Changes one at a time: each is read, checked, applied and numbered in the history. */
   private readonly changes = new SerialQueue();
@@ -79,7 +87,7 @@ export class AclPolicy {
       // Headscale holds it now: say so, rather than "failed" for a change that took.
       const problem = storageProblem(error);
       if (!problem) throw error;
-      throw new Error(`the policy is applied, but no copy to go back to could be kept: ${problem}`, { cause: error });
+      throw new UnkeptPolicyError(problem, error);
     }
     return { policy: applied.policy, updatedAt: applied.updatedAt, version };
   }

@@ -125,8 +125,10 @@ describe("a full disk under the policy history alone", () => {
       expect(error.message).toMatch(
         /^the policy is applied, but no copy to go back to could be kept: \/\S+ cannot be written: no space left on the disk$/,
       );
-      // As it says: Headscale holds the new policy.
+      // As it says: Headscale holds the new policy, and the log says a change was made.
       expect((await t.client.call("policy.get")).policy).toBe(policy);
+      const logged = (await t.client.call("logs.tail", { lines: 20 })).map((line) => line.text);
+      expect(logged).toContain("applied an ACL policy; no copy of it could be kept");
     } finally {
       await execa("umount", [history]).catch(() => execa("umount", ["-l", history]));
     }

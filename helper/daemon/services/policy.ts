@@ -1,5 +1,5 @@
 /** The tailnet's ACL policy as changed through the helper: AclPolicy's rules, and a log line for each change. */
-import type { AclPolicy } from "../../policy/acl-policy.js";
+import { UnkeptPolicyError, type AclPolicy } from "../../policy/acl-policy.js";
 import type { Policy } from "../../protocol/types.js";
 
 export interface PolicyServiceDeps {
@@ -21,7 +21,11 @@ export class PolicyService {
   }
 
   async apply(policy: string): Promise<Policy> {
-    const applied = await this.deps.policy.apply(policy);
+    const applied = await this.deps.policy.apply(policy).catch((error: unknown) => {
+      // Applied all the same: the log keeps one line per change made.
+      if (error instanceof UnkeptPolicyError) this.deps.audit("applied an ACL policy; no copy of it could be kept");
+      throw error;
+    });
     this.deps.audit(`applied ACL policy version ${applied.version}`);
     return applied;
   }
