@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
 import { HomePathError } from "../home/paths.js";
-import { storageProblem } from "../home/storage-errors.js";
+import { failureMessage } from "../home/storage-errors.js";
 import { ErrorCode } from "../protocol/errors.js";
 import { printable } from "./format.js";
 
@@ -61,7 +61,7 @@ export function nextStep(error: unknown): string {
 
 /** Prints a command's failure as one line on stderr, and exits with its code. */
 export function exitWithFailure(error: unknown, json: boolean | undefined): never {
-  const message = storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
+  const message = failureMessage(error);
   console.error(printable(`headscale-remote: ${message}${nextStep(error)}`));
   const exitCode = exitCodeFor(error);
   // --json promises one JSON document on stdout, a failure included.

@@ -7,7 +7,7 @@ import { ConfigError } from "../config/settings-store.js";
 import { DamagedStateError } from "../accounts/device-key-store.js";
 import { redact } from "../logs/redact.js";
 import { NotOurHomeError } from "../home/home-dir.js";
-import { storageProblem } from "../home/storage-errors.js";
+import { failureMessage } from "../home/storage-errors.js";
 import { AddonMissingError } from "../tailnet/addon.js";
 import { BridgeError } from "../tailnet/bridge.js";
 import { ErrorCode } from "../protocol/errors.js";
@@ -66,7 +66,7 @@ const needsBinary = (error: unknown) =>
   error instanceof HeadscaleNotFoundError || error instanceof UnsupportedHeadscaleError;
 
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
-  const message = redact(storageProblem(error) ?? (error instanceof Error ? error.message : String(error)));
+  const message = redact(failureMessage(error));
   if (error instanceof NotRunningError) return { code: ErrorCode.HeadscaleNotRunning, message, data: error.data };
   if (error instanceof NotFoundError) return { code: ErrorCode.NotFound, message };
   if (error instanceof NotOurHomeError) return { code: ErrorCode.ConfigRejected, message };

@@ -6,11 +6,11 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "../home/paths.js";
-import { storageProblem } from "../home/storage-errors.js";
+import { failureMessage } from "../home/storage-errors.js";
 import { runHelper } from "./run-helper.js";
 
 function fail(error: unknown, exitCode: number): never {
-  const message = storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
+  const message = failureMessage(error);
   console.error(`headscale-remote helper: ${message}`);
   process.exit(exitCode);
 }

@@ -22,6 +22,11 @@ export function storageProblem(error: unknown): string | undefined {
   return why && path ? `${path} ${why}` : undefined;
 }
 
+/** What a failure says to a person: the storage line when it is one, else its own message. */
+export function failureMessage(error: unknown): string {
+  return storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
+}
+
 /**
  * Headscale's own database reporting that it cannot write (SQLite's and PostgreSQL's wording): the
  * request was fine, the storage is not.
