@@ -78,6 +78,7 @@ const SLOW_METHODS: Partial<Record<MethodName, number>> = {
   "headscale.start": LIFECYCLE_TIMEOUT_MS,
   "headscale.restart": LIFECYCLE_TIMEOUT_MS,
   "bridge.up": BRIDGE_UP_WAIT_MS + CALL_TIMEOUT_MS,
+  "bridge.identity": BRIDGE_UP_WAIT_MS + CALL_TIMEOUT_MS,
 };
 
 export interface CallOptions {

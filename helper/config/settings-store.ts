@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
 import { CLEARABLE_SETTINGS, Settings, SettingsPatch } from "../protocol/settings.js";
 import { describeIssues } from "../util/issues.js";
+import { HelperFailure } from "../util/failure.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { makeDir, readIfExists, writeFileAtomic } from "../home/secure-fs.js";
@@ -27,9 +28,10 @@ import { Reach, TlsSettings } from "../protocol/reach.js";
 import { z } from "zod";
 import { renderPublicDerpMap } from "./public-derp.js";
 
-export class ConfigError extends Error {
+/** Settings the helper cannot take (invalid, or refused by Headscale): the caller must change them. */
+export class ConfigError extends HelperFailure {
   constructor(message: string) {
-    super(message);
+    super("bad-input", message);
     this.name = "ConfigError";
   }
 }
@@ -227,20 +229,7 @@ async function restorePrevious(paths: HomePaths): Promise<void> {
  */
 export async function recoverUnfinishedChange(paths: HomePaths): Promise<boolean> {
   if ((await readIfExists(paths.pendingChange)) === undefined) return false;
-  // Mappings saved by `bridge up` meanwhile are the bridge's, not the change's: they stay.
-  const bridgeOf = (text: string | undefined): unknown => {
-    try {
-      return (JSON.parse(text ?? "{}") as { bridge?: unknown }).bridge;
-    } catch {
-      return undefined; // a damaged file: loadSettings says so next
-    }
-  };
-  const bridge = bridgeOf(await readIfExists(paths.settings));
   await restorePrevious(paths);
-  const restored = await readIfExists(paths.settings);
-  if (bridge !== undefined && restored !== undefined && bridgeOf(restored) !== undefined) {
-    await writeFileAtomic(paths.settings, JSON.stringify({ ...JSON.parse(restored), bridge }, null, 2) + "\n");
-  }
   return true;
 }
 

@@ -56,7 +56,7 @@ const HELPER_ONLY: (keyof Settings)[] = [
 export function onlyRecordsOrHelperChanged(previous: Settings, next: Settings): boolean {
   const headscalePart = (settings: Settings) => {
     const dns = { ...withDnsDefaults(settings.dns), extraRecords: [] };
-    const rest: Record<string, unknown> = { ...settings, bridge: undefined, dns };
+    const rest: Record<string, unknown> = { ...settings, dns };
     for (const key of HELPER_ONLY) delete rest[key];
     return JSON.stringify(rest);
   };
@@ -66,11 +66,8 @@ export function onlyRecordsOrHelperChanged(previous: Settings, next: Settings): 
 /** Applies the patch, or throws a ConfigError and leaves the settings, the config and Headscale as they were. */
 export async function changeSettings(target: ConfigTarget, patch: SettingsPatch): Promise<void> {
   const { paths, supervisor } = target;
-  if ("bridge" in patch) {
-    throw new ConfigError("the bridge's mappings change with `bridge up` and `bridge down`, not config set");
-  }
   const previous = target.settings();
-  let next = mergeSettings(previous, patch, { lanAddresses: await lanAddresses(), sparePort: await freeTcpPort() });
+  const next = mergeSettings(previous, patch, { lanAddresses: await lanAddresses(), sparePort: await freeTcpPort() });
   if (next.tls.mode === "files" && JSON.stringify(next.tls) !== JSON.stringify(previous.tls)) {
     // Headscale would start with a bad certificate and fail only at a device's handshake.
     await checkCertificateFiles(next.tls).catch((error: Error) => {
@@ -91,10 +88,7 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
       );
     }
   }
-  // The bridge saves its mappings meanwhile: never write back the ones read before the waits.
-  const withLatestBridge = (settings: Settings): Settings => ({ ...settings, bridge: target.settings().bridge });
   if (Object.keys(patch).every((key) => HELPER_ONLY.includes(key as keyof Settings))) {
-    next = withLatestBridge(next);
     await saveSettings(paths, next);
     await target.setSettings(next);
     return;
@@ -106,7 +100,6 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     );
   }
   if (onlyRecordsOrHelperChanged(previous, next)) {
-    next = withLatestBridge(next);
     const records = await readIfExists(paths.extraRecords);
     await writeExtraRecords(paths, next);
     try {
@@ -136,7 +129,6 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     await rm(candidate, { force: true });
     throw new ConfigError(`Headscale rejects these settings: ${problem}`);
   }
-  next = withLatestBridge(next);
   const change = await commitSettings(paths, next, candidate);
   await target.setSettings(next);
   if (supervisor.state !== "running" && supervisor.state !== "crashed") return change.settle();
@@ -145,9 +137,8 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     await change.settle();
   } catch (error) {
     await change.rollback();
-    const restored = withLatestBridge(previous);
-    await saveSettings(paths, restored);
-    await target.setSettings(restored);
+    await saveSettings(paths, previous);
+    await target.setSettings(previous);
     await supervisor.start().catch(() => {});
     throw new ConfigError(
       `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}${lastComplaint(error)}`,

@@ -29,6 +29,8 @@ import { LogStore } from "../logs/log-store.js";
 import type { Settings } from "../protocol/settings.js";
 import { loadAddon } from "../tailnet/addon.js";
 import { TailnetBridge } from "../tailnet/bridge.js";
+import { BridgeStore } from "../tailnet/bridge-store.js";
+import { moveBridgeOutOfSettings } from "../tailnet/bridge-upgrade.js";
 import { tailnetHostname } from "../tailnet/hostname.js";
 import { NodeKeyStore } from "../tailnet/node-key-store.js";
 import { toRpcError } from "./errors.js";
@@ -92,11 +94,14 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
 async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: () => Promise<void>): Promise<Daemon> {
   // Before anything listens there (this helper, or Headscale's admin socket beside it).
   await ensureSocketDir(paths.helperSocket, paths.home);
+  // Before a cut-short change is undone: the mappings an older helper kept in settings.json stay.
+  const movedBridge = await moveBridgeOutOfSettings(paths);
   const undone = await recoverUnfinishedChange(paths);
   const settings = await loadSettings(paths);
   await ensureHeadscaleConfig(paths, settings);
   const logs = await LogStore.open(paths.logFile, settings.logLines);
   logs.append("helper", `helper ${process.pid} starting for ${paths.home}`);
+  if (movedBridge) logs.append("helper", movedBridge);
   if (undone) {
     logs.append(
       "helper",
@@ -130,7 +135,8 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
     keyExpiration: () => state.settings().clientKeyExpiration,
     defaultAccount: userInfo().username,
   });
-  const bridge = createBridge({ paths, state, supervisor, admin, accounts, logs });
+  const bridgeStore = await BridgeStore.open(paths.bridge);
+  const bridge = createBridge({ paths, store: bridgeStore, state, supervisor, admin, accounts, logs });
 
   // Each time Headscale comes up (asked for, or after a crash): a fresh connection to the new
   // process, then node counts and the bridge follow on their own (a moved Headscale is followed).
@@ -206,13 +212,14 @@ async function assemble(paths: HomePaths, options: DaemonOptions, releaseLock: (
 /** This computer's own tailnet node, provisioned through Headscale and kept in step with it. */
 function createBridge(parts: {
   paths: HomePaths;
+  store: BridgeStore;
   state: HelperState;
   supervisor: HeadscaleSupervisor;
   admin: AdminClient;
   accounts: Accounts;
   logs: LogStore;
 }): TailnetBridge {
-  const { paths, state, supervisor, admin, accounts, logs } = parts;
+  const { paths, store, state, supervisor, admin, accounts, logs } = parts;
   const nodeAt = async (ipv4: string) => (await admin.listNodes()).find((n) => n.ipAddresses.includes(ipv4));
   const bestEffort = (what: string, work: () => Promise<void>) =>
     work().catch((error: Error) => void logs.append("helper", `[tailnet] could not ${what}: ${error.message}`));
@@ -220,8 +227,7 @@ function createBridge(parts: {
     stateDir: paths.tailnetState,
     keys: new NodeKeyStore(paths.tailnetKey),
     loadAddon,
-    settings: () => state.settings().bridge,
-    saveSettings: (next) => state.saveBridge(next),
+    store,
     controlUrl: () => nodeControlUrl(state.addresses()),
     provision: async (account) => {
       if (supervisor.state !== "running")

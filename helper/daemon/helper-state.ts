@@ -1,11 +1,11 @@
 /**
  * What the helper holds that changes while it runs: the settings in force, the addresses Headscale
  * really listens on, and the version of the binary it last started. Changed only through these
- * methods, which the supervisor, the bridge and `config set` call.
+ * methods, which the supervisor and `config set` call.
  */
 import { existsSync } from "node:fs";
 import type { HeadscaleAddresses } from "../config/addresses.js";
-import { ensureHeadscaleConfig, loadAddresses, saveSettings } from "../config/settings-store.js";
+import { ensureHeadscaleConfig, loadAddresses } from "../config/settings-store.js";
 import { checkedVersion, findHeadscale } from "../headscale/binary.js";
 import type { HomePaths } from "../home/paths.js";
 import type { Settings } from "../protocol/settings.js";
@@ -76,12 +76,5 @@ export class HelperState {
     this.current = next;
     // A generated config follows the settings; a hand-edited one keeps its own addresses and socket.
     this.listening = await loadAddresses(this.paths, next);
-  }
-
-  /** The bridge's part of the settings, saved and then in force. */
-  async saveBridge(next: Settings["bridge"]): Promise<void> {
-    const updated = { ...this.current, bridge: next };
-    await saveSettings(this.paths, updated);
-    this.current = updated;
   }
 }

@@ -33,6 +33,8 @@ export function socketPath(home: string, name: string, tmpDir: string): string {
 export interface HomePaths {
   home: string;
   settings: string;
+  /** The bridge's mappings and its node's identity (account, hostname): the bridge's own file. */
+  bridge: string;
   headscaleConfig: string;
   /** Hash of the config we last generated: tells a hand edit from our own writing. */
   generatedConfigHash: string;
@@ -71,6 +73,7 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
   return {
     home,
     settings: at("settings.json"),
+    bridge: at("bridge.json"),
     headscaleConfig: at("config.yaml"),
     generatedConfigHash: at("state", "config.sha256"),
     pendingChange: at("state", "config-change.pending"),

@@ -192,7 +192,8 @@ export const methods = {
 
   /**
    * Forwards a tailnet port of this computer's node to a local port, starting the node if needed.
-   * Answers once the node runs with an address, or has failed, or after BRIDGE_UP_WAIT_MS.
+   * Answers once the node runs with an address, or has failed, or after BRIDGE_UP_WAIT_MS. An
+   * account or hostname changes the node's identity first, as bridge.identity does.
    */
   "bridge.up": {
     params: z
@@ -204,6 +205,21 @@ export const methods = {
         hostname: z.string().min(1).max(MAX_NAME).optional(),
       })
       .strict(),
+    result: BridgeStatus,
+  },
+  /**
+   * A new account (a new node: a new key, a fresh login) or hostname (renamed in Headscale too) for
+   * this computer's node. Answers as bridge.up does, once the node runs again or has failed.
+   */
+  "bridge.identity": {
+    params: z
+      .object({
+        account: z.string().min(1).max(MAX_NAME).optional(),
+        /** Any name: it is made a DNS label as the machine's own name is ("My Mac" → my-mac). */
+        hostname: z.string().min(1).max(MAX_NAME).optional(),
+      })
+      .strict()
+      .refine((p) => p.account !== undefined || p.hostname !== undefined, "give an account, a hostname or both"),
     result: BridgeStatus,
   },
   /** Removes one mapping, or all of them (and stops the node) without tailnetPort. */
@@ -236,7 +252,7 @@ export const notifications = {
   "logs.line": LogLine,
 } as const;
 
-/** How long `bridge.up` waits for the node to run before it answers with the node as it is. */
+/** How long `bridge.up` (and `bridge.identity`) waits for the node to run before it answers with the node as it is. */
 export const BRIDGE_UP_WAIT_MS = 20_000;
 
 /** The largest request the helper accepts from a client. */

@@ -1,11 +1,12 @@
 /**
  * The settings as they cross the wire: `config.get` answers with them, `config.set` takes a patch
- * of them. They are also what settings.json holds (config/settings-store.ts reads and writes it).
+ * of them. They are also what settings.json holds (config/settings-store.ts reads and writes it);
+ * the bridge keeps its own in bridge.json.
  */
 import { z } from "zod";
 import { DNS_DEFAULTS, DnsSettings } from "./dns.js";
 import { Reach, TlsSettings } from "./reach.js";
-import { DEFAULT_API_KEY_EXPIRATION, DnsLabel, Duration, MAX_NAME, Port } from "./types.js";
+import { DEFAULT_API_KEY_EXPIRATION, Duration } from "./types.js";
 
 /** host:port with a port Headscale can listen on (1–65535; 0 would pick one we could not find). */
 const HostPort = z
@@ -16,15 +17,6 @@ const HostPort = z
     const port = Number(text.slice(text.lastIndexOf(":") + 1));
     return port >= 1 && port <= 65535;
   }, "the port must be from 1 to 65535");
-
-/** The bridge's saved mappings and the identity of the node that serves them. */
-const BridgeSettings = z.object({
-  mappings: z.array(z.object({ tailnetPort: Port, localPort: Port })).default([]),
-  /** Whose Headscale user the node belongs to; the OS user's name when not set. */
-  account: z.string().min(1).max(MAX_NAME).optional(),
-  /** The node's tailnet name; the machine name, sanitised, when not set. */
-  hostname: DnsLabel.optional(),
-});
 
 const DatabaseSettings = z.discriminatedUnion("type", [
   // Strict: a misspelt or unknown key (a `password`, say) is refused, not silently dropped.
@@ -62,7 +54,6 @@ export const Settings = z.object({
   clientKeyExpiration: Duration.default("30d"),
   prefixV4: z.string().default("100.64.0.0/10"),
   prefixV6: z.string().default("fd7a:115c:a1e0::/48"),
-  bridge: BridgeSettings.default({ mappings: [] }),
   /** The tailnet's DNS (MagicDNS, nameservers, split DNS, extra records); a patch merges field by field. */
   dns: DnsSettings.default(DNS_DEFAULTS),
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isKeyRefusal } from "../../helper/tailnet/bridge.js";
+import { isKeyRefusal } from "../../helper/tailnet/key-refusal.js";
 
 describe("Headscale's word on this computer's node", () => {
   it("a refused key is one of Headscale 0.29's refusals", () => {

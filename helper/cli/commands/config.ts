@@ -81,9 +81,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "change settings, e.g. `config set autoStart=false listenAddr=127.0.0.1:8080`; values are JSON or plain text; " +
         "`serverUrl=` or `headscalePath=` goes back to the default. Settings: " +
-        Object.keys(Settings.shape)
-          .filter((key) => key !== "bridge")
-          .join(", "),
+        Object.keys(Settings.shape).join(", "),
     )
     .action(async (pairs: string[]) => {
       const patch = patchOf(pairs);

@@ -1,0 +1,89 @@
+/**
+ * Helpers before bridge.json kept the bridge's mappings and identity in settings.json, under
+ * `bridge`. The first start of a newer helper moves them to bridge.json, losing nothing: a file it
+ * cannot read is left as it is, for the error that names it.
+ */
+import { z } from "zod";
+import { ConfigError } from "../config/settings-store.js";
+import type { HomePaths } from "../home/paths.js";
+import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
+import { describeIssues } from "../util/issues.js";
+import { BridgeConfig, parseBridgeFile, renderBridgeFile } from "./bridge-store.js";
+
+/** What the move does with the two files' texts. */
+export type BridgeMove =
+  /** No `bridge` in settings.json, or a settings.json loadSettings will refuse in its own words. */
+  | { action: "none" }
+  /** settings.json's `bridge` is not one the bridge could use: both files stay as they are. */
+  | { action: "refuse"; problem: string }
+  /** To bridge.json, then settings.json without it (in this order: a crash between loses nothing). */
+  | { action: "move"; bridge: string; settings: string }
+  /**
+   * bridge.json exists already: settings.json's copy goes, and when it differs (an older helper ran
+   * here since), `aside` holds it for the person to look at.
+   */
+  | { action: "drop"; settings: string; aside?: string }
+  /** bridge.json exists but cannot be read: nothing is touched until it is repaired. */
+  | { action: "wait" };
+
+const WithBridge = z.looseObject({ bridge: BridgeConfig });
+
+/** The settings file's object, when it is one holding `bridge`. */
+function settingsWithBridge(text: string): Record<string, unknown> | undefined {
+  try {
+    const json: unknown = JSON.parse(text);
+    return typeof json === "object" && json !== null && !Array.isArray(json) && "bridge" in json
+      ? (json as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The settings as saveSettings writes them, without `bridge`. */
+const renderSettings = (settings: Record<string, unknown>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(settings).filter(([key]) => key !== "bridge")), null, 2) + "\n";
+
+/** Pure: what moving `bridge` out of settings.json does, given both files' texts (undefined: none). */
+export function planBridgeMove(settingsText: string | undefined, bridgeText: string | undefined): BridgeMove {
+  const settings = settingsText === undefined ? undefined : settingsWithBridge(settingsText);
+  if (!settings) return { action: "none" };
+  const checked = WithBridge.safeParse(settings);
+  if (!checked.success) return { action: "refuse", problem: describeIssues(checked.error) };
+  const moved = renderBridgeFile(checked.data.bridge);
+  if (bridgeText === undefined) return { action: "move", bridge: moved, settings: renderSettings(settings) };
+  const existing = parseBridgeFile(bridgeText);
+  if (typeof existing === "string") return { action: "wait" };
+  return moved === renderBridgeFile(existing)
+    ? { action: "drop", settings: renderSettings(settings) }
+    : { action: "drop", settings: renderSettings(settings), aside: moved };
+}
+
+/** Where a differing copy from settings.json is kept when bridge.json already holds the bridge's. */
+export const asidePath = (paths: HomePaths) => `${paths.bridge}.from-settings`;
+
+/**
+ * Moves `bridge` out of settings.json into bridge.json; call it before anything reads either, and
+ * before a cut-short change is undone (settings.json.prev loses its `bridge` too: the bridge's part
+ * never rolled back with a settings change). Returns a line for the log when it did something.
+ */
+export async function moveBridgeOutOfSettings(paths: HomePaths): Promise<string | undefined> {
+  const plan = planBridgeMove(await readIfExists(paths.settings), await readIfExists(paths.bridge));
+  if (plan.action === "refuse") throw new ConfigError(`${paths.settings} is invalid: ${plan.problem}`);
+  if (plan.action === "none" || plan.action === "wait") return undefined;
+  if (plan.action === "move") await writeFileAtomic(paths.bridge, plan.bridge);
+  if (plan.action === "drop" && plan.aside) await writeFileAtomic(asidePath(paths), plan.aside);
+  await writeFileAtomic(paths.settings, plan.settings);
+  await stripPrevious(paths);
+  if (plan.action === "move") return `moved the bridge's mappings from ${paths.settings} to ${paths.bridge}`;
+  return plan.aside
+    ? `${paths.settings} held bridge mappings other than ${paths.bridge}'s; ${paths.bridge} is kept, ` +
+        `the others are in ${asidePath(paths)}`
+    : undefined;
+}
+
+/** settings.json.prev, which a cut-short change brings back, without a `bridge` of its own. */
+async function stripPrevious(paths: HomePaths): Promise<void> {
+  const previous = settingsWithBridge((await readIfExists(paths.settings + ".prev")) ?? "");
+  if (previous) await writeFileAtomic(paths.settings + ".prev", renderSettings(previous));
+}
