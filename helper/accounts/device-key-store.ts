@@ -3,6 +3,8 @@ import { z } from "zod";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { deviceKeyId, type DeviceKeyRecord } from "./device-keys.js";
 import { describeIssues } from "../util/issues.js";
+import { HelperFailure } from "../util/failure.js";
+import { failureMessage } from "../home/storage-errors.js";
 
 const StoredDeviceKey = z.object({
   account: z.string(),
@@ -17,9 +19,13 @@ const StoredDeviceKey = z.object({
 const FileShape = z.object({ version: z.literal(1), devices: z.array(StoredDeviceKey) });
 
 /** The records file cannot be read: minting is refused until someone moves it away or repairs it. */
-export class DamagedStateError extends Error {
-  constructor(path: string, cause: string) {
-    super(`${path} is damaged (${cause}); minting is off until you repair it or move it away to start afresh`);
+export class DamagedStateError extends HelperFailure {
+  constructor(path: string, cause: unknown) {
+    super(
+      "failed",
+      `${path} is damaged (${failureMessage(cause)}); minting is off until you repair it or move it away to start afresh`,
+      { cause, causeSaid: true },
+    );
     this.name = "DamagedStateError";
   }
 }
@@ -65,7 +71,7 @@ export class DeviceKeyStore {
       for (const record of parsed.data.devices) records.set(deviceKeyId(record.account, record.deviceId), record);
       return records;
     } catch (error) {
-      return new DamagedStateError(path, (error as Error).message);
+      return new DamagedStateError(path, error);
     }
   }
 

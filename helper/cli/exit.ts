@@ -4,33 +4,31 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
-import { HomePathError } from "../home/paths.js";
 import { failureMessage } from "../home/storage-errors.js";
-import { ErrorCode } from "../protocol/errors.js";
+import type { ErrorKind } from "../protocol/errors.js";
+import { kindOf } from "../util/failure.js";
 import { printable } from "./format.js";
 
 /**
- * Exit codes, for scripts: 2 bad input (usage, invalid values, a rejected setting), 3 not found,
- * 4 nothing to talk to (no helper, or Headscale not running), 1 anything else.
+ * Exit codes, for scripts: 2 bad input (usage, invalid values, a rejected setting, a name taken),
+ * 3 not found, 4 nothing to talk to (no helper, or Headscale not running), 1 anything else.
  */
 export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
 
+/** The exit code of each kind of failure: the kind alone decides it. */
+export const KIND_EXIT: Readonly<Record<ErrorKind, number>> = {
+  "bad-input": EXIT.badInput,
+  conflict: EXIT.badInput,
+  "not-found": EXIT.notFound,
+  unavailable: EXIT.unavailable,
+  denied: EXIT.failure,
+  failed: EXIT.failure,
+};
+
+/** A usage mistake commander finds is bad input; an error of no kind (our own bug) is a failure. */
 export function exitCodeFor(error: unknown): number {
-  if (error instanceof HelperUnavailableError) return EXIT.unavailable;
-  if (error instanceof InvalidArgumentError || error instanceof HomePathError) return EXIT.badInput;
-  if (!(error instanceof HelperError)) return EXIT.failure;
-  switch (error.code) {
-    case ErrorCode.NotFound:
-      return EXIT.notFound;
-    case ErrorCode.InvalidParams:
-    case ErrorCode.InvalidRequest:
-    case ErrorCode.ConfigRejected:
-      return EXIT.badInput;
-    case ErrorCode.HeadscaleNotRunning:
-      return EXIT.unavailable;
-    default:
-      return EXIT.failure;
-  }
+  const kind = error instanceof InvalidArgumentError ? "bad-input" : (kindOf(error) ?? "failed");
+  return KIND_EXIT[kind];
 }
 
 /**
@@ -54,7 +52,7 @@ export function nextStep(error: unknown): string {
   if (error instanceof HelperStartError) return ""; // starting one is what failed
   if (error instanceof HelperUnavailableError) return "; start it with `headscale-remote helper`";
   // Only when it is stopped or crashed for good: not when it is slow to answer, or already restarting.
-  const notRunning = error instanceof HelperError && error.code === ErrorCode.HeadscaleNotRunning;
+  const notRunning = error instanceof HelperError && error.kind === "unavailable";
   const data = notRunning ? (error.data as { restarting?: boolean } | undefined) : undefined;
   return data?.restarting === false ? "; start it with `headscale-remote start`" : "";
 }

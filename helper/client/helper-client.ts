@@ -17,6 +17,8 @@ import {
 } from "../protocol/methods.js";
 import { LogLine } from "../protocol/types.js";
 import { describeIssues } from "../util/issues.js";
+import { HelperFailure } from "../util/failure.js";
+import { kindOfCode } from "../protocol/errors.js";
 
 /** How long a call waits for its answer unless told otherwise. */
 export const CALL_TIMEOUT_MS = 15_000;
@@ -24,12 +26,12 @@ export const CALL_TIMEOUT_MS = 15_000;
 export const LIFECYCLE_TIMEOUT_MS = 90_000;
 
 /** No helper answers on the socket: not started, or it died. */
-export class HelperUnavailableError extends Error {
+export class HelperUnavailableError extends HelperFailure {
   constructor(
     readonly socketPath: string,
     readonly reason: string,
   ) {
-    super(`the Headscale Remote helper is not running (${reason} on ${socketPath})`);
+    super("unavailable", `the Headscale Remote helper is not running (${reason} on ${socketPath})`);
     this.name = "HelperUnavailableError";
   }
 }
@@ -47,25 +49,28 @@ export class HelperStartError extends HelperUnavailableError {
   }
 }
 
-/** The helper answered with an error: `code` is one of the protocol's ErrorCode values. */
-export class HelperError extends Error {
+/** The helper answered with an error: `code` is one of the protocol's ErrorCode values, and says its kind. */
+export class HelperError extends HelperFailure {
   constructor(
     message: string,
     readonly code: number,
-    readonly data?: unknown,
+    data?: unknown,
   ) {
-    super(message);
+    super(kindOfCode(code), message, { data: data as Record<string, unknown> | undefined });
     this.name = "HelperError";
   }
 }
 
-/** No answer in time. The message leaves the method out: a person knows the command they ran. */
-export class HelperTimeoutError extends Error {
+/**
+ * No answer in time. The message leaves the method out: a person knows the command they ran.
+ * A failure, not "unavailable": a helper is there (it took the call), and the call may yet take effect.
+ */
+export class HelperTimeoutError extends HelperFailure {
   constructor(
     readonly method: string,
     timeoutMs: number,
   ) {
-    super(`the helper did not answer within ${timeoutMs / 1000} s; it may be busy: try again`);
+    super("failed", `the helper did not answer within ${timeoutMs / 1000} s; it may be busy: try again`);
     this.name = "HelperTimeoutError";
   }
 }

@@ -4,6 +4,7 @@
  * which will be one more implementation of this interface.
  */
 import type { z } from "zod";
+import { HelperFailure, type ErrorKind } from "../util/failure.js";
 import type { AdminApiKey, AdminNode, AdminPolicy, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
 
 export type HeadscaleNode = z.output<typeof AdminNode>;
@@ -13,21 +14,18 @@ export type HeadscalePreAuthKey = z.output<typeof AdminPreAuthKey>;
 export type HeadscalePolicy = z.output<typeof AdminPolicy>;
 
 /**
- * Why a call to Headscale failed: it did not answer ("unavailable"), has no such thing
- * ("not-found"), refused the request as asked ("invalid"; "conflict" for something that already
- * exists; "denied"), answered in a way we cannot read ("unreadable"), or failed otherwise.
+ * Headscale refused or did not answer. Its kind is decided where its answer is read (grpc/): it did
+ * not answer ("unavailable"), has no such thing ("not-found"), refused the request as asked
+ * ("bad-input"; "conflict" for something that already exists; "denied"), or failed otherwise,
+ * an answer we cannot read included. `reason` is Headscale's own words, when it gave any.
  */
-export type HeadscaleErrorKind =
-  "unavailable" | "not-found" | "invalid" | "conflict" | "denied" | "unreadable" | "failed";
-
-/** Headscale refused or did not answer. `reason` is Headscale's own words, when it gave any. */
-export class HeadscaleApiError extends Error {
+export class HeadscaleApiError extends HelperFailure {
   constructor(
-    readonly kind: HeadscaleErrorKind,
+    kind: ErrorKind,
     message: string,
     readonly reason = "",
   ) {
-    super(message);
+    super(kind, message);
     this.name = "HeadscaleApiError";
   }
 }

@@ -8,24 +8,30 @@ import { delimiter, join, sep } from "node:path";
 import { HEADSCALE_VERSION, supportedVersion } from "./release.js";
 import { runHeadscaleCli } from "./run-cli.js";
 import { projectRoot } from "../project.js";
+import { HelperFailure } from "../util/failure.js";
 
 /** What to do when no usable Headscale is there, in one place for every message. */
 export const GET_HEADSCALE = `download ${HEADSCALE_VERSION} with \`headscale-remote headscale download\` (Raycast: Download Headscale), or set headscalePath to a 0.29 binary`;
 
-export class HeadscaleNotFoundError extends Error {
+/** No usable Headscale: clients offer the download (data.needsHeadscale) rather than only the line. */
+export class HeadscaleNotFoundError extends HelperFailure {
   constructor(tried: string[]) {
-    super(`Headscale was not found (tried ${tried.join(", ") || "nothing"}): ${GET_HEADSCALE}`);
+    super("failed", `Headscale was not found (tried ${tried.join(", ") || "nothing"}): ${GET_HEADSCALE}`, {
+      data: { needsHeadscale: true },
+    });
     this.name = "HeadscaleNotFoundError";
   }
 }
 
 /** A Headscale of another series: its API is not the one this helper speaks. */
-export class UnsupportedHeadscaleError extends Error {
+export class UnsupportedHeadscaleError extends HelperFailure {
   constructor(
     readonly path: string,
     readonly version: string,
   ) {
-    super(`${path} is Headscale ${version}, and this helper needs 0.29.x: ${GET_HEADSCALE}`);
+    super("failed", `${path} is Headscale ${version}, and this helper needs 0.29.x: ${GET_HEADSCALE}`, {
+      data: { needsHeadscale: true },
+    });
     this.name = "UnsupportedHeadscaleError";
   }
 }

@@ -12,12 +12,14 @@ import { dirname } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { ensurePrivateDir } from "../home/secure-fs.js";
+import { HelperFailure } from "../util/failure.js";
 import { HEADSCALE_VERSION, releaseAsset, type ReleaseAsset } from "./release.js";
 
 /** A download that did not give a binary we trust; the message is one line for the user. */
-export class DownloadError extends Error {
+export class DownloadError extends HelperFailure {
+  /** `message` says the cause, if any, in its own words (no network, a full disk). */
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super("failed", message, { ...options, causeSaid: true });
     this.name = "DownloadError";
   }
 }

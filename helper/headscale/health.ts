@@ -34,3 +34,24 @@ export function askHealth(target: HealthTarget, signal: AbortSignal): Promise<He
     req.end();
   });
 }
+
+/**
+ * Resolves once /health passes; throws when `gone` says why Headscale went (its exit, or
+ * "stopped") before that, or after `timeoutMs`. `exited` ends a pending ask at once: something
+ * else may hold the port and never answer.
+ */
+export async function waitReady(
+  target: HealthTarget,
+  timeoutMs: number,
+  gone: () => string | undefined,
+  exited: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const why = gone();
+    if (why) throw new Error(`Headscale exited (${why}) before it was ready`);
+    if ((await askHealth(target, AbortSignal.any([AbortSignal.timeout(1000), exited]))) === "pass") return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`Headscale did not answer ${target.url} within ${timeoutMs / 1000} s`);
+}

@@ -8,49 +8,16 @@ import { execa, type ResultPromise } from "execa";
 import split2 from "split2";
 import type { HeadscaleState } from "../protocol/types.js";
 import { ensureExecutable } from "./binary.js";
-import { askHealth, type HealthTarget } from "./health.js";
+import { askHealth, waitReady } from "./health.js";
 import { headscaleEnv } from "./child-env.js";
 import { removePidFile, writePidFile } from "./pid-file.js";
 import { SerialQueue } from "../util/serial-queue.js";
+import { failureMessage } from "../home/storage-errors.js";
+import { crashLine, HeadscaleStartError, keepLine } from "./start-error.js";
+import { SUPERVISOR_DEFAULTS, type ResolvedOptions, type SupervisorOptions } from "./supervisor-options.js";
 
-export interface SupervisorOptions {
-  /** Runs before each launch: the config it will read may have to be written, or re-read. */
-  prepare?: () => Promise<void>;
-  /** Resolved before each launch, so a new path in the settings takes effect on restart. */
-  binary: () => Promise<string>;
-  configPath: string;
-  /** Where Headscale runs: relative paths in a hand-edited config are relative to it. */
-  cwd?: string;
-  pidFile: string;
-  /** Where /health is asked (Headscale's own listener, by way of loopback). */
-  health: () => HealthTarget;
-  /** Extra environment, e.g. the PostgreSQL password read from its file. */
-  extraEnv?: () => Promise<Record<string, string>>;
-  onLog: (stream: "stdout" | "stderr" | "helper", text: string) => void;
-  stopGraceMs?: number;
-  readyTimeoutMs?: number;
-  crashLimit?: number;
-  crashWindowMs?: number;
-  backoffBaseMs?: number;
-  /** While running, /health is asked this often; so many misses in a row count as a crash. */
-  livenessIntervalMs?: number;
-  livenessTimeoutMs?: number;
-  livenessMisses?: number;
-}
-
-export class HeadscaleStartError extends Error {
-  constructor(
-    message: string,
-    readonly logTail: string[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "HeadscaleStartError";
-  }
-}
-
-/** How many of Headscale's last lines an error report carries. */
-const LOG_TAIL = 20;
+export { HeadscaleStartError } from "./start-error.js";
+export type { SupervisorOptions } from "./supervisor-options.js";
 
 type Child = ResultPromise<{ stdin: "ignore"; buffer: false; reject: false }>;
 
@@ -71,22 +38,11 @@ export class HeadscaleSupervisor extends EventEmitter {
   private readonly queue = new SerialQueue();
   private crashTimes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
-  private readonly opts: Required<Omit<SupervisorOptions, "extraEnv" | "prepare" | "cwd">> &
-    Pick<SupervisorOptions, "extraEnv" | "prepare" | "cwd">;
+  private readonly opts: ResolvedOptions;
 
   constructor(options: SupervisorOptions) {
     super();
-    this.opts = {
-      stopGraceMs: 5000,
-      readyTimeoutMs: 60_000,
-      crashLimit: 5,
-      crashWindowMs: 60_000,
-      backoffBaseMs: 500,
-      livenessIntervalMs: 10_000,
-      livenessTimeoutMs: 5000,
-      livenessMisses: 3,
-      ...options,
-    };
+    this.opts = { ...SUPERVISOR_DEFAULTS, ...options };
   }
 
   /** Resolves once Headscale answers /health; rejects with the reason and its last log lines. */
@@ -163,8 +119,7 @@ export class HeadscaleSupervisor extends EventEmitter {
       this.pid = child.pid ?? null;
       for (const stream of ["stdout", "stderr"] as const) {
         child[stream]?.pipe(split2()).on("data", (line: string) => {
-          ownLog.push(line);
-          if (ownLog.length > LOG_TAIL) ownLog.shift();
+          keepLine(ownLog, line);
           this.opts.onLog(stream, line);
         });
       }
@@ -179,7 +134,9 @@ export class HeadscaleSupervisor extends EventEmitter {
       const pidWritten = this.pid
         ? writePidFile(this.opts.pidFile, { pid: this.pid, binary, config: this.opts.configPath })
         : Promise.resolve();
-      await Promise.all([pidWritten, this.waitReady(child, () => exitCode, exitedSignal.signal)]);
+      const gone = () => exitCode ?? (this.child === child ? undefined : "stopped");
+      const ready = waitReady(this.opts.health(), this.opts.readyTimeoutMs, gone, exitedSignal.signal);
+      await Promise.all([pidWritten, ready]);
       this.startedAt = new Date();
       this.setState("running");
       this.opts.onLog("helper", `Headscale is ready (pid ${this.pid})`);
@@ -187,22 +144,10 @@ export class HeadscaleSupervisor extends EventEmitter {
     } catch (error) {
       const logTail = [...this.childLog];
       await this.killChild();
-      this.fail(error instanceof Error ? error.message : String(error), logTail);
-      throw new HeadscaleStartError(this.lastError!, logTail, { cause: error });
+      const failure = new HeadscaleStartError(logTail, error, failureMessage(error));
+      this.fail(failure.message, logTail);
+      throw failure;
     }
-  }
-
-  private async waitReady(child: Child, exitedWith: () => string | undefined, exited: AbortSignal): Promise<void> {
-    const deadline = Date.now() + this.opts.readyTimeoutMs;
-    const target = this.opts.health();
-    while (Date.now() < deadline) {
-      const exit = exitedWith();
-      if (exit || this.child !== child) throw new Error(`Headscale exited (${exit ?? "stopped"}) before it was ready`);
-      // Ended at once if Headscale exits: something else may hold the port and never answer.
-      if ((await askHealth(target, AbortSignal.any([AbortSignal.timeout(1000), exited]))) === "pass") return;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    throw new Error(`Headscale did not answer ${target.url} within ${this.opts.readyTimeoutMs / 1000} s`);
   }
 
   /**
@@ -293,17 +238,14 @@ export class HeadscaleSupervisor extends EventEmitter {
     const now = Date.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < this.opts.crashWindowMs), now];
     const logTail = [...this.childLog];
-    if (this.crashTimes.length >= this.opts.crashLimit) {
-      this.fail(
-        `Headscale ${what} ${this.crashTimes.length} times within ${this.opts.crashWindowMs / 1000} s; ` +
-          "not restarting it again. Fix the cause (see the log), then start it.",
-        logTail,
-      );
+    const crashes = { count: this.crashTimes.length, windowMs: this.opts.crashWindowMs };
+    if (crashes.count >= this.opts.crashLimit) {
+      this.fail(crashLine(what, crashes), logTail);
       this.crashTimes = [];
       return;
     }
-    const delay = Math.min(this.opts.backoffBaseMs * 2 ** (this.crashTimes.length - 1), 30_000);
-    this.fail(`Headscale ${what}; restarting in ${delay} ms`, logTail);
+    const delay = Math.min(this.opts.backoffBaseMs * 2 ** (crashes.count - 1), 30_000);
+    this.fail(crashLine(what, { ...crashes, delayMs: delay }), logTail);
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       this.restarts++;

@@ -7,10 +7,12 @@ import { chmod, readdir, readFile, stat } from "node:fs/promises";
 import { basename } from "node:path";
 import { HomePathError, sqliteHomeProblem, type HomePaths } from "./paths.js";
 import { DIR_MODE, SECRET_MODE, makeDir } from "./secure-fs.js";
+import { HelperFailure } from "../util/failure.js";
 
-export class NotOurHomeError extends Error {
+/** A folder the helper must not take as its home: a usage mistake (--home), said before anything is written. */
+export class NotOurHomeError extends HelperFailure {
   constructor(message: string) {
-    super(message);
+    super("bad-input", message);
     this.name = "NotOurHomeError";
   }
 }

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { HelperFailure } from "../util/failure.js";
 
 export const APP_NAME = "Headscale Remote";
 
@@ -101,9 +102,9 @@ export function homePaths(home: string, tmpDir: string): HomePaths {
 
 /** The home a command names (`--home`), or the default one; an empty name is a mistake, not the default. */
 /** A home the helper cannot use as given: a usage mistake, said before anything is written. */
-export class HomePathError extends Error {
+export class HomePathError extends HelperFailure {
   constructor(message: string) {
-    super(message);
+    super("bad-input", message);
     this.name = "HomePathError";
   }
 }

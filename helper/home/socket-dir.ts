@@ -10,11 +10,12 @@ import type { Stats } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname } from "node:path";
 import { DIR_MODE } from "./secure-fs.js";
+import { HelperFailure } from "../util/failure.js";
 
 /** A socket or socket folder that is not provably ours; the message says which and why, in one line. */
-export class SocketOwnerError extends Error {
+export class SocketOwnerError extends HelperFailure {
   constructor(message: string) {
-    super(message);
+    super("denied", message);
     this.name = "SocketOwnerError";
   }
 }

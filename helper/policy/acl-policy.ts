@@ -6,13 +6,13 @@
  */
 import { HeadscaleApiError, type AdminClient } from "../headscale/admin-client.js";
 import type { Policy } from "../protocol/types.js";
-import { BadInputError, NotFoundError } from "../daemon/errors.js";
+import { BadInputError, HelperFailure, NotFoundError } from "../util/failure.js";
 import type { PolicyHistory } from "./policy-history.js";
 import { SerialQueue } from "../util/serial-queue.js";
 import { isStorageRefusal, storageProblem } from "../home/storage-errors.js";
 
 /**
- * Headscale's refusal of a policy, in its own words, on one line. CheckPolicy refuses as invalid;
+ * Headscale's refusal of a policy, in its own words, on one line. CheckPolicy refuses as bad input;
  * SetPolicy's refusals come without a kind ("failed"). Anything else (no answer, an unreadable one)
  * is not about the policy and goes on as it is.
  */
@@ -21,7 +21,7 @@ function rejection(error: unknown): never {
     // Its database could not take the write (a full disk, say): the policy is not at fault.
     throw new HeadscaleApiError("failed", `Headscale could not store the policy, which is unchanged: ${error.reason}`);
   }
-  if (error instanceof HeadscaleApiError && (error.kind === "invalid" || error.kind === "failed") && error.reason) {
+  if (error instanceof HeadscaleApiError && (error.kind === "bad-input" || error.kind === "failed") && error.reason) {
     if (/update is disabled|modes other than/i.test(error.reason)) {
       throw new BadInputError(
         "Headscale reads its policy from a file (policy.mode and policy.path in its config.yaml): edit that file instead",
@@ -33,9 +33,9 @@ function rejection(error: unknown): never {
 }
 
 /** The policy took, but its copy for `policy rollback` could not be written: a change made, and a failure. */
-export class UnkeptPolicyError extends Error {
-  constructor(problem: string, cause: unknown) {
-    super(`the policy is applied, but no copy to go back to could be kept: ${problem}`, { cause });
+export class UnkeptPolicyError extends HelperFailure {
+  constructor(cause: unknown) {
+    super("failed", "the policy is applied, but no copy to go back to could be kept", { cause });
     this.name = "UnkeptPolicyError";
   }
 }
@@ -55,8 +55,8 @@ export class AclPolicy {
     try {
       ({ policy, updatedAt } = await this.admin.getPolicy());
     } catch (error) {
-      // In database mode with none set yet, Headscale answers "acl policy not found": no policy.
-      if (!(error instanceof HeadscaleApiError && /policy not found|record not found/i.test(error.reason))) throw error;
+      // In database mode with none set yet, Headscale has none to give: no policy.
+      if (!(error instanceof HeadscaleApiError && error.kind === "not-found")) throw error;
     }
     return { policy, updatedAt, version: await this.versionOf(policy) };
   }
@@ -85,9 +85,8 @@ export class AclPolicy {
       version = await this.history.add(policy);
     } catch (error) {
       // Headscale holds it now: say so, rather than "failed" for a change that took.
-      const problem = storageProblem(error);
-      if (!problem) throw error;
-      throw new UnkeptPolicyError(problem, error);
+      if (!storageProblem(error)) throw error;
+      throw new UnkeptPolicyError(error);
     }
     return { policy: applied.policy, updatedAt: applied.updatedAt, version };
   }

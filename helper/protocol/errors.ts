@@ -20,12 +20,6 @@ export const ErrorCode = {
   NotFound: -32003,
   /** Not allowed. Was StateDamaged, which exited 1 as well. */
   Denied: -32004,
-  // Retired names, until every use is gone.
-  HeadscaleNotRunning: -32000,
-  HeadscaleFailed: -32001,
-  ConfigRejected: -32002,
-  StateDamaged: -32004,
-  BridgeUnavailable: -32005,
 } as const;
 
 /** The code each kind of failure goes to clients with; bad input is JSON-RPC's own InvalidParams. */

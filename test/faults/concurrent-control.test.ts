@@ -48,7 +48,7 @@ describe("start, stop and restart from many clients at once", () => {
             () => `${method}: ok`,
             (error: Error) => {
               expect(error).toBeInstanceOf(HelperError);
-              expect((error as HelperError).code, `${method}: ${error.message}`).toBe(ErrorCode.HeadscaleNotRunning);
+              expect((error as HelperError).code, `${method}: ${error.message}`).toBe(ErrorCode.Unavailable);
               return `${method}: ${error.message.replace(/\(.*\)/, "(…)")}`;
             },
           );

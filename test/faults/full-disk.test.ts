@@ -56,7 +56,7 @@ describe("a full disk", () => {
       const policy = await t.client.call("policy.set", { policy: VALID_POLICY }).catch((e) => e);
       expect(policy).toBeInstanceOf(HelperError);
       expect({ code: policy.code, message: policy.message }).toEqual({
-        code: ErrorCode.HeadscaleFailed,
+        code: ErrorCode.Failed,
         message: expect.stringMatching(/^Headscale could not store the policy, which is unchanged: .*disk is full/),
       });
       expect(await t.client.call("policy.get")).toEqual(before);
@@ -65,7 +65,7 @@ describe("a full disk", () => {
       const mint = await t.client.call("preAuthKeys.mint", { deviceId: "while-full" }).catch((e) => e);
       expect(mint).toBeInstanceOf(HelperError);
       expect({ code: mint.code, message: mint.message }).toEqual({
-        code: ErrorCode.HeadscaleFailed,
+        code: ErrorCode.Failed,
         message: expect.stringMatching(/^Headscale CreatePreAuthKey failed: database or disk is full/),
       });
 

@@ -31,7 +31,7 @@ describe("the admin client when Headscale's socket does not answer", () => {
   it("says the socket does not exist", async () => {
     const socket = join(dir, "missing.sock");
     expect(await failure(socket, (admin) => admin.listPreAuthKeys())).toEqual({
-      code: ErrorCode.HeadscaleNotRunning,
+      code: ErrorCode.Unavailable,
       message: `Headscale did not answer ListPreAuthKeys (its socket ${socket} does not exist: is it running?)`,
     });
   });
@@ -40,7 +40,7 @@ describe("the admin client when Headscale's socket does not answer", () => {
     const socket = join(dir, "plain-file.sock"); // a file nobody listens on
     await writeFile(socket, "");
     expect(await failure(socket, (admin) => admin.listNodes())).toEqual({
-      code: ErrorCode.HeadscaleNotRunning,
+      code: ErrorCode.Unavailable,
       message: `Headscale did not answer ListNodes (connection refused on ${socket}: is it running?)`,
     });
   });
@@ -54,7 +54,7 @@ describe("the admin client when Headscale's socket does not answer", () => {
         admin.createPreAuthKey({ userId: "1", expiration: new Date(), reusable: false, ephemeral: false }),
       );
       expect(error).toEqual({
-        code: ErrorCode.HeadscaleNotRunning,
+        code: ErrorCode.Unavailable,
         message: "Headscale did not answer CreatePreAuthKey (it closed the connection: did it exit?)",
       });
     } finally {
@@ -68,7 +68,7 @@ describe("the admin client when Headscale's socket does not answer", () => {
     await new Promise((resolve) => server.once("listening", resolve));
     try {
       expect(await failure(socket, (admin) => admin.listUsers(), 500)).toEqual({
-        code: ErrorCode.HeadscaleNotRunning,
+        code: ErrorCode.Unavailable,
         message: "Headscale did not answer ListUsers (no answer within 0.5 s)",
       });
     } finally {

@@ -40,7 +40,7 @@ describe("config.set", () => {
     const settingsBefore = await readFile(t.helper.paths.settings, "utf8");
     const pid = (await t.client.call("status")).headscale.pid;
     const error = await t.client.call("config.set", { patch: { prefixV4: "not-a-prefix" } }).catch((e) => e);
-    expect(error.code).toBe(ErrorCode.ConfigRejected);
+    expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toMatch(/Headscale rejects these settings/);
     expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);
     expect(await readFile(t.helper.paths.settings, "utf8")).toBe(settingsBefore);
@@ -76,7 +76,7 @@ describe("config.set", () => {
       .call("config.set", { patch: { listenAddr: `127.0.0.1:${port}` } }, { timeoutMs: 90_000 })
       .catch((e) => e);
     expect({ code: error.code, message: error.message }).toEqual({
-      code: ErrorCode.ConfigRejected,
+      code: ErrorCode.InvalidParams,
       message: `listenAddr: Headscale cannot listen on 127.0.0.1:${port}: it is in use by another program`,
     });
     expect(await readFile(t.helper.paths.headscaleConfig, "utf8")).toBe(before);
@@ -91,7 +91,7 @@ describe("config.set", () => {
     await writeFile(t.helper.paths.headscaleConfig, edited);
     expect((await t.client.call("config.get")).editedByHand).toBe(true);
     const error = await t.client.call("config.set", { patch: { logLevel: "warn" } }).catch((e) => e);
-    expect(error.code).toBe(ErrorCode.ConfigRejected);
+    expect(error.code).toBe(ErrorCode.InvalidParams);
     expect(error.message).toMatch(/edited by hand/);
     const ok = await t.client.call("config.set", { patch: { autoStart: false } });
     expect(ok.settings.autoStart).toBe(false);
@@ -154,7 +154,7 @@ describe("damaged state", () => {
 
     const t = await helperFor({ home: first.home });
     const mint = t.client.call("preAuthKeys.mint", { deviceId: "laptop" });
-    await expect(mint).rejects.toMatchObject({ code: ErrorCode.StateDamaged });
+    await expect(mint).rejects.toMatchObject({ code: ErrorCode.Failed });
     await expect(mint).rejects.toThrow(/device-keys\.json is damaged \(.+\); minting is off/);
     expect(await readFile(path, "utf8")).toBe(damaged); // never written over: it may hold live keys
     expect((await t.client.call("status")).headscale.state).toBe("running");

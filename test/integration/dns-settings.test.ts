@@ -86,7 +86,7 @@ describe("dns settings", () => {
     const noNameservers = await t.client
       .call("config.set", { patch: { dns: { overrideLocalDns: true } } }, LIFECYCLE)
       .catch((e) => e);
-    expect(noNameservers.code).toBe(ErrorCode.ConfigRejected);
+    expect(noNameservers.code).toBe(ErrorCode.InvalidParams);
     expect(noNameservers.message).toBe(
       "invalid settings: dns.nameservers: at least one global nameserver is needed when overrideLocalDns is on",
     );
@@ -103,7 +103,7 @@ describe("dns settings", () => {
         LIFECYCLE,
       )
       .catch((e) => e);
-    expect(serverUnderBase.code).toBe(ErrorCode.ConfigRejected);
+    expect(serverUnderBase.code).toBe(ErrorCode.InvalidParams);
     expect(serverUnderBase.message).toMatch(
       /^invalid settings: dns\.baseDomain: may not be the server's host \(hs\.tail\.test\) or a domain above it: [^;]+$/,
     );

@@ -127,7 +127,7 @@ describe("JSON-RPC over the socket", () => {
   it("reports Headscale-dependent calls clearly while Headscale is stopped", async () => {
     const error = await t.client.call("nodes.list").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HelperError);
-    expect((error as HelperError).code).toBe(ErrorCode.HeadscaleNotRunning);
+    expect((error as HelperError).code).toBe(ErrorCode.Unavailable);
     expect((error as HelperError).message).toMatch(/Headscale is not running \(stopped\)/);
   });
 

@@ -6,7 +6,7 @@ import { changeApproved } from "../../headscale/routes.js";
 import type { Node } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
 import { SerialQueue } from "../../util/serial-queue.js";
-import { BadInputError, orNotFound } from "../errors.js";
+import { BadInputError, ConflictError, orNotFound } from "../errors.js";
 import type { UserService } from "./users.js";
 
 /** How long `status` may show the node's name as last learnt before asking Headscale again. */
@@ -70,7 +70,7 @@ export class NodeService {
     const { admin } = this.deps;
     // Headscale refuses a taken name only as an unknown error ("node name is not unique"): ask first.
     const holder = (await admin.listNodes()).find((node) => node.givenName === name && String(node.id) !== id);
-    if (holder) throw new BadInputError(`name: ${name} is taken by node ${holder.id}; choose another`);
+    if (holder) throw new ConflictError(`name: ${name} is taken by node ${holder.id}; choose another`);
     const node = toNode(await orNotFound(admin.renameNode(id, name), notFound(id)));
     if (this.lastName && node.ipAddresses.includes(this.lastName.ipv4)) this.lastName = { ...this.lastName, name };
     this.changed(`renamed node ${id} to ${name}`);

@@ -4,7 +4,7 @@ import type { AdminClient } from "../../headscale/admin-client.js";
 import { toUser } from "../../headscale/admin-schemas.js";
 import type { User } from "../../protocol/types.js";
 import type { TailnetBridge } from "../../tailnet/bridge.js";
-import { BadInputError, isNotFound, NotFoundError } from "../errors.js";
+import { ConflictError, isNotFound, NotFoundError } from "../errors.js";
 
 export interface UserServiceDeps {
   admin: AdminClient;
@@ -60,7 +60,7 @@ export class UserService {
     // Tagged nodes belong to their tags, not to the user: only the user's own nodes block it.
     const owned = (await admin.listNodes(name)).filter((node) => node.tags.length === 0);
     if (owned.length > 0 && !force) {
-      throw new BadInputError(
+      throw new ConflictError(
         `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or use --force (force: true) to delete them too`,
       );
     }
@@ -81,6 +81,6 @@ export class UserService {
 
   private async refuseTaken(name: string): Promise<void> {
     if ((await this.deps.admin.listUsers(name)).length > 0)
-      throw new BadInputError(`a user named ${name} already exists`);
+      throw new ConflictError(`a user named ${name} already exists`);
   }
 }

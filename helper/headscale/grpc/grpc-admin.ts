@@ -4,9 +4,10 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import type { z } from "zod";
-import { HeadscaleApiError, type AdminClient, type HeadscaleErrorKind } from "../admin-client.js";
+import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
 import { AdminApiKey, AdminNode, AdminNodeState, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
 import { pendingRoutes } from "../routes.js";
+import { headscaleErrorKind } from "./classify.js";
 import { codecs } from "./codec.js";
 import type { HeadscaleMethod, HeadscaleRequests } from "./headscale-api.generated.js";
 import { describeIssues } from "../../util/issues.js";
@@ -34,22 +35,6 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1000,
 };
-
-/** What each gRPC status code means to the helper; any other is a plain failure. */
-const { status } = grpc;
-const KIND = new Map<grpc.status, HeadscaleErrorKind>([
-  [status.NOT_FOUND, "not-found"],
-  [status.INVALID_ARGUMENT, "invalid"],
-  [status.FAILED_PRECONDITION, "invalid"],
-  [status.OUT_OF_RANGE, "invalid"],
-  [status.ALREADY_EXISTS, "conflict"],
-  [status.UNAUTHENTICATED, "denied"],
-  [status.PERMISSION_DENIED, "denied"],
-  [status.UNAVAILABLE, "unavailable"],
-  [status.DEADLINE_EXCEEDED, "unavailable"],
-  [status.CANCELLED, "unavailable"],
-]);
-const kindOf = (code: grpc.status) => KIND.get(code) ?? "failed";
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -142,7 +127,7 @@ export class GrpcAdmin implements AdminClient {
       // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
       if (typeof (error as grpc.ServiceError).code !== "number") throw error;
       const { code, details } = error as grpc.ServiceError;
-      const kind = kindOf(code);
+      const kind = headscaleErrorKind(method, code, details);
       // "CreatePreAuthKey failed: …", never "CreatePreAuthKey: …", which redaction would take for a key.
       if (kind === "unavailable") {
         const why = whyUnanswered(details, this.channelFor ?? "", this.timeoutMs);
@@ -160,7 +145,7 @@ export class GrpcAdmin implements AdminClient {
     const parsed = schema.safeParse(answer);
     if (!parsed.success) {
       throw new HeadscaleApiError(
-        "unreadable",
+        "failed",
         `unexpected answer from Headscale ${method}: ${describeIssues(parsed.error)}`,
       );
     }
