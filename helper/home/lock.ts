@@ -1,15 +1,26 @@
-/** One helper per home: a PID file created exclusively, reclaimed when its owner is gone. */
-import { open, readFile, rm } from "node:fs/promises";
-import { commandLine, isAlive } from "../os/process-info.js";
-import { ensurePrivateDir } from "./secure-fs.js";
-import { dirname } from "node:path";
+/**
+ * One helper per home. The lock is a Unix socket the helper listens on (lock-socket.ts): the
+ * kernel keeps it answering exactly as long as the helper lives, so a lock left by a helper that
+ * died is told apart by a refused connect, never by whichever process has its pid by then.
+ * Beside it, `state/helper.pid` keeps the holder's pid for people, and for helpers of earlier
+ * versions, which went by that file alone.
+ */
+import { lstat, readdir, readFile, rm, rmdir, unlink, writeFile } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { linkLockSocket, lockSocketPath, probe, type LockServer } from "./lock-socket.js";
+import { homePaths } from "./paths.js";
+import { ensurePrivateDir, writeFileAtomic } from "./secure-fs.js";
+import { ensureSocketDir } from "./socket-dir.js";
 
 export class HomeInUseError extends Error {
   constructor(
     readonly home: string,
-    readonly pid: number,
+    /** Undefined when the holder was too busy to say it. */
+    readonly pid: number | undefined,
   ) {
-    super(`another helper (pid ${pid}) is already running for ${home}`);
+    super(`another helper${pid === undefined ? "" : ` (pid ${pid})`} is already running for ${home}`);
     this.name = "HomeInUseError";
   }
 }
@@ -18,49 +29,128 @@ export interface HomeLock {
   release(): Promise<void>;
 }
 
+/** How long a starter keeps trying while others take the lock over or win it, before it gives up. */
+const CONTENDED_MS = 15_000;
+/** A take-over is a few file operations: a step file this old was left by a starter that died in one. */
+const STEP_STALE_MS = 10_000;
+
 export async function acquireHomeLock(lockPath: string, home: string): Promise<HomeLock> {
   await ensurePrivateDir(dirname(lockPath));
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const handle = await open(lockPath, "wx", 0o600);
-      try {
-        await handle.writeFile(String(process.pid));
-      } catch (error) {
-        // A full disk, say: leave no empty lock behind, and name the file in the error.
-        await handle.close();
-        await rm(lockPath, { force: true });
-        (error as NodeJS.ErrnoException).path ??= lockPath;
-        throw error;
-      }
-      await handle.close();
-      return { release: () => rm(lockPath, { force: true }) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
-    const holder = await lockHolder(lockPath);
-    if (holder !== undefined && holder !== process.pid) throw new HomeInUseError(home, holder);
-    // The holder died without cleaning up (SIGKILL, power loss): the lock is ours to take.
-    await rm(lockPath, { force: true }).catch((error: NodeJS.ErrnoException) => {
-      const why = error.code === "ERR_FS_EISDIR" ? "a folder is in its place; remove it" : error.message;
-      throw new Error(`cannot take the helper lock ${lockPath}: ${why}`, { cause: error });
-    });
+  const socketPath = lockSocketPath(lockPath);
+  await ensureSocketDir(socketPath, dirname(lockPath));
+  const server = await takeSocket(socketPath, lockPath, home);
+  let recorded = false;
+  let released: Promise<void> | undefined;
+  const release = () =>
+    (released ??= (async () => {
+      // The record first (the next holder writes its own after), then the socket's name, so
+      // nobody finds it refusing while it closes.
+      if (recorded) await rm(lockPath, { force: true }).catch(() => {});
+      await rm(socketPath, { force: true });
+      await server.close();
+      if (dirname(socketPath) !== dirname(lockPath)) await rmdir(dirname(socketPath)).catch(() => {});
+    })());
+  try {
+    await refuseEarlierHelper(lockPath, home);
+    await writeRecord(lockPath);
+    recorded = true;
+  } catch (error) {
+    await release();
+    throw error;
   }
-  // Cleared three times and back each time: another helper for this home is starting right now.
+  return { release };
+}
+
+/** The pid of the live helper holding the home's lock, if one does (0 when it is too busy to say). */
+export async function lockHolder(lockPath: string): Promise<number | undefined> {
+  const found = await probe(lockSocketPath(lockPath)).catch(() => undefined);
+  if (found?.state !== "held") return undefined;
+  return found.pid ?? (await recordedPid(lockPath)) ?? 0;
+}
+
+async function takeSocket(socketPath: string, lockPath: string, home: string): Promise<LockServer> {
+  const deadline = Date.now() + CONTENDED_MS;
+  while (Date.now() < deadline) {
+    const server = await linkLockSocket(socketPath);
+    if (server) return server;
+    const found = await probe(socketPath);
+    if (found.state === "held") throw new HomeInUseError(home, found.pid ?? (await recordedPid(lockPath)));
+    // The holder died without cleaning up (SIGKILL, power loss): the lock is ours to take.
+    if (found.state === "stale" && !(await takeOver(socketPath, found.file))) {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // another starter is taking it over
+    }
+  }
   throw new Error(
     `cannot take the helper lock ${lockPath}: another helper for ${home} took it while this one started; ` +
       "`headscale-remote status` shows the one that won",
   );
 }
 
-/** The live helper holding the home's lock, if any. */
-export async function lockHolder(lockPath: string): Promise<number | undefined> {
-  const holder = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
-  return Number.isInteger(holder) && (await heldByNode(holder)) ? holder : undefined;
+/**
+ * Removes the stale lock `stale` unless another starter is doing so: false then. Two starters
+ * that both found it refusing must not both remove "it": the second would remove the first one's
+ * new, live lock. So the one that removes it is the one that creates the step file named after
+ * that very file (its inode and change time), and it removes the file at the lock's path only if
+ * it is still that one.
+ */
+async function takeOver(socketPath: string, stale: BigIntStats): Promise<boolean> {
+  const dir = dirname(socketPath);
+  const prefix = `${basename(socketPath)}.takeover-${stale.ino}-${stale.ctimeNs}.`;
+  if (!(await claimStep(join(dir, prefix)))) return false;
+  try {
+    const now = await lstat(socketPath, { bigint: true }).catch(() => undefined);
+    if (now?.ino !== stale.ino || now.ctimeNs !== stale.ctimeNs) return true;
+    await unlink(socketPath).catch((error: NodeJS.ErrnoException) => {
+      const why = now.isDirectory() ? "a folder is in its place; remove it" : error.message;
+      throw new Error(`cannot take the helper lock ${socketPath}: ${why}`, { cause: error });
+    });
+    return true;
+  } finally {
+    // That file is gone now (or was already): steps taken over it mean nothing any more.
+    for (const name of await readdir(dir).catch(() => [])) {
+      if (name.startsWith(prefix)) await rm(join(dir, name), { force: true });
+    }
+  }
 }
 
-/** A recycled PID that now belongs to some other program does not hold our lock. */
-async function heldByNode(pid: number): Promise<boolean> {
-  if (!isAlive(pid)) return false;
-  const argv = await commandLine(pid);
-  return argv === undefined || argv.some((part) => /node|headscale-remote/.test(part));
+/**
+ * Creates the first free step file `<prefix><n>`, created exclusively. Undefined while another
+ * starter's step is fresh; a step older than STEP_STALE_MS is taken to be a dead starter's, and
+ * the next number is tried instead (nothing is removed, so no two starters can both win one).
+ */
+async function claimStep(prefix: string): Promise<string | undefined> {
+  for (let n = 0; ; n++) {
+    const step = `${prefix}${n}`;
+    try {
+      await writeFile(step, "", { flag: "wx", mode: 0o600 });
+      return step;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const info = await lstat(step).catch(() => undefined);
+    if (!info || Date.now() - info.mtimeMs < STEP_STALE_MS) return undefined;
+  }
+}
+
+/**
+ * A helper of an earlier version holds the home by the PID record alone, and answers on the
+ * helper's socket; while one does, this helper must not go on (it would end that one's Headscale).
+ */
+async function refuseEarlierHelper(lockPath: string, home: string): Promise<void> {
+  const found = await probe(homePaths(home, tmpdir()).helperSocket, { askPid: false }).catch(() => undefined);
+  if (found?.state === "held") throw new HomeInUseError(home, await recordedPid(lockPath));
+}
+
+async function writeRecord(lockPath: string): Promise<void> {
+  try {
+    await writeFileAtomic(lockPath, String(process.pid));
+  } catch (error) {
+    if (!(await lstat(lockPath).catch(() => undefined))?.isDirectory()) throw error;
+    throw new Error(`cannot take the helper lock ${lockPath}: a folder is in its place; remove it`, { cause: error });
+  }
+}
+
+async function recordedPid(lockPath: string): Promise<number | undefined> {
+  const pid = Number.parseInt(await readFile(lockPath, "utf8").catch(() => ""), 10);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }

@@ -166,22 +166,38 @@ export function useHelpers() {
 
 /**
  * A helper process as every launcher starts one (the bundled entry, with the helper's flags and
- * environment), once it reports Headscale running.
+ * environment; `--no-start` unless `start`). `started` settles once it serves its socket, or
+ * with its exit code and stderr if it exits first.
  */
-export async function spawnHelperProcess(home: string): Promise<{ child: ChildProcess; headscalePid: number }> {
-  const child = spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
-    env: { ...process.env, ...HELPER_ENV },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function launchHelperProcess(home: string, options: { start?: boolean } = {}) {
+  const child = spawn(
+    process.execPath,
+    [...HELPER_NODE_FLAGS, helperEntry(), "--home", home, ...(options.start === false ? ["--no-start"] : [])],
+    { env: { ...process.env, ...HELPER_ENV }, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let out = "";
+  let err = "";
   child.stdout!.on("data", (chunk) => (out += chunk));
+  child.stderr!.on("data", (chunk) => (err += chunk));
+  const started = new Promise<{ serving: true } | { serving: false; exitCode: number | null; stderr: string }>(
+    (resolve) => {
+      child.stdout!.on("data", () => /^socket {2}/m.test(out) && resolve({ serving: true }));
+      child.once("exit", (exitCode) => resolve({ serving: false, exitCode, stderr: err.trim() }));
+    },
+  );
+  return { child, started, output: () => out };
+}
+
+/** A helper process (see launchHelperProcess), once it reports Headscale running. */
+export async function spawnHelperProcess(home: string): Promise<{ child: ChildProcess; headscalePid: number }> {
+  const { child, output } = launchHelperProcess(home);
   const running = /Headscale running \(pid (\d+)\)/;
   const reported = await waitUntil(
     () => {
-      if (child.exitCode !== null) throw new Error(`helper exited: ${out}`);
-      return running.exec(out);
+      if (child.exitCode !== null) throw new Error(`helper exited: ${output()}`);
+      return running.exec(output());
     },
-    { what: () => `the helper to report Headscale running; it said: ${out}`, timeoutMs: 90_000 },
+    { what: () => `the helper to report Headscale running; it said: ${output()}`, timeoutMs: 90_000 },
   );
   return { child, headscalePid: Number(reported[1]) };
 }
