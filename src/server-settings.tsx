@@ -8,9 +8,7 @@ import { call, isHelperDown, refreshMenuBar } from "./lib/raycast-client.js";
 import {
   CHALLENGE_CHOICES,
   DERP_CHOICES,
-  fieldProblem,
   formFromConfig,
-  formProblems,
   linkedChanges,
   patchFromForm,
   REACH_CHOICES,
@@ -20,6 +18,7 @@ import {
   type FieldId,
   type SettingsForm,
 } from "./lib/server-settings-model.js";
+import { fieldProblem, formProblems } from "./lib/server-settings-checks.js";
 
 export default function ServerSettings() {
   // Not cached: the form starts from what the helper holds now, never from an older answer.

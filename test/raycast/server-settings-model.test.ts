@@ -2,10 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { Settings, SettingsPatch, type ConfigView } from "../../helper/protocol/settings.js";
 import { mergeSettings } from "../../helper/config/settings-store.js";
+import { fieldProblem, formProblems } from "../../src/lib/server-settings-checks.js";
 import {
-  fieldProblem,
   formFromConfig,
-  formProblems,
   linkedChanges,
   parseNameservers,
   patchFromForm,
