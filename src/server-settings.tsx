@@ -56,6 +56,17 @@ const validation = Object.fromEntries(
 /** A dropdown's props hold a string: the form's values narrow it to the choices offered. */
 const asDropdown = (props: { id: string }) => props as Partial<Form.ItemProps<string>> & { id: string };
 
+/** A dropdown offering `choices`, each by its title. */
+function Choices({ choices, ...dropdown }: Form.Dropdown.Props & { choices: { value: string; title: string }[] }) {
+  return (
+    <Form.Dropdown {...dropdown}>
+      {choices.map((choice) => (
+        <Form.Dropdown.Item key={choice.value} value={choice.value} title={choice.title} />
+      ))}
+    </Form.Dropdown>
+  );
+}
+
 function SettingsEditor({ loaded }: { loaded: ConfigView }) {
   const [saved, setSaved] = useState(loaded);
   const [initial, setInitial] = useState(() => formFromConfig(loaded));
@@ -134,15 +145,12 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
           text={`${saved.configPath} was edited by hand, so the helper leaves it alone: only Auto-Start can change here.`}
         />
       )}
-      <Form.Dropdown
+      <Choices
         title="Reach"
         info="Who can join: it sets the listen address, URL and TLS together"
+        choices={REACH_CHOICES}
         {...linked("reach")}
-      >
-        {REACH_CHOICES.map((choice) => (
-          <Form.Dropdown.Item key={choice.value} value={choice.value} title={choice.title} />
-        ))}
-      </Form.Dropdown>
+      />
       <Form.TextField
         title="Listen Address"
         placeholder="127.0.0.1:8080"
@@ -156,11 +164,12 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
         {...itemProps.serverUrl}
       />
       <Form.Separator />
-      <Form.Dropdown title="TLS" info="Headscale's own TLS, which the Internet reach needs" {...linked("tlsMode")}>
-        {TLS_CHOICES.map((choice) => (
-          <Form.Dropdown.Item key={choice.value} value={choice.value} title={choice.title} />
-        ))}
-      </Form.Dropdown>
+      <Choices
+        title="TLS"
+        info="Headscale's own TLS, which the Internet reach needs"
+        choices={TLS_CHOICES}
+        {...linked("tlsMode")}
+      />
       {tls !== "off" && (
         <Form.TextField
           title="Host Name"
@@ -172,11 +181,7 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
       {tls === "acme" && (
         <>
           <Form.TextField title="Email" placeholder="you@example.com" {...itemProps.acmeEmail} />
-          <Form.Dropdown title="Challenge" {...asDropdown(itemProps.acmeChallenge)}>
-            {CHALLENGE_CHOICES.map((choice) => (
-              <Form.Dropdown.Item key={choice.value} value={choice.value} title={choice.title} />
-            ))}
-          </Form.Dropdown>
+          <Choices title="Challenge" choices={CHALLENGE_CHOICES} {...asDropdown(itemProps.acmeChallenge)} />
           <Form.TextField
             title="ACME URL"
             placeholder="Let's Encrypt"
@@ -205,11 +210,7 @@ function SettingsEditor({ loaded }: { loaded: ConfigView }) {
         </>
       )}
       <Form.Separator />
-      <Form.Dropdown title="Relay (DERP)" {...asDropdown(itemProps.derp)}>
-        {DERP_CHOICES.map((choice) => (
-          <Form.Dropdown.Item key={choice.value} value={choice.value} title={choice.title} />
-        ))}
-      </Form.Dropdown>
+      <Choices title="Relay (DERP)" choices={DERP_CHOICES} {...asDropdown(itemProps.derp)} />
       <Form.Checkbox
         title="DNS"
         label="MagicDNS"
