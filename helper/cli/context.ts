@@ -30,6 +30,11 @@ export interface CliContext {
   confirmed(options: { yes?: boolean }, what: string): void;
 }
 
+/** A resource's command (`bridge`, `config`, …): the one its file registers its subcommands under. */
+export function resourceCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description);
+}
+
 /** The context of `program`: its global options are read when a command runs, not before. */
 export function createContext(program: Command): CliContext {
   const globals = () => program.opts<Globals>();

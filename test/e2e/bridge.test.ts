@@ -300,13 +300,12 @@ describe("the tailnet bridge", () => {
     expect(error.message).toMatch(/already forwards to local port/);
   });
 
-  it("renames the node in Headscale too when its hostname changes, taking any name", async () => {
-    const status = await client.call("bridge.up", {
-      localPort: echo.port,
-      tailnetPort: ECHO_PORT,
-      hostname: "Bridge Host 2",
-    });
+  it("renames the node in Headscale too when bridge identity gives it another name, taking any name", async () => {
+    const renamed = await runCli(home, ["--json", "bridge", "identity", "--hostname", "Bridge Host 2"]);
+    expect(renamed.exitCode, renamed.stderr).toBe(0);
+    const status = JSON.parse(renamed.stdout) as BridgeStatus;
     expect(status.hostname).toBe("bridge-host-2");
+    expect(status.mappings.map((m) => m.tailnetPort).sort()).toEqual([ECHO_PORT, WS_PORT].sort());
     nodeIp = (await until("running again", bridgeStatus, running)).ipv4!;
     const nodes = await until(
       "renamed in Headscale",

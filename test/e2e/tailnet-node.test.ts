@@ -140,6 +140,27 @@ describe("the bridge's own key", () => {
     expect(logs.filter((line) => /provisioned a key/.test(line.text))).toHaveLength(1);
   }, 240_000);
 
+  it("moves to another account with bridge.identity: a new node of its user, the old key expired and its node deleted", async () => {
+    const t = await helperFor();
+    await t.client.call("bridge.up", { localPort: 18084 });
+    const before = await untilRunning(t);
+    const oldKey = JSON.parse(await readFile(t.helper.paths.tailnetKey, "utf8")) as NodeKey;
+    const oldNode = (await t.client.call("nodes.list")).find((n) => n.ipAddresses.includes(before.ipv4!))!;
+    const answer = await t.client.call("bridge.identity", { account: "family" });
+    expect(answer.account).toBe("family");
+    const after = await untilRunning(t);
+    const newKey = JSON.parse(await readFile(t.helper.paths.tailnetKey, "utf8")) as NodeKey;
+    expect(newKey).toMatchObject({ account: "family" });
+    expect(newKey.keyId).not.toBe(oldKey.keyId);
+    const nodes = await t.client.call("nodes.list");
+    expect(nodes.find((n) => n.ipAddresses.includes(after.ipv4!))?.user).toBe(newKey.user);
+    expect(nodes.map((n) => n.id)).not.toContain(oldNode.id);
+    const expired = (await t.client.call("preAuthKeys.list")).find((k) => k.id === oldKey.keyId);
+    expect(Date.parse(expired!.expiration!)).toBeLessThanOrEqual(Date.now());
+    expect(after.mappings.map((m) => m.localPort)).toEqual([18084]);
+    expect(JSON.parse(await readFile(t.helper.paths.bridge, "utf8"))).toMatchObject({ account: "family" });
+  }, 120_000);
+
   it("is reported by the name Headscale gives it, in bridge status and in minted keys, after a rename (#25)", async () => {
     const t = await helperFor();
     await t.client.call("bridge.up", { localPort: 18083, hostname: "alpha" });

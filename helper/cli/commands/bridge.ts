@@ -1,9 +1,12 @@
 /** `bridge`: this computer's own tailnet node, and the tailnet ports it forwards to local services. */
 import { InvalidArgumentError, type Command } from "commander";
 import { port } from "../args.js";
-import type { CliContext } from "../context.js";
+import { resourceCommand, type CliContext } from "../context.js";
 import type { BridgeStatus } from "../../protocol/types.js";
 import { formatBridge, formatBridgeUp } from "../format.js";
+
+/** The line `headscale-remote --help` shows for it. */
+const SUMMARY = "this computer's own tailnet node, and tailnet ports it forwards to local services";
 
 /** What `bridge identity` tells the person: the node as it is now, or that the identity waits for it. */
 function formatIdentity(bridge: BridgeStatus): string {
@@ -15,9 +18,7 @@ function formatIdentity(bridge: BridgeStatus): string {
 
 export function register(program: Command, ctx: CliContext): void {
   const { print, call } = ctx;
-  const bridge = program
-    .command("bridge")
-    .description("this computer's own tailnet node, and tailnet ports it forwards to local services");
+  const bridge = resourceCommand(program, "bridge", SUMMARY);
   bridge
     .command("up")
     .description("forward a tailnet port of this computer to a local port (the node joins if it has not)")

@@ -3,7 +3,10 @@ import { resolve as resolvePath } from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { LIFECYCLE_TIMEOUT_MS } from "../../client/helper-client.js";
 import { Settings, type SettingsPatch } from "../../protocol/settings.js";
-import type { CliContext } from "../context.js";
+import { resourceCommand, type CliContext } from "../context.js";
+
+/** The line `headscale-remote --help` shows for it. */
+const SUMMARY = "the helper's settings (Headscale's config is generated from them)";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -50,9 +53,7 @@ function patchOf(pairs: string[]): Record<string, unknown> {
 
 export function register(program: Command, ctx: CliContext): void {
   const { print, call } = ctx;
-  const config = program
-    .command("config")
-    .description("the helper's settings (Headscale's config is generated from them)");
+  const config = resourceCommand(program, "config", SUMMARY);
   config
     .command("get [key]", { isDefault: true })
     .description("all settings, or one")
