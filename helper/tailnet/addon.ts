@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { INSTALL_COMMAND, projectRoot } from "../project.js";
+import { BridgeError } from "./bridge-error.js";
 
 /** The addon's functions: thin wrappers of native/tailnet/hsr_tailnet.h, each returning at once. */
 export interface TailnetAddon {
@@ -47,10 +48,13 @@ export function addonInstallHint(platform: string = process.platform, arch: stri
   );
 }
 
-export class AddonMissingError extends Error {
+/** Unavailable in this helper; clients offer the install command the error's data names. */
+export class AddonMissingError extends BridgeError {
   constructor(detail: string) {
     super(
       `the tailnet bridge needs the native addon, which this helper does not have (${detail}); ${addonInstallHint()}`,
+      "unavailable",
+      { data: { installCommand: INSTALL_COMMAND } },
     );
     this.name = "AddonMissingError";
   }

@@ -3,10 +3,11 @@
  * them. The bridge's own file, 0600, rewritten atomically on every change; no other writer.
  */
 import { z } from "zod";
-import { DamagedStateError } from "../accounts/device-key-store.js";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { DnsLabel, MAX_NAME, Port } from "../protocol/types.js";
 import { describeIssues } from "../util/issues.js";
+import { failureMessage } from "../home/storage-errors.js";
+import { BridgeError } from "./bridge-error.js";
 
 export const BridgeConfig = z.object({
   mappings: z.array(z.object({ tailnetPort: Port, localPort: Port })).default([]),
@@ -21,11 +22,14 @@ export type Mapping = BridgeConfig["mappings"][number];
 const EMPTY: BridgeConfig = { mappings: [] };
 
 /** bridge.json cannot be read: the bridge stays off and the file is left for the person to repair. */
-export class DamagedBridgeFileError extends DamagedStateError {
-  /** `problem` says what is wrong: "is damaged (…)", "cannot be read (…)". */
-  constructor(path: string, problem: string) {
-    super(path, problem);
-    this.message = `${path} ${problem}; the bridge is off until you repair it or move it away to start with no mappings`;
+export class DamagedBridgeFileError extends BridgeError {
+  constructor(path: string, problem: "is damaged" | "cannot be read", cause: unknown) {
+    super(
+      `${path} ${problem} (${failureMessage(cause)}); ` +
+        "the bridge is off until you repair it or move it away to start with no mappings",
+      "failed",
+      { cause, causeSaid: true },
+    );
     this.name = "DamagedBridgeFileError";
   }
 }
@@ -63,11 +67,11 @@ export class BridgeStore {
     try {
       text = await readIfExists(path);
     } catch (error) {
-      return new DamagedBridgeFileError(path, `cannot be read (${(error as Error).message})`);
+      return new DamagedBridgeFileError(path, "cannot be read", error);
     }
     if (text === undefined) return EMPTY;
     const parsed = parseBridgeFile(text);
-    return typeof parsed === "string" ? new DamagedBridgeFileError(path, `is damaged (${parsed})`) : parsed;
+    return typeof parsed === "string" ? new DamagedBridgeFileError(path, "is damaged", parsed) : parsed;
   }
 
   get damage(): DamagedBridgeFileError | undefined {

@@ -27,7 +27,7 @@ export class BridgeMappings {
     if (existing && existing.localPort !== localPort) {
       throw new BridgeError(
         `tailnet port ${tailnetPort} already forwards to local port ${existing.localPort}; remove that mapping first`,
-        "bad-input",
+        "conflict",
       );
     }
   }
@@ -44,7 +44,7 @@ export class BridgeMappings {
     const refused = this.node.refusedPort(tailnetPort);
     if (refused !== undefined) {
       await this.store.save(current); // the port cannot be listened on: keep nothing of it
-      throw new BridgeError(`cannot listen on tailnet port ${tailnetPort}: ${refused}`);
+      throw new BridgeError(`cannot listen on tailnet port ${tailnetPort}: ${refused}`, "failed");
     }
     await this.node.start().catch((error: Error) => this.node.fail(error.message));
   }

@@ -113,7 +113,7 @@ export class NodeLifecycle {
       key = await this.options.provision(account);
     } catch (error) {
       this.phase = "waiting";
-      throw new BridgeError(`cannot get a key for this computer's node yet: ${(error as Error).message}`);
+      throw new BridgeError("cannot get a key for this computer's node yet", "unavailable", { cause: error });
     }
     await this.options.keys.save(key);
     this.lastError = null;

@@ -294,9 +294,9 @@ describe("the tailnet bridge", () => {
     await expectEcho(1 << 20);
   });
 
-  it("refuses a second local port for a mapped tailnet port (exit-code kind: bad input)", async () => {
+  it("refuses a second local port for a mapped tailnet port (kind: conflict)", async () => {
     const error = await client.call("bridge.up", { localPort: 1, tailnetPort: ECHO_PORT }).catch((e) => e);
-    expect(error.code).toBe(ErrorCode.InvalidParams);
+    expect(error.code).toBe(ErrorCode.Conflict);
     expect(error.message).toMatch(/already forwards to local port/);
   });
 
