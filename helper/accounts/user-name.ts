@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { BadInputError } from "../util/failure.js";
 
 /** Every account's Headscale user starts with this, so ours never collide with hand-made ones. */
 export const ACCOUNT_USER_PREFIX = "hr-";
@@ -9,6 +10,6 @@ export const ACCOUNT_USER_PREFIX = "hr-";
  * Headscale's name rules (a letter first, then letters, digits and '-') and collision-safe.
  */
 export function accountUserName(account: string): string {
-  if (account.length === 0) throw new Error("account identifier is empty");
+  if (account.length === 0) throw new BadInputError("account identifier is empty");
   return ACCOUNT_USER_PREFIX + createHash("sha256").update(account, "utf8").digest("hex").slice(0, 32);
 }

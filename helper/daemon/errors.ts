@@ -43,7 +43,8 @@ function dataOf(error: unknown): unknown {
 /** The code says the kind; an error of no kind is unexpected (our own bug) and goes as Internal. */
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(failureMessage(error));
-  const kind = error instanceof AddonMissingError ? "unavailable" : kindOf(error);
+  // A missing addon is a missing part, as a missing Headscale is: a failure that says what brings it.
+  const kind = error instanceof AddonMissingError ? "failed" : kindOf(error);
   const data = dataOf(error);
   return { code: kind ? KIND_CODE[kind] : ErrorCode.Internal, message, ...(data !== undefined && { data }) };
 }
