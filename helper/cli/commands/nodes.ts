@@ -1,8 +1,7 @@
 /** `nodes`: list the tailnet's nodes, rename, expire, delete, register, and manage routes and tags. */
 import type { Command } from "commander";
-import { HelperError } from "../../client/helper-client.js";
 import { EXIT_ROUTES } from "../../headscale/routes.js";
-import { ErrorCode } from "../../protocol/errors.js";
+import { NotFoundError } from "../../util/failure.js";
 import { list } from "../args.js";
 import type { CliContext } from "../context.js";
 import { formatNodes, formatRoutes } from "../format.js";
@@ -60,7 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (id?: string) => {
       const list = await call("nodes.list");
       const shown = id === undefined ? list : list.filter((node) => node.id === id);
-      if (id !== undefined && shown.length === 0) throw new HelperError(`no node with id ${id}`, ErrorCode.NotFound);
+      if (id !== undefined && shown.length === 0) throw new NotFoundError(`no node with id ${id}`);
       print(shown, formatRoutes);
     });
   nodes
