@@ -203,6 +203,18 @@ afterAll(async () => {
   if (out) await rm(out, { recursive: true, force: true });
 });
 
+/** `npm install -g` of `packed` into `prefix`, as a user would run it: never throws, output in `all`. */
+function npmInstallGlobal(prefix: string, packed: string[]) {
+  return execa("npm", ["install", "-g", "--prefix", prefix, "--prefer-offline", "--no-audit", "--no-fund", ...packed], {
+    // The real HOME (npm's cache and settings) and the way to the registry; nothing else of ours.
+    env: userEnv({ HOME: process.env.HOME ?? "/root", ...networkEnv() }),
+    extendEnv: false,
+    all: true,
+    reject: false,
+    timeout: 600_000,
+  });
+}
+
 describe("npm install -g from the packed tarballs, with no Go and no compiler", () => {
   it("packs the addon package with only the addon, its manifest, README and LICENSE", async () => {
     const list = async (tarball: string) => (await execa("tar", ["tzf", tarball])).stdout.split("\n").sort();
@@ -249,28 +261,7 @@ describe("npm install -g from the packed tarballs, with no Go and no compiler", 
       extendEnv: false,
     });
     expect(found.stdout.trim(), "build tools on the user's PATH").toBe("");
-    const npm = await execa(
-      "npm",
-      [
-        "install",
-        "-g",
-        "--prefix",
-        prefix,
-        "--prefer-offline",
-        "--no-audit",
-        "--no-fund",
-        tarballs.main,
-        tarballs.addon,
-      ],
-      // The real HOME (npm's cache and settings) and the way to the registry; nothing else of ours.
-      {
-        env: userEnv({ HOME: process.env.HOME ?? "/root", ...networkEnv() }),
-        extendEnv: false,
-        all: true,
-        reject: false,
-        timeout: 600_000,
-      },
-    );
+    const npm = await npmInstallGlobal(prefix, [tarballs.main, tarballs.addon]);
     expect(npm.exitCode, npm.all).toBe(0);
     expect(npm.all).not.toMatch(/node-gyp|gyp info|go: /);
 
@@ -384,17 +375,7 @@ describe("npm install -g from the packed tarballs, with no Go and no compiler", 
   it("without the platform package, bridge up says so and names the npm command that brings it", async () => {
     // npm skips an optional dependency it cannot get: as for a user who ran --omit=optional, say.
     const bare = join(out, "bare");
-    const npm = await execa(
-      "npm",
-      ["install", "-g", "--prefix", bare, "--prefer-offline", "--no-audit", "--no-fund", tarballs.main],
-      {
-        env: userEnv({ HOME: process.env.HOME ?? "/root", ...networkEnv() }),
-        extendEnv: false,
-        all: true,
-        reject: false,
-        timeout: 600_000,
-      },
-    );
+    const npm = await npmInstallGlobal(bare, [tarballs.main]);
     expect(npm.exitCode, npm.all).toBe(0);
     expect(existsSync(join(bare, "lib", "node_modules", "@headscale-remote"))).toBe(false);
     const env = { ...runEnv, PATH: [join(out, "bin"), join(bare, "bin")].join(":") };

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildOf } from "../../helper/client/build.js";
 import { HelperClient } from "../../helper/client/helper-client.js";
 import { ensureHelper, helperSocketPath } from "../../helper/client/launch.js";
+import { lockHolder } from "../../helper/home/lock.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { isAlive, waitForExit } from "../../helper/os/process-info.js";
 import { projectRoot } from "../../helper/project.js";
@@ -131,6 +132,24 @@ async function slowToCheck(home: string): Promise<{ path: string; checking: stri
   return { path, checking };
 }
 
+/**
+ * An old-build helper in the middle of a settings change (headscalePath, to a binary slow to
+ * check), and then the new build installed: the change's CLI call settles when the change does.
+ */
+async function updateDuringChange(home: string) {
+  const old = await json<Status>(oldBuild, home, ["start"]);
+  const slow = await slowToCheck(home);
+  const change = cli(oldBuild, home, ["config", "set", `headscalePath=${slow.path}`]);
+  const underWay = () =>
+    readFile(slow.checking).then(
+      () => true,
+      () => false,
+    );
+  await waitUntil(underWay, { what: "the settings change to be under way" });
+  await put(newBuild);
+  return { old, slow, change };
+}
+
 describe("helper-version handshake", () => {
   it("two installs of the same source are two builds", () => {
     expect(oldBuild.build).toMatch(/^[0-9a-f]{12}$/);
@@ -171,6 +190,7 @@ describe("helper-version handshake", () => {
     });
     expect(now.helper.pid).not.toBe(old.helper.pid);
     expect(Number(await readFile(paths.helperLock, "utf8"))).toBe(now.helper.pid);
+    expect(await lockHolder(paths.helperLock)).toBe(now.helper.pid);
     expect(now.headscale.state).toBe("running");
     expect(now.headscale.serverUrl).toBe(old.headscale.serverUrl);
 
@@ -195,21 +215,7 @@ describe("helper-version handshake", () => {
 
   it("waits for a settings change in flight, then takes over", async () => {
     const home = await homeWithCleanup();
-    const old = await json<Status>(oldBuild, home, ["start"]);
-    const slow = await slowToCheck(home);
-    const change = cli(oldBuild, home, ["config", "set", `headscalePath=${slow.path}`]);
-    await waitUntil(
-      () =>
-        readFile(slow.checking).then(
-          () => true,
-          () => false,
-        ),
-      {
-        what: "the settings change to be under way",
-      },
-    );
-
-    await put(newBuild);
+    const { old, slow, change } = await updateDuringChange(home);
     const started = Date.now();
     const status = await cli(newBuild, home, ["status", "--json"]);
     expect(status.exitCode).toBe(0);
@@ -232,21 +238,7 @@ describe("helper-version handshake", () => {
 
   it("keeps a helper that stays busy past the wait for this call, says why in one line, and replaces it later", async () => {
     const home = await homeWithCleanup();
-    const old = await json<Status>(oldBuild, home, ["start"]);
-    const slow = await slowToCheck(home);
-    const change = cli(oldBuild, home, ["config", "set", `headscalePath=${slow.path}`]);
-    await waitUntil(
-      () =>
-        readFile(slow.checking).then(
-          () => true,
-          () => false,
-        ),
-      {
-        what: "the settings change to be under way",
-      },
-    );
-
-    await put(newBuild);
+    const { old, change } = await updateDuringChange(home);
     const notices: [string, string][] = [];
     const kept = await ensureHelper({
       home,

@@ -43,41 +43,28 @@ interface World {
   pebble?: Pebble;
 }
 
+/** Certificates from Pebble over ACME, by one challenge. */
+const throughPebble = (challenge: "tls-alpn-01" | "http-01", name: string): Case => ({
+  name,
+  async prepare(world) {
+    world.pebble = await startPebble(world.net.host, world.dir, world.ca);
+    return {
+      tls: {
+        mode: "acme",
+        hostname: HEADSCALE_NAME,
+        email: "admin@test.internal",
+        challenge,
+        acmeUrl: world.pebble.directoryUrl,
+      },
+      trustFile: world.pebble.bundlePath,
+    };
+  },
+  issuer: () => /^Pebble Intermediate CA/,
+});
+
 const cases: Case[] = [
-  {
-    name: "ACME through Pebble (tls-alpn-01)",
-    async prepare(world) {
-      world.pebble = await startPebble(world.net.host, world.dir, world.ca);
-      return {
-        tls: {
-          mode: "acme",
-          hostname: HEADSCALE_NAME,
-          email: "admin@test.internal",
-          challenge: "tls-alpn-01",
-          acmeUrl: world.pebble.directoryUrl,
-        },
-        trustFile: world.pebble.bundlePath,
-      };
-    },
-    issuer: () => /^Pebble Intermediate CA/,
-  },
-  {
-    name: "ACME through Pebble (http-01, Headscale also on port 80)",
-    async prepare(world) {
-      world.pebble = await startPebble(world.net.host, world.dir, world.ca);
-      return {
-        tls: {
-          mode: "acme",
-          hostname: HEADSCALE_NAME,
-          email: "admin@test.internal",
-          challenge: "http-01",
-          acmeUrl: world.pebble.directoryUrl,
-        },
-        trustFile: world.pebble.bundlePath,
-      };
-    },
-    issuer: () => /^Pebble Intermediate CA/,
-  },
+  throughPebble("tls-alpn-01", "ACME through Pebble (tls-alpn-01)"),
+  throughPebble("http-01", "ACME through Pebble (http-01, Headscale also on port 80)"),
   {
     name: "certificate files from a test CA",
     async prepare(world) {
