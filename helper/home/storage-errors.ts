@@ -22,7 +22,11 @@ export function storageProblem(error: unknown): string | undefined {
   return why && path ? `${path} ${why}` : undefined;
 }
 
-/** What a failure says to a person: the storage line when it is one, else its own message. */
+/**
+ * What a failure says to a person, in one line: the storage line when it is one, else its own
+ * message. A HelperFailure's message already says its cause after its own words, by this same
+ * function (util/failure.ts), so a chain of causes reads "what failed: why: why underneath".
+ */
 export function failureMessage(error: unknown): string {
   return storageProblem(error) ?? (error instanceof Error ? error.message : String(error));
 }
