@@ -45,10 +45,7 @@ export class HelperFailure extends Error {
   ) {
     const { cause } = options;
     const said = cause === undefined || options.causeSaid;
-    super(
-      said ? message : `${message}: ${failureMessage(cause)}`,
-      cause === undefined ? undefined : { cause },
-    );
+    super(said ? message : `${message}: ${failureMessage(cause)}`, cause === undefined ? undefined : { cause });
     this.name = "HelperFailure";
     this.shortMessage = message;
     if (options.data) this.data = options.data;
