@@ -1,5 +1,4 @@
 /** How the helper's failures reach clients: the JSON-RPC code of their kind, one clear line, and their data. */
-import { INSTALL_COMMAND } from "../project.js";
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { redact } from "../logs/redact.js";
 import { failureMessage } from "../home/storage-errors.js";
@@ -33,18 +32,14 @@ export async function orNotFound<T>(call: Promise<T>, message: string): Promise<
   }
 }
 
-/** Facts a client acts on, beyond the line: a HelperFailure's own data, and the addon's install command. */
-function dataOf(error: unknown): unknown {
-  // Without the addon, clients offer the command that brings it.
-  if (error instanceof AddonMissingError) return { installCommand: INSTALL_COMMAND };
-  return error instanceof HelperFailure ? error.data : undefined;
-}
-
-/** The code says the kind; an error of no kind is unexpected (our own bug) and goes as Internal. */
+/**
+ * The code says the kind, and the data (what a client offers next: the download, the install
+ * command, "it restarts") goes along. An error of no kind is unexpected, our own bug: Internal.
+ */
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(failureMessage(error));
-  // A missing addon is a missing part, as a missing Headscale is: a failure that says what brings it.
+  // A missing addon is a missing part, as a missing Headscale is: a failure (exit 1) that says what brings it.
   const kind = error instanceof AddonMissingError ? "failed" : kindOf(error);
-  const data = dataOf(error);
+  const data = error instanceof HelperFailure ? error.data : undefined;
   return { code: kind ? KIND_CODE[kind] : ErrorCode.Internal, message, ...(data !== undefined && { data }) };
 }
