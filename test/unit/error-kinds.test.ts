@@ -11,6 +11,8 @@ import { NotRunningError, toRpcError } from "../../helper/daemon/errors.js";
 import { HeadscaleNotFoundError } from "../../helper/headscale/binary.js";
 import { HeadscaleStartError } from "../../helper/headscale/start-error.js";
 import { failureMessage } from "../../helper/home/storage-errors.js";
+import { INSTALL_COMMAND } from "../../helper/project.js";
+import { AddonMissingError } from "../../helper/tailnet/addon.js";
 import { ErrorCode, KIND_CODE, kindOfCode } from "../../helper/protocol/errors.js";
 import {
   BadInputError,
@@ -105,6 +107,12 @@ describe("data and cause", () => {
     const sent = toRpcError(new HeadscaleStartError(["a line"], cause, cause.message));
     expect(sent).toMatchObject({ code: ErrorCode.Failed, data: { logTail: ["a line"], needsHeadscale: true } });
     expect(sent.message).toBe(cause.message); // said once
+  });
+
+  it("a helper without the addon fails (exit 1) and offers its install command, as one without Headscale does", () => {
+    const sent = toRpcError(new AddonMissingError("missing.node is missing"));
+    expect(sent).toMatchObject({ code: ErrorCode.Failed, data: { installCommand: INSTALL_COMMAND } });
+    expect(exitCodeFor(new HelperError(sent.message, sent.code, sent.data))).toBe(1);
   });
 
   it("says the cause after the failure's own words, once, in one place", () => {
