@@ -7,10 +7,9 @@
  * and the URLs it checks are the ones the helper sees (and a helper it might start lands there).
  */
 import { join } from "node:path";
-import type { ResultPromise } from "execa";
 import { HELPER_ENV, HELPER_NODE_FLAGS, helperEntry, projectRoot } from "../helper/project.js";
+import { startInNamespace } from "./namespace-service.js";
 import { cleanEnv, type Namespace } from "./netns.js";
-import { waitUntil } from "./wait.js";
 
 export interface CliResult {
   exitCode: number;
@@ -39,25 +38,15 @@ export async function startHelperIn(
   options: { trustFile: string; extraEnv?: Record<string, string> },
 ): Promise<NamespaceHelper> {
   const env = cleanEnv({ ...HELPER_ENV, SSL_CERT_FILE: options.trustFile, ...options.extraEnv });
-  const child: ResultPromise = ns.spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
+  const helper = startInNamespace(ns, "the helper", {
+    file: process.execPath,
+    args: [...HELPER_NODE_FLAGS, helperEntry(), "--home", home],
     env,
-    reject: false,
-    buffer: false,
-    all: true,
-    stdin: "ignore",
   });
-  let out = "";
-  child.all!.setEncoding("utf8");
-  child.all!.on("data", (chunk: string) => (out += chunk));
-  let exited = false;
-  const done = child.then(() => (exited = true));
-  await waitUntil(
-    () => {
-      if (exited) throw new Error(`the helper exited: ${out}`);
-      return /Headscale running \(pid \d+\)/.test(out);
-    },
-    { what: () => `the helper in ${ns.name} to report Headscale running; it said: ${out}`, timeoutMs: 90_000 },
-  );
+  await helper.until(() => /Headscale running \(pid \d+\)/.test(helper.output()), {
+    what: () => `the helper in ${ns.name} to report Headscale running; it said: ${helper.output()}`,
+    timeoutMs: 90_000,
+  });
   const cliEntry = join(projectRoot()!, "dist", "helper", "cli", "main.js");
   const cli = async (args: string[], timeoutMs = 180_000): Promise<CliResult> => {
     const result = await ns.run(process.execPath, [cliEntry, "--home", home, ...args], {
@@ -70,8 +59,8 @@ export async function startHelperIn(
   return {
     ns,
     home,
-    pid: child.pid!,
-    output: () => out,
+    pid: helper.child.pid!,
+    output: helper.output,
     cli,
     async cliJson<T>(args: string[], timeoutMs?: number) {
       const result = await cli(["--json", ...args], timeoutMs);
@@ -80,14 +69,6 @@ export async function startHelperIn(
       }
       return JSON.parse(result.stdout) as T;
     },
-    async stop() {
-      if (exited) return;
-      child.kill("SIGTERM");
-      await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 30_000))]);
-      if (!exited) {
-        child.kill("SIGKILL");
-        await done;
-      }
-    },
+    stop: () => helper.stop(),
   };
 }

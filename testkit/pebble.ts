@@ -14,11 +14,10 @@
  */
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ResultPromise } from "execa";
 import { projectRoot } from "../helper/project.js";
+import { startInNamespace } from "./namespace-service.js";
 import { cleanEnv, HOST_LAN_IP, PEBBLE_NAME, type Namespace } from "./netns.js";
 import type { TestCa } from "./test-ca.js";
-import { waitUntil } from "./wait.js";
 
 export const PEBBLE_PORT = 14000;
 export const PEBBLE_MANAGEMENT_PORT = 15000;
@@ -109,32 +108,25 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
     }),
     { mode: 0o600 },
   );
+  // The log: Pebble's output, then its Location proxy's.
   let output = "";
-  const child: ResultPromise = ns.spawn(join(projectRoot()!, ".tools", "bin", "pebble"), ["-config", configPath], {
-    env: cleanEnv({
-      // Validate at once rather than after a random 0–15 s pause.
-      PEBBLE_VA_NOSLEEP: "1",
-      // Pebble rejects 5% of good nonces by default to exercise client retries: keep runs repeatable.
-      PEBBLE_WFE_NONCEREJECT: "0",
-    }),
-    reject: false,
-    all: true,
-    buffer: false,
-    stdin: "ignore",
-  });
-  child.all!.setEncoding("utf8");
-  child.all!.on("data", (chunk: string) => (output += chunk));
-  const exited = child.then(() => true);
-  let done = false;
-  void exited.then(() => (done = true));
-
-  const rootPem = await waitUntil(
-    async () => {
-      if (done) throw new Error(`pebble exited: ${output}`);
-      return fetchInNamespace(ns, `https://${PEBBLE_NAME}:${PEBBLE_MANAGEMENT_PORT}/roots/0`, ca.certPath).catch(
-        () => "",
-      );
+  const pebble = startInNamespace(
+    ns,
+    "pebble",
+    {
+      file: join(projectRoot()!, ".tools", "bin", "pebble"),
+      args: ["-config", configPath],
+      env: cleanEnv({
+        // Validate at once rather than after a random 0–15 s pause.
+        PEBBLE_VA_NOSLEEP: "1",
+        // Pebble rejects 5% of good nonces by default to exercise client retries: keep runs repeatable.
+        PEBBLE_WFE_NONCEREJECT: "0",
+      }),
     },
+    (text) => (output += text),
+  );
+  const rootPem = await pebble.until(
+    () => fetchInNamespace(ns, `https://${PEBBLE_NAME}:${PEBBLE_MANAGEMENT_PORT}/roots/0`, ca.certPath).catch(() => ""),
     { what: () => `Pebble to serve its root; it said: ${output}`, timeoutMs: 30_000, intervalMs: 200 },
   );
   if (!rootPem.includes("BEGIN CERTIFICATE")) throw new Error(`Pebble's root is not a certificate: ${rootPem}`);
@@ -148,9 +140,7 @@ export async function startPebble(ns: Namespace, dir: string, ca: TestCa): Promi
     log: () => output,
     async stop() {
       await proxy.stop();
-      if (done) return;
-      child.kill("SIGTERM");
-      await exited;
+      await pebble.stop();
     },
   };
 }
@@ -192,41 +182,27 @@ async function startLocationProxy(
   caFile: string,
   onOutput: (text: string) => void,
 ): Promise<{ stop(): Promise<void> }> {
-  const child: ResultPromise = ns.spawn(process.execPath, ["-e", PROXY], {
-    env: cleanEnv({
-      CA_FILE: caFile,
-      CERT_FILE: cert.certPath,
-      KEY_FILE: cert.keyPath,
-      UPSTREAM_PORT: String(PEBBLE_INNER_PORT),
-      NAME: PEBBLE_NAME,
-      PORT: String(PEBBLE_PORT),
-      ADDRESS: HOST_LAN_IP,
-    }),
-    reject: false,
-    all: true,
-    buffer: false,
-    stdin: "ignore",
-  });
-  let out = "";
-  child.all!.setEncoding("utf8");
-  child.all!.on("data", (chunk: string) => {
-    out += chunk;
-    onOutput(chunk);
-  });
-  let done = false;
-  const exited = child.then(() => (done = true));
-  await waitUntil(
-    () => {
-      if (done) throw new Error(`the Location proxy exited: ${out}`);
-      return out.includes("location proxy listening");
+  const proxy = startInNamespace(
+    ns,
+    "the Location proxy",
+    {
+      file: process.execPath,
+      args: ["-e", PROXY],
+      env: cleanEnv({
+        CA_FILE: caFile,
+        CERT_FILE: cert.certPath,
+        KEY_FILE: cert.keyPath,
+        UPSTREAM_PORT: String(PEBBLE_INNER_PORT),
+        NAME: PEBBLE_NAME,
+        PORT: String(PEBBLE_PORT),
+        ADDRESS: HOST_LAN_IP,
+      }),
     },
-    { what: "Pebble's Location proxy to listen", timeoutMs: 10_000 },
+    onOutput,
   );
-  return {
-    async stop() {
-      if (done) return;
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  await proxy.until(() => proxy.output().includes("location proxy listening"), {
+    what: "Pebble's Location proxy to listen",
+    timeoutMs: 10_000,
+  });
+  return proxy;
 }

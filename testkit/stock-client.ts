@@ -5,12 +5,12 @@
  * between a direct path and the relay, as on a real device. It trusts the test's certificates
  * through SSL_CERT_FILE only. The auth key goes through a 0600 file, never argv.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { ResultPromise } from "execa";
 import { projectRoot } from "../helper/project.js";
 import { cleanEnv, type Namespace } from "./netns.js";
+import { tailscaledIn } from "./tailscaled.js";
 import { waitUntil } from "./wait.js";
 
 /** The part of `tailscale status --json` the tests read. */
@@ -62,7 +62,7 @@ export interface StockClient {
   peer(ip: string): Promise<PeerStatus | undefined>;
   /**
    * One connection through the SOCKS5 proxy to `host:port` (an echo service): sends `bytes`,
-   * reads them back, closes. No retry. Runs inside the namespace (testkit/socks-echo-probe.mjs).
+   * reads them back, closes. No retry. Runs inside the namespace (testkit/socks-echo-probe.ts).
    */
   echo(host: string, port: number, bytes: number, timeoutMs?: number): Promise<EchoResult>;
   stop(): Promise<void>;
@@ -83,22 +83,12 @@ async function freePortIn(ns: Namespace): Promise<number> {
  * bundle for SSL_CERT_FILE (Pebble's root and the test CA).
  */
 export async function startStockClient(ns: Namespace, hostname: string, trustFile: string): Promise<StockClient> {
-  const bin = join(projectRoot()!, ".tools", "bin");
-  // Short: the socket path must fit in 104 bytes.
-  const dir = await mkdtemp(join(tmpdir(), "hr-sc-"));
-  const socket = join(dir, "tailscaled.sock");
   const socks5Port = await freePortIn(ns);
+  const { bin, dir, socket, args } = await tailscaledIn("hr-sc-", socks5Port);
   const env = cleanEnv({ SSL_CERT_FILE: trustFile, TS_LOGS_DIR: join(dir, "logs") });
   const daemon: ResultPromise = ns.spawn(
     join(bin, "tailscaled"),
-    [
-      "--tun=userspace-networking",
-      `--statedir=${join(dir, "state")}`,
-      `--socket=${socket}`,
-      "--port=0",
-      "--no-logs-no-support",
-      `--socks5-server=127.0.0.1:${socks5Port}`,
-    ],
+    args,
     // tailscaled logs to stderr.
     { env, reject: false, stdin: "ignore", stdout: "ignore", stderr: { file: join(dir, "tailscaled.log") } },
   );
@@ -149,7 +139,8 @@ export async function startStockClient(ns: Namespace, hostname: string, trustFil
       return peers.find((p) => p.TailscaleIPs?.includes(ip));
     },
     async echo(host, port, bytes, timeoutMs = 300_000) {
-      const probe = join(projectRoot()!, "testkit", "socks-echo-probe.mjs");
+      // Built with the rest (tsconfig.build.json), as the CLI the topology suites run is.
+      const probe = join(projectRoot()!, "dist", "testkit", "socks-echo-probe.js");
       const { stdout } = await ns.run(process.execPath, [probe], {
         env: cleanEnv({ SOCKS_PORT: String(socks5Port), HOST: host, PORT: String(port), BYTES: String(bytes) }),
         timeout: timeoutMs,

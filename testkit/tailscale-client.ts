@@ -3,12 +3,11 @@
  * its own state and socket, joined with the CLI. The auth key goes through a 0600 file, never
  * argv. Only for use inside a network namespace that holds nothing but loopback.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { projectRoot } from "../helper/project.js";
 import { freeTcpPort } from "../helper/os/ports.js";
+import { tailscaledIn } from "./tailscaled.js";
 import { waitUntil } from "./wait.js";
 
 export interface TailscaleClient {
@@ -36,32 +35,19 @@ export interface ClientOptions {
 /** tailscaled with its own state and socket, answering on it, not yet logged in. */
 async function startDaemon(hostname: string, options: ClientOptions) {
   const socks5Port = options.socks5 ? await freeTcpPort() : undefined;
-  const bin = join(projectRoot()!, ".tools", "bin");
-  const dir = await mkdtemp(join(tmpdir(), "hr-ts-"));
-  const socket = join(dir, "tailscaled.sock");
-  const daemon: ResultPromise = execa(
-    join(bin, "tailscaled"),
-    [
-      "--tun=userspace-networking",
-      `--statedir=${join(dir, "state")}`,
-      `--socket=${socket}`,
-      "--port=0",
-      "--no-logs-no-support",
-      ...(socks5Port ? [`--socks5-server=127.0.0.1:${socks5Port}`] : []),
-    ],
-    {
-      env: {
-        // The embedded DERP server speaks plain HTTP on loopback.
-        TS_DEBUG_USE_DERP_HTTP: "1",
-        // With only loopback, tailscaled would think it is offline and pause its control client.
-        TS_ASSUME_NETWORK_UP_FOR_TEST: "1",
-        // Otherwise, as root, tailscaled keeps its log config in /var/lib/tailscale.
-        TS_LOGS_DIR: join(dir, "logs"),
-      },
-      reject: false,
-      stdio: ["ignore", "ignore", "ignore"],
+  const { bin, dir, socket, args } = await tailscaledIn("hr-ts-", socks5Port);
+  const daemon: ResultPromise = execa(join(bin, "tailscaled"), args, {
+    env: {
+      // The embedded DERP server speaks plain HTTP on loopback.
+      TS_DEBUG_USE_DERP_HTTP: "1",
+      // With only loopback, tailscaled would think it is offline and pause its control client.
+      TS_ASSUME_NETWORK_UP_FOR_TEST: "1",
+      // Otherwise, as root, tailscaled keeps its log config in /var/lib/tailscale.
+      TS_LOGS_DIR: join(dir, "logs"),
     },
-  );
+    reject: false,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
   const cli = async (args: string[]) =>
     (await execa(join(bin, "tailscale"), [`--socket=${socket}`, ...args], { timeout: 90_000 })).stdout;
   await waitUntil(

@@ -16,7 +16,7 @@ export interface WaitOptions {
 }
 
 /** Anything but false, null, undefined, 0 or "". */
-type Truthy<T> = Exclude<T, false | null | undefined | 0 | "">;
+export type Truthy<T> = Exclude<T, false | null | undefined | 0 | "">;
 
 /**
  * Calls `condition` until it returns something truthy, and returns that. A condition that

@@ -8,11 +8,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ResultPromise } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../../helper/project.js";
 import { cleanEnv, createTopology, HEADSCALE_NAME, type Topology } from "../../testkit/netns.js";
 import { startNamespaceEcho, type NamespaceEcho } from "../../testkit/namespace-echo.js";
+import { startInNamespace, stopAll, type NamespaceService } from "../../testkit/namespace-service.js";
 import { fetchInNamespace, serverCertificate, startPebble, type Pebble } from "../../testkit/pebble.js";
 import { startStockClient, type StockClient } from "../../testkit/stock-client.js";
 import { createTestCa } from "../../testkit/test-ca.js";
@@ -24,8 +24,7 @@ const SERVE_PORT = 9096;
 let dir: string;
 let net: Topology;
 let pebble: Pebble;
-let headscale: ResultPromise;
-let headscaleLog = "";
+let headscale: NamespaceService | undefined;
 let echo: NamespaceEcho;
 const clients: StockClient[] = [];
 let server: StockClient;
@@ -98,28 +97,21 @@ beforeAll(async () => {
     }),
     { mode: 0o600 },
   );
-  headscale = net.host.spawn(bin("headscale"), ["serve", "-c", join(dir, "config.yaml")], {
+  const started = startInNamespace(net.host, "Headscale", {
+    file: bin("headscale"),
+    args: ["serve", "-c", join(dir, "config.yaml")],
     env: cleanEnv({ SSL_CERT_FILE: pebble.bundlePath }),
-    reject: false,
-    buffer: false,
-    all: true,
-    stdin: "ignore",
   });
-  headscale.all!.setEncoding("utf8");
-  headscale.all!.on("data", (chunk: string) => (headscaleLog += chunk));
-  let exited = false;
-  void headscale.then(() => (exited = true));
+  headscale = started;
   // The first TLS handshake makes Headscale order its certificate from Pebble.
-  await waitUntil(
-    () => {
-      if (exited) throw new Error(`Headscale exited:\n${headscaleLog}`);
-      return fetchInNamespace(net.lan, `https://${HEADSCALE_NAME}/health`, pebble.bundlePath).then(
+  await started.until(
+    () =>
+      fetchInNamespace(net.lan, `https://${HEADSCALE_NAME}/health`, pebble.bundlePath).then(
         (body) => body.includes("pass"),
         () => false,
-      );
-    },
+      ),
     {
-      what: () => `Headscale to answer over https; it said:\n${headscaleLog}\nPebble:\n${pebble.log()}`,
+      what: () => `Headscale to answer over https; it said:\n${started.output()}\nPebble:\n${pebble.log()}`,
       timeoutMs: 90_000,
       intervalMs: 500,
     },
@@ -135,13 +127,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const client of clients) await client.stop().catch(() => {});
-  await echo?.stop();
-  if (headscale) {
-    headscale.kill("SIGTERM");
-    await headscale;
-  }
-  await pebble?.stop();
+  await stopAll(...clients, echo, headscale, pebble);
   await net?.destroy();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
