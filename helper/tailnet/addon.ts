@@ -48,12 +48,15 @@ export function addonInstallHint(platform: string = process.platform, arch: stri
   );
 }
 
-/** Unavailable in this helper; clients offer the install command the error's data names. */
+/**
+ * A missing part, as a missing Headscale is: a failure whose data names the install command that
+ * brings it, for clients to offer.
+ */
 export class AddonMissingError extends BridgeError {
   constructor(detail: string) {
     super(
       `the tailnet bridge needs the native addon, which this helper does not have (${detail}); ${addonInstallHint()}`,
-      "unavailable",
+      "failed",
       { data: { installCommand: INSTALL_COMMAND } },
     );
     this.name = "AddonMissingError";

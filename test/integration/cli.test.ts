@@ -229,7 +229,7 @@ describe("headscale-remote CLI", () => {
         ["bridge", "identity", "--hostname", "media"],
       ]) {
         const result = await runCli(fresh, args, env);
-        expect(result.exitCode, args.join(" ")).toBe(4); // unavailable: this helper cannot do it
+        expect(result.exitCode, args.join(" ")).toBe(1);
         expect(result.stderr.trim().split("\n")).toHaveLength(1);
         expect(result.stderr).toMatch(/the tailnet bridge needs the native addon.*missing\.node is missing.*npm ci/);
       }
