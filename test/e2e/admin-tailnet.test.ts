@@ -13,7 +13,7 @@ import {
   startUnregisteredClient,
   type TailscaleClient,
 } from "../../testkit/tailscale-client.js";
-import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+import { endTailnetSuite, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 import { ErrorCode } from "../../helper/protocol/errors.js";
 import { type Node } from "../../helper/protocol/types.js";
@@ -51,11 +51,7 @@ beforeAll(async () => {
   await join("router", { advertiseRoutes: [SUBNET], exitNode: true });
   observer = await join("observer");
 });
-afterAll(async () => {
-  for (const client of clients) await client.stop();
-  await t?.close();
-  if (t) await removeHome(t.home);
-});
+afterAll(() => endTailnetSuite(t, clients));
 
 describe("routes and exit nodes", () => {
   it("shows what a node offers as waiting, in the listing and in the counts", async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../../testkit/tailscale-client.js";
-import { removeHome, startTestHelper, type TestHelper } from "../support/fixtures.js";
+import { endTailnetSuite, startTestHelper, type TestHelper } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 
 let t: TestHelper;
@@ -15,11 +15,7 @@ beforeAll(async () => {
   if (!(await onlyLoopback())) throw new Error("refusing to run a tailnet outside a loopback-only network namespace");
   t = await startTestHelper();
 });
-afterAll(async () => {
-  for (const client of clients) await client.stop();
-  await t?.close();
-  if (t) await removeHome(t.home);
-});
+afterAll(() => endTailnetSuite(t, clients));
 
 describe("real Tailscale clients", () => {
   it("join with keys minted through the helper and show up online", async () => {

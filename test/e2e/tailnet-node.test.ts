@@ -11,7 +11,7 @@ import { loadAddon } from "../../helper/tailnet/addon.js";
 import { TailnetNode } from "../../helper/tailnet/node.js";
 import type { NodeKey } from "../../helper/tailnet/node-key-store.js";
 import type { BridgeStatus } from "../../helper/protocol/types.js";
-import { useHelpers } from "../support/fixtures.js";
+import { useHelpers, type TestHelper } from "../support/fixtures.js";
 import { waitUntil } from "../../testkit/wait.js";
 import { onlyLoopback } from "../../testkit/tailscale-client.js";
 
@@ -35,6 +35,18 @@ async function untilRunning(t: { client: { call: (m: "bridge.status") => Promise
       return status.state === "Running" && status;
     },
     { what: () => `the bridge's node to be Running; still ${state}`, timeoutMs: 60_000, intervalMs: 100 },
+  );
+}
+
+/** The bridge's node Running, and listed online by Headscale at its address. */
+function untilListedOnline(t: TestHelper, what: string, timing: { timeoutMs: number; intervalMs: number }) {
+  return waitUntil(
+    async () => {
+      const now = await t.client.call("bridge.status");
+      const nodes = await t.client.call("nodes.list");
+      return now.state === "Running" && nodes.some((n) => n.ipAddresses.includes(now.ipv4!) && n.online) && now;
+    },
+    { what, ...timing },
   );
 }
 
@@ -80,14 +92,10 @@ describe("the bridge's own key", () => {
 
     const second = await helperFor({ home: first.home });
     // Its cached map may show it "Running" for a moment; joined means Headscale lists it again.
-    const status = await waitUntil(
-      async () => {
-        const now = await second.client.call("bridge.status");
-        const nodes = await second.client.call("nodes.list");
-        return now.state === "Running" && nodes.some((n) => n.ipAddresses.includes(now.ipv4!) && n.online) && now;
-      },
-      { what: "the node to join anew, listed online by Headscale", timeoutMs: 60_000, intervalMs: 100 },
-    );
+    const status = await untilListedOnline(second, "the node to join anew, listed online by Headscale", {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     expect(status.mappings.map((m) => m.localPort)).toEqual([18081]);
     expect(await readFile(second.helper.paths.tailnetKey, "utf8")).not.toBe(keyBefore);
   });
@@ -124,14 +132,10 @@ describe("the bridge's own key", () => {
     for (let i = 0; i < 4; i++) {
       await t.client.call("config.set", { patch: { listenAddr: `127.0.0.1:${await freeTcpPort()}` } });
     }
-    const after = await waitUntil(
-      async () => {
-        const now = await t.client.call("bridge.status");
-        const nodes = await t.client.call("nodes.list");
-        return now.state === "Running" && nodes.some((n) => n.ipAddresses.includes(now.ipv4!) && n.online) && now;
-      },
-      { what: "the node to be back online at the new address", timeoutMs: 90_000, intervalMs: 200 },
-    );
+    const after = await untilListedOnline(t, "the node to be back online at the new address", {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+    });
     expect(after.ipv4).toBe(before.ipv4);
     expect(await readFile(t.helper.paths.tailnetKey, "utf8")).toBe(keyBefore);
     const nodes = await t.client.call("nodes.list");

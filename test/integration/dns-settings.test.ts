@@ -13,6 +13,7 @@ import { commandLine } from "../../helper/os/process-info.js";
 import { ErrorCode } from "../../helper/protocol/errors.js";
 import { type LogLine } from "../../helper/protocol/types.js";
 import { headscaleBinary, runCli, useHelpers, type TestHelper } from "../support/fixtures.js";
+import { sampleDns, sampleDnsConfig } from "../support/samples.js";
 import { waitUntil } from "../../testkit/wait.js";
 
 const { helperFor } = useHelpers();
@@ -41,14 +42,7 @@ describe("dns settings", () => {
   it("Headscale restarts and serves with MagicDNS, a base domain, nameservers, split DNS and search domains", async () => {
     const t = await helperFor();
     const before = (await t.client.call("status")).headscale.pid;
-    const dns = {
-      magicDns: true,
-      baseDomain: "tail.example",
-      nameservers: ["192.0.2.53", "2001:db8::53", "https://doh.example/dns-query"],
-      overrideLocalDns: true,
-      splitDns: { "corp.test": ["192.0.2.54"] },
-      searchDomains: ["corp.test"],
-    };
+    const dns = sampleDns;
     const result = await t.client.call("config.set", { patch: { dns } }, LIFECYCLE);
     expect(result.settings.dns).toEqual({ ...dns, extraRecords: [] });
 
@@ -62,14 +56,9 @@ describe("dns settings", () => {
     // The process that answers runs with config.yaml, and config.yaml holds the settings.
     const argv = await commandLine(headscale.pid!);
     expect(argv?.slice(argv.indexOf("-c"), argv.indexOf("-c") + 2)).toEqual(["-c", t.helper.paths.headscaleConfig]);
-    expect(parse(await readFile(t.helper.paths.headscaleConfig, "utf8")).dns).toEqual({
-      magic_dns: true,
-      base_domain: "tail.example",
-      override_local_dns: true,
-      nameservers: { global: dns.nameservers, split: dns.splitDns },
-      search_domains: ["corp.test"],
-      extra_records_path: t.helper.paths.extraRecords,
-    });
+    expect(parse(await readFile(t.helper.paths.headscaleConfig, "utf8")).dns).toEqual(
+      sampleDnsConfig(t.helper.paths.extraRecords),
+    );
     // Headscale drops a nameserver it cannot read with only this warning, as it loads the config.
     expect((await headscaleLog(t)).filter((text) => /invalid (global|split dns) nameserver/.test(text))).toEqual([]);
 

@@ -95,6 +95,13 @@ export async function startTestHelper(options: { home?: string; start?: boolean 
   };
 }
 
+/** After a suite of tailnet clients: the clients stopped, then its helper closed and its home removed. */
+export async function endTailnetSuite(t: TestHelper | undefined, clients: { stop(): Promise<void> }[]): Promise<void> {
+  for (const client of clients) await client.stop();
+  await t?.close();
+  if (t) await removeHome(t.home);
+}
+
 export const headscaleBinary = () => findHeadscale(undefined);
 
 export async function cliPath(): Promise<string> {

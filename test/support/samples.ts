@@ -1,3 +1,4 @@
+import type { DnsSettings } from "../../helper/protocol/dns.js";
 import type { Node, Status } from "../../helper/protocol/types.js";
 
 /** A helper status for tests of pure formatting; override only what the test is about. */
@@ -37,5 +38,27 @@ export function sampleNode(node: Partial<Node> & Pick<Node, "id" | "givenName">)
     availableRoutes: [],
     approvedRoutes: [],
     ...node,
+  };
+}
+
+/** DNS settings with every part set: MagicDNS, a base domain, IPv4, IPv6 and DoH nameservers, split DNS, a search domain. */
+export const sampleDns = {
+  magicDns: true,
+  baseDomain: "tail.example",
+  nameservers: ["192.0.2.53", "2001:db8::53", "https://doh.example/dns-query"],
+  overrideLocalDns: true,
+  splitDns: { "corp.example": ["192.0.2.54"] },
+  searchDomains: ["corp.example"],
+} satisfies DnsSettings;
+
+/** sampleDns as Headscale 0.29's config.yaml holds it, the extra records in their own file. */
+export function sampleDnsConfig(extraRecordsPath: string) {
+  return {
+    magic_dns: true,
+    base_domain: "tail.example",
+    override_local_dns: true,
+    nameservers: { global: sampleDns.nameservers, split: sampleDns.splitDns },
+    search_domains: sampleDns.searchDomains,
+    extra_records_path: extraRecordsPath,
   };
 }

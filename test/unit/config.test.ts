@@ -9,6 +9,7 @@ import { mergeSettings } from "../../helper/config/settings-store.js";
 import { onlyRecordsOrHelperChanged } from "../../helper/config/transaction.js";
 import { homePaths } from "../../helper/home/paths.js";
 import { Settings } from "../../helper/protocol/settings.js";
+import { sampleDns, sampleDnsConfig } from "../support/samples.js";
 
 const paths = homePaths("/home/u/hr", "/tmp");
 const settings = Settings.parse({
@@ -55,26 +56,12 @@ describe("headscaleConfig", () => {
   it("writes the DNS settings under Headscale 0.29's keys", () => {
     const dns = mergeSettings(settings, {
       dns: {
-        magicDns: true,
+        ...sampleDns,
         baseDomain: "Tail.Example",
-        nameservers: ["192.0.2.53", "2001:db8::53", "https://doh.example/dns-query"],
-        overrideLocalDns: true,
-        splitDns: { "corp.example": ["192.0.2.54"] },
-        searchDomains: ["corp.example"],
         extraRecords: [{ name: "grafana.tail.example", type: "A", value: "100.64.0.3" }],
       },
     });
-    expect(parse(renderHeadscaleConfig(dns, paths)).dns).toEqual({
-      magic_dns: true,
-      base_domain: "tail.example",
-      override_local_dns: true,
-      nameservers: {
-        global: ["192.0.2.53", "2001:db8::53", "https://doh.example/dns-query"],
-        split: { "corp.example": ["192.0.2.54"] },
-      },
-      search_domains: ["corp.example"],
-      extra_records_path: paths.extraRecords,
-    });
+    expect(parse(renderHeadscaleConfig(dns, paths)).dns).toEqual(sampleDnsConfig(paths.extraRecords));
     // Headscale takes either extra_records or extra_records_path, never both: the records stay out of the config.
     expect(renderHeadscaleConfig(dns, paths)).not.toContain("grafana");
   });
