@@ -1,25 +1,12 @@
 // Draws the extension icon and one per command (assets/*.png, 512×512): three linked nodes on
 // a rounded square, in a colour per command. Kept as code so the icons can be re-made; run it
 // by hand after changing it.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { deflateSync } from "node:zlib";
 
 const SIZE = 512;
-const ICONS = {
-  "extension-icon.png": [[67, 56, 202], [20, 184, 166]],
-  "start-headscale.png": [[22, 163, 74], [132, 204, 22]],
-  "stop-headscale.png": [[220, 38, 38], [249, 115, 22]],
-  "restart-headscale.png": [[234, 88, 12], [234, 179, 8]],
-  "list-nodes.png": [[37, 99, 235], [6, 182, 212]],
-  "headscale-logs.png": [[71, 85, 105], [148, 163, 184]],
-  "mint-client-key.png": [[202, 138, 4], [250, 204, 21]],
-  "generate-api-key.png": [[126, 34, 206], [219, 39, 119]],
-  "register-device.png": [[13, 148, 136], [45, 212, 191]],
-  "manage-users.png": [[79, 70, 229], [129, 140, 248]],
-  "pre-auth-keys.png": [[180, 83, 9], [251, 146, 60]],
-  "acl-policy.png": [[190, 18, 60], [244, 114, 182]],
-  "server-settings.png": [[3, 105, 161], [16, 185, 129]],
-};
+// Each icon's gradient, top colour then bottom, as RGB.
+const ICONS = JSON.parse(readFileSync(new URL("./icon-colours.json", import.meta.url), "utf8"));
 
 function draw([top, bottom]) {
   const pixels = Buffer.alloc(SIZE * SIZE * 4);
