@@ -39,6 +39,15 @@ async function edit(view: Awaited<ReturnType<typeof render>>, text: string, acti
   return form;
 }
 
+/** The policy view opened on the policy in force, then `text` typed in its edit form and `action` pressed. */
+async function editAnew(text: string, action: string) {
+  const before = await current();
+  const view = await render(<AclPolicy />);
+  await waitFor(view, () => byTitle(view.root, "Action.Push", "Edit Policy"));
+  const form = await edit(view, text, action);
+  return { before, view, form };
+}
+
 describe("ACL Policy", () => {
   it("says when there is no policy, applies an edit, and shows it as a code block", async () => {
     const view = await render(<AclPolicy />);
@@ -52,10 +61,7 @@ describe("ACL Policy", () => {
   });
 
   it("keeps a rejected policy's text in the form, with Headscale's reason, and changes nothing", async () => {
-    const before = await current();
-    const view = await render(<AclPolicy />);
-    await waitFor(view, () => byTitle(view.root, "Action.Push", "Edit Policy"));
-    const form = await edit(view, REJECTED, "Apply Policy");
+    const { before, view, form } = await editAnew(REJECTED, "Apply Policy");
     expect(await current()).toBe(before);
     const failure = recorded.toasts.at(-1)!;
     expect(failure).toMatchObject({ style: "failure", title: "The policy was not applied" });
@@ -68,10 +74,7 @@ describe("ACL Policy", () => {
   });
 
   it("checks a policy without applying it", async () => {
-    const before = await current();
-    const view = await render(<AclPolicy />);
-    await waitFor(view, () => byTitle(view.root, "Action.Push", "Edit Policy"));
-    const form = await edit(view, SECOND, "Check Policy");
+    const { before, view, form } = await editAnew(SECOND, "Check Policy");
     expect(recorded.toasts.at(-1)).toEqual({ style: "success", title: "Headscale accepts this policy" });
     expect(await current()).toBe(before);
     await type(all(form.root, "Form.TextArea")[0], BROKEN);

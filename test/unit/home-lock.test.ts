@@ -28,6 +28,15 @@ async function staleSocket(path: string): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve())); // removes only the .x name
 }
 
+/** A stale socket, and the step file of a starter taking it over (see takeOver in lock.ts). */
+async function staleSocketBeingTakenOver(socket: string): Promise<string> {
+  await staleSocket(socket);
+  const { ino, ctimeNs } = await lstat(socket, { bigint: true });
+  const step = `${socket}.takeover-${ino}-${ctimeNs}.0`;
+  await writeFile(step, "");
+  return step;
+}
+
 describe("the home lock", () => {
   it("answers with the holder's pid, records it, and is gone once released", async () => {
     const { home: dir, lockPath, socket } = await home();
@@ -43,10 +52,7 @@ describe("the home lock", () => {
 
   it("takes over a stale socket, even past a step file left by a starter that died taking it over", async () => {
     const { home: dir, lockPath, socket } = await home();
-    await staleSocket(socket);
-    const { ino, ctimeNs } = await lstat(socket, { bigint: true });
-    const step = `${socket}.takeover-${ino}-${ctimeNs}.0`;
-    await writeFile(step, "");
+    const step = await staleSocketBeingTakenOver(socket);
     const old = new Date(Date.now() - 60_000);
     await utimes(step, old, old);
     const lock = await acquireHomeLock(lockPath, dir);
@@ -58,10 +64,7 @@ describe("the home lock", () => {
 
   it("waits while another starter's fresh step file says it is taking the lock over", async () => {
     const { home: dir, lockPath, socket } = await home();
-    await staleSocket(socket);
-    const { ino, ctimeNs } = await lstat(socket, { bigint: true });
-    const step = `${socket}.takeover-${ino}-${ctimeNs}.0`;
-    await writeFile(step, "");
+    const step = await staleSocketBeingTakenOver(socket);
     let taken = false;
     const taking = acquireHomeLock(lockPath, dir).then((lock) => ((taken = true), lock));
     await new Promise((resolve) => setTimeout(resolve, 300));
