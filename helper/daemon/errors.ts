@@ -2,7 +2,6 @@
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { redact } from "../logs/redact.js";
 import { failureMessage } from "../home/storage-errors.js";
-import { AddonMissingError } from "../tailnet/addon.js";
 import { ErrorCode, KIND_CODE } from "../protocol/errors.js";
 import { HelperFailure, kindOf, NotFoundError } from "../util/failure.js";
 
@@ -38,8 +37,7 @@ export async function orNotFound<T>(call: Promise<T>, message: string): Promise<
  */
 export function toRpcError(error: unknown): { code: number; message: string; data?: unknown } {
   const message = redact(failureMessage(error));
-  // A missing addon is a missing part, as a missing Headscale is: a failure (exit 1) that says what brings it.
-  const kind = error instanceof AddonMissingError ? "failed" : kindOf(error);
+  const kind = kindOf(error);
   const data = error instanceof HelperFailure ? error.data : undefined;
   return { code: kind ? KIND_CODE[kind] : ErrorCode.Internal, message, ...(data !== undefined && { data }) };
 }
