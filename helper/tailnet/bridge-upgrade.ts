@@ -23,8 +23,11 @@ export type BridgeMove =
    * here since), `aside` holds it for the person to look at.
    */
   | { action: "drop"; settings: string; aside?: string }
-  /** bridge.json exists but cannot be read: nothing is touched until it is repaired. */
-  | { action: "wait" };
+  /**
+   * bridge.json exists but cannot be read: both stay as they are until it is repaired, and `aside`
+   * holds settings.json's copy, which the next saved settings change would leave out.
+   */
+  | { action: "wait"; aside: string };
 
 const WithBridge = z.looseObject({ bridge: BridgeConfig });
 
@@ -53,7 +56,7 @@ export function planBridgeMove(settingsText: string | undefined, bridgeText: str
   const moved = renderBridgeFile(checked.data.bridge);
   if (bridgeText === undefined) return { action: "move", bridge: moved, settings: renderSettings(settings) };
   const existing = parseBridgeFile(bridgeText);
-  if (typeof existing === "string") return { action: "wait" };
+  if (typeof existing === "string") return { action: "wait", aside: moved };
   return moved === renderBridgeFile(existing)
     ? { action: "drop", settings: renderSettings(settings) }
     : { action: "drop", settings: renderSettings(settings), aside: moved };
@@ -70,9 +73,12 @@ export const asidePath = (paths: HomePaths) => `${paths.bridge}.from-settings`;
 export async function moveBridgeOutOfSettings(paths: HomePaths): Promise<string | undefined> {
   const plan = planBridgeMove(await readIfExists(paths.settings), await readIfExists(paths.bridge));
   if (plan.action === "refuse") throw new ConfigError(`${paths.settings} is invalid: ${plan.problem}`);
-  if (plan.action === "none" || plan.action === "wait") return undefined;
+  if (plan.action === "none") return undefined;
+  if (plan.action !== "move" && plan.aside) await writeFileAtomic(asidePath(paths), plan.aside);
+  if (plan.action === "wait") {
+    return `${paths.bridge} cannot be read, so ${paths.settings}'s bridge mappings stay there, copied to ${asidePath(paths)}`;
+  }
   if (plan.action === "move") await writeFileAtomic(paths.bridge, plan.bridge);
-  if (plan.action === "drop" && plan.aside) await writeFileAtomic(asidePath(paths), plan.aside);
   await writeFileAtomic(paths.settings, plan.settings);
   await stripPrevious(paths);
   if (plan.action === "move") return `moved the bridge's mappings from ${paths.settings} to ${paths.bridge}`;

@@ -78,7 +78,7 @@ describe("bridge.json", () => {
   });
 
   it("damaged: bridge commands say so in one line, the rest works, the file is untouched until it is repaired", async () => {
-    const { home, paths } = await olderHome({ mappings: [] });
+    const { home, paths } = await olderHome({ mappings: MAPPINGS });
     await writeFile(paths.bridge, "{ not json", { mode: 0o600 });
     for (const args of [
       ["bridge", "status"],
@@ -94,8 +94,10 @@ describe("bridge.json", () => {
       );
     }
     expect(await readFile(paths.bridge, "utf8")).toBe("{ not json");
-    // settings.json's copy was not dropped while bridge.json could not take its place.
+    // settings.json's copy was not dropped while bridge.json could not take its place, and is kept
+    // aside too: the next settings change saved would leave it out.
     expect(JSON.parse(await readFile(paths.settings, "utf8"))).toHaveProperty("bridge");
+    expect(JSON.parse(await readFile(`${paths.bridge}.from-settings`, "utf8"))).toEqual({ mappings: MAPPINGS });
     const status = await json(home, ["status"]);
     expect(status.tailnet.lastError).toMatch(/bridge\.json is damaged/);
     // Repaired: used again without a restart.

@@ -70,9 +70,9 @@ describe("moving bridge out of settings.json (the plan)", () => {
     });
   });
 
-  it("touches nothing while bridge.json cannot be read", () => {
-    expect(planBridgeMove(text(SETTINGS), "{ broken")).toEqual({ action: "wait" });
-    expect(planBridgeMove(text(SETTINGS), text({ mappings: "all" }))).toEqual({ action: "wait" });
+  it("touches neither file while bridge.json cannot be read, but copies settings.json's aside", () => {
+    expect(planBridgeMove(text(SETTINGS), "{ broken")).toEqual({ action: "wait", aside: text(BRIDGE) });
+    expect(planBridgeMove(text(SETTINGS), text({ mappings: "all" }))).toEqual({ action: "wait", aside: text(BRIDGE) });
   });
 });
 
@@ -119,13 +119,14 @@ describe("moving bridge out of settings.json (the files)", () => {
     await expect(stat(paths.bridge)).rejects.toThrow(/ENOENT/);
   });
 
-  it("leaves both files byte for byte while bridge.json is damaged", async () => {
+  it("leaves both files byte for byte while bridge.json is damaged, with settings.json's copy aside", async () => {
     const paths = await home();
     await writeFile(paths.settings, text(SETTINGS));
     await writeFile(paths.bridge, "{ broken");
-    expect(await moveBridgeOutOfSettings(paths)).toBeUndefined();
+    expect(await moveBridgeOutOfSettings(paths)).toMatch(/bridge\.json cannot be read, .* copied to .*from-settings/);
     expect(await readFile(paths.settings, "utf8")).toBe(text(SETTINGS));
     expect(await readFile(paths.bridge, "utf8")).toBe("{ broken");
+    expect(JSON.parse(await readFile(asidePath(paths), "utf8"))).toEqual(BRIDGE);
   });
 });
 
