@@ -12,7 +12,7 @@ import { basename, dirname, join } from "node:path";
 import { linkLockSocket, lockSocketPath, probe, type LockServer } from "./lock-socket.js";
 import { homePaths } from "./paths.js";
 import { ensurePrivateDir, writeFileAtomic } from "./secure-fs.js";
-import { ensureSocketDir } from "./socket-dir.js";
+import { checkSocketOwner, ensureSocketDir } from "./socket-dir.js";
 
 export class HomeInUseError extends Error {
   constructor(
@@ -63,7 +63,16 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
 
 /** The pid of the live helper holding the home's lock, if one does (0 when it is too busy to say). */
 export async function lockHolder(lockPath: string): Promise<number | undefined> {
-  const found = await probe(lockSocketPath(lockPath)).catch(() => undefined);
+  const socketPath = lockSocketPath(lockPath);
+  // A socket another user planted says nothing about our helper (see checkSocketOwner).
+  if (
+    !(await checkSocketOwner(socketPath).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return undefined;
+  const found = await probe(socketPath).catch(() => undefined);
   if (found?.state !== "held") return undefined;
   return found.pid ?? (await recordedPid(lockPath)) ?? 0;
 }
