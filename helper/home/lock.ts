@@ -65,13 +65,11 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
 export async function lockHolder(lockPath: string): Promise<number | undefined> {
   const socketPath = lockSocketPath(lockPath);
   // A socket another user planted says nothing about our helper (see checkSocketOwner).
-  if (
-    !(await checkSocketOwner(socketPath).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return undefined;
+  const ours = await checkSocketOwner(socketPath).then(
+    () => true,
+    () => false,
+  );
+  if (!ours) return undefined;
   const found = await probe(socketPath).catch(() => undefined);
   if (found?.state !== "held") return undefined;
   return found.pid ?? (await recordedPid(lockPath)) ?? 0;
