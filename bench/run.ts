@@ -302,7 +302,7 @@ async function main(): Promise<void> {
           ceiling: 110,
         });
       }
-      // The first listing after a change is read in full (decoded, checked, serialized), which the
+      // The first listing after a change reads and serializes the nodes that changed, which the
       // series above skips once warm: what a view opened right after a device joined pays. Last,
       // because each rename has Headscale send the real clients a new map, which the rows above
       // would otherwise measure; the note below gives the helper's memory after it.

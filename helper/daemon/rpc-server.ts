@@ -41,17 +41,16 @@ export class JsonAnswer<T> {
 }
 
 /**
- * `build` as a function whose answer is serialized once per source and then reused. Only a frozen
- * source is taken to be unchanged (a listing kept because Headscale sent the same bytes again);
- * any other is built and serialized as usual.
+ * `serialize` (to a result's JSON) run once per source, its answer reused: a source given again
+ * is the same object only when it is unchanged (a listing kept because Headscale sent the same
+ * bytes again; see GrpcAdmin.listNodes).
  */
-export function answeredOnce<S extends object, T>(build: (source: S) => T): (source: S) => JsonAnswer<T> | T {
+export function answeredOnce<S extends object, T>(serialize: (source: S) => string): (source: S) => JsonAnswer<T> {
   const answers = new WeakMap<S, JsonAnswer<T>>();
   return (source) => {
-    if (!Object.isFrozen(source)) return build(source);
     let answer = answers.get(source);
     if (!answer) {
-      answer = new JsonAnswer(Buffer.from(JSON.stringify(build(source)), "utf8"));
+      answer = new JsonAnswer(Buffer.from(serialize(source), "utf8"));
       answers.set(source, answer);
     }
     return answer;

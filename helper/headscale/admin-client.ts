@@ -5,9 +5,24 @@
  */
 import type { z } from "zod";
 import { HelperFailure, type ErrorKind } from "../util/failure.js";
-import type { AdminApiKey, AdminNode, AdminPolicy, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
+import type { AdminApiKey, AdminPolicy, AdminPreAuthKey, AdminUser } from "./admin-schemas.js";
 
-export type HeadscaleNode = z.output<typeof AdminNode>;
+/** A node as the helper reads it (grpc/node-reader.ts): the fields it uses, absent ones empty. */
+export interface HeadscaleNode {
+  readonly id: string;
+  readonly name: string;
+  readonly givenName: string;
+  readonly user: { readonly id: string; readonly name: string } | null;
+  readonly ipAddresses: readonly string[];
+  readonly online: boolean;
+  readonly lastSeen: string | null;
+  readonly expiry: string | null;
+  readonly createdAt: string | null;
+  readonly tags: readonly string[];
+  readonly availableRoutes: readonly string[];
+  readonly approvedRoutes: readonly string[];
+}
+
 export type HeadscaleUser = z.output<typeof AdminUser>;
 export type HeadscaleApiKey = z.output<typeof AdminApiKey>;
 export type HeadscalePreAuthKey = z.output<typeof AdminPreAuthKey>;
@@ -32,7 +47,7 @@ export class HeadscaleApiError extends HelperFailure {
 
 export interface AdminClient {
   /** Every node, or one user's. */
-  listNodes(user?: string): Promise<HeadscaleNode[]>;
+  listNodes(user?: string): Promise<readonly HeadscaleNode[]>;
   /** How many nodes there are, how many of them are online, and how many routes await approval. */
   countNodes(): Promise<{ total: number; online: number; pendingRoutes: number }>;
   getNode(id: string): Promise<HeadscaleNode>;

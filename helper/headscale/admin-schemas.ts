@@ -5,9 +5,10 @@
  */
 import { z } from "zod";
 import type { ApiKey, Node, PreAuthKey, User } from "../protocol/types.js";
+import type { HeadscaleNode } from "./admin-client.js";
 
 /** Go's zero time (0001-01-01), in Unix seconds: Headscale's way of saying "never". */
-const ZERO_TIME_SECONDS = -62135596800;
+export const ZERO_TIME_SECONDS = -62135596800;
 
 /**
  * Listings repeat the same times call after call (when each node was created, when it expires),
@@ -15,7 +16,7 @@ const ZERO_TIME_SECONDS = -62135596800;
  * Bounded: about 2 MB at the most.
  */
 const isoTimes = new Map<number, string>();
-function isoTime(ms: number): string {
+export function isoTime(ms: number): string {
   let iso = isoTimes.get(ms);
   if (iso === undefined) {
     if (isoTimes.size >= 20_000) isoTimes.clear();
@@ -44,21 +45,6 @@ const Texts = z.array(z.string()).default([]);
 
 export const AdminUser = z.object({ id: Id, name: Text, createdAt: Time });
 
-export const AdminNode = z.object({
-  id: Id,
-  name: Text,
-  givenName: Text,
-  user: z.object({ id: Id, name: Text }).nullish(), // its name is all a node listing shows
-  ipAddresses: Texts,
-  online: Flag,
-  lastSeen: Time,
-  expiry: Time,
-  createdAt: Time,
-  tags: Texts,
-  availableRoutes: Texts,
-  approvedRoutes: Texts,
-});
-
 export const AdminApiKey = z.object({ id: Id, prefix: Text, expiration: Time, createdAt: Time, lastSeen: Time });
 
 export const AdminPreAuthKey = z.object({
@@ -75,16 +61,7 @@ export const AdminPreAuthKey = z.object({
 
 export const AdminPolicy = z.object({ policy: Text, updatedAt: Time });
 
-/** What the node counts read of each node. */
-export const AdminNodeState = z.object({ online: Flag, availableRoutes: Texts, approvedRoutes: Texts });
-
 export const Responses = {
-  /** Only what the counts need: Headscale still sends every node, but reading them costs little. */
-  nodeStates: z.object({
-    nodes: z.array(AdminNodeState).default([]),
-  }),
-  nodes: z.object({ nodes: z.array(AdminNode).default([]) }),
-  node: z.object({ node: AdminNode }),
   users: z.object({ users: z.array(AdminUser).default([]) }),
   user: z.object({ user: AdminUser }),
   apiKeys: z.object({ apiKeys: z.array(AdminApiKey).default([]) }),
@@ -95,20 +72,21 @@ export const Responses = {
   empty: z.object({}).passthrough(),
 };
 
-export function toNode(node: z.infer<typeof AdminNode>): Node {
+/** Copies the lists: the node read may be shared by every caller of a listing kept unchanged. */
+export function toNode(node: HeadscaleNode): Node {
   return {
     id: node.id,
     name: node.name,
     givenName: node.givenName || node.name,
     user: node.user?.name ?? "",
-    ipAddresses: node.ipAddresses,
+    ipAddresses: [...node.ipAddresses],
     online: node.online,
     lastSeen: node.lastSeen,
     expiry: node.expiry,
     createdAt: node.createdAt,
-    tags: node.tags,
-    availableRoutes: node.availableRoutes,
-    approvedRoutes: node.approvedRoutes,
+    tags: [...node.tags],
+    availableRoutes: [...node.availableRoutes],
+    approvedRoutes: [...node.approvedRoutes],
   };
 }
 

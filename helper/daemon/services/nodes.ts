@@ -35,7 +35,7 @@ export class NodeService {
   constructor(private readonly deps: NodeServiceDeps) {}
 
   /** Headscale's own listing, unconverted: an unchanged one is the same (frozen) object again. */
-  list(user: string | undefined): Promise<HeadscaleNode[]> {
+  list(user: string | undefined): Promise<readonly HeadscaleNode[]> {
     return orNotFound(this.deps.admin.listNodes(user), `no user named ${user}`);
   }
 
@@ -88,7 +88,7 @@ export class NodeService {
     // Only a helper running its own node needs to know whose node this was.
     const deleted = bridge.hasNode ? await orNotFound(admin.getNode(id), notFound(id)) : undefined;
     await orNotFound(admin.deleteNode(id), notFound(id));
-    if (deleted) bridge.rejoinIfMine(deleted.ipAddresses);
+    if (deleted) bridge.rejoinIfMine([...deleted.ipAddresses]);
     this.changed(`deleted node ${id}`);
   }
 

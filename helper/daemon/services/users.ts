@@ -73,7 +73,7 @@ export class UserService {
     await admin.deleteUser(user.id);
     // Only now: rejoining earlier could bring this computer's own node back under the user
     // being deleted, and Headscale would then refuse to delete it.
-    for (const node of owned) bridge.rejoinIfMine(node.ipAddresses);
+    for (const node of owned) bridge.rejoinIfMine([...node.ipAddresses]);
     this.deps.nodesChanged();
     this.deps.audit(`deleted user ${name}${owned.length ? ` and ${owned.length} of its nodes` : ""}`);
     return owned.length;

@@ -5,23 +5,23 @@
 import * as grpc from "@grpc/grpc-js";
 import type { z } from "zod";
 import { HeadscaleApiError, type AdminClient } from "../admin-client.js";
-import { AdminApiKey, AdminNode, AdminNodeState, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
+import { AdminApiKey, AdminPreAuthKey, AdminUser, Responses } from "../admin-schemas.js";
 import { pendingRoutes } from "../routes.js";
 import { headscaleErrorKind } from "./classify.js";
 import { codecs } from "./codec.js";
 import type { HeadscaleMethod, HeadscaleRequests } from "./headscale-api.generated.js";
 import { describeIssues } from "../../util/issues.js";
+import { readNodeList, readOneNode, WireError, type NodeListing } from "./node-reader.js";
 
 const fieldsOf = (schema: z.ZodObject) => Object.keys(schema.shape);
-/** Answers read as our schemas read them: nothing else is decoded. */
+/** Answers read as our schemas read them: nothing else is decoded. Nodes have their own reader. */
 const readAsSchemas = codecs({
-  Node: fieldsOf(AdminNode),
   User: fieldsOf(AdminUser),
   ApiKey: fieldsOf(AdminApiKey),
   PreAuthKey: fieldsOf(AdminPreAuthKey),
 });
-/** The node counts read only what they count. */
-const readNodeStates = codecs({ Node: fieldsOf(AdminNodeState) });
+/** Answers kept as Headscale's bytes, for a reader of our own. */
+const readBytes = (method: HeadscaleMethod) => ({ ...readEverything(method), decode: (bytes: Buffer) => bytes });
 /** Everything Headscale sends, as its CLI reads it: the bench's floor and the test kit's use. */
 export const readEverything = codecs();
 
@@ -35,14 +35,6 @@ const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1000,
 };
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
 
 /** A channel to Headscale's gRPC service on its unix socket; the bench and the test kit use it bare. */
 export function headscaleChannel(socketPath: string): grpc.Client {
@@ -77,6 +69,9 @@ function whyUnanswered(details: string, socketPath: string, timeoutMs: number): 
   return details || "no connection";
 }
 
+const unreadable = (method: HeadscaleMethod, why: string) =>
+  new HeadscaleApiError("failed", `unexpected answer from Headscale ${method}: ${why}`);
+
 const timestamp = (date: Date) => {
   const ms = date.getTime();
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
@@ -103,26 +98,21 @@ export class GrpcAdmin implements AdminClient {
   }
 
   /**
-   * The last answer of each whole-tailnet listing, as Headscale's bytes and as we read them. A
-   * listing asked again is mostly unchanged (a view reopened, the counts refreshed): the same bytes
-   * are read the same way, so they are not decoded and checked again. One per listing, replaced
-   * by the next: about 1.5 MB at 1,000 nodes, plus the 0.4 MB of JSON that nodes.list keeps
-   * for a reading (answeredOnce in the RPC server), which goes when the reading does.
+   * The last whole-tailnet listing, as Headscale's bytes and as we read them. A listing asked
+   * again is mostly unchanged (a view reopened, the counts refreshed): the same bytes are not read
+   * again, and the same array goes back, which the RPC server recognises to send the JSON it made
+   * for it last time (answeredOnce). Replaced by the next: about 1.5 MB at 1,000 nodes.
    */
-  private readonly lastListings = new Map<string, { bytes: Buffer; read: unknown }>();
+  private lastListing: NodeListing | undefined;
 
-  private async call<M extends HeadscaleMethod, S extends z.ZodType>(
+  /** Headscale's answer to one call, read with `read`; its refusals as HeadscaleApiError. */
+  private async answer<M extends HeadscaleMethod>(
     method: M,
     request: HeadscaleRequests[M],
-    schema: S,
-    read = readAsSchemas,
-    listing?: string,
-  ): Promise<z.output<S>> {
-    const codec = read(method);
-    let answer: unknown;
+    read: typeof readAsSchemas,
+  ): Promise<unknown> {
     try {
-      const raw = listing ? () => ({ ...codec, decode: (bytes: Buffer) => bytes }) : read;
-      answer = await unary(this.connection(), method, request, { timeoutMs: this.timeoutMs, read: raw });
+      return await unary(this.connection(), method, request, { timeoutMs: this.timeoutMs, read });
     } catch (error) {
       // Not an answer from Headscale (a request that does not encode, say): our own bug, as it is.
       if (typeof (error as grpc.ServiceError).code !== "number") throw error;
@@ -135,37 +125,49 @@ export class GrpcAdmin implements AdminClient {
       }
       throw new HeadscaleApiError(kind, `Headscale ${method} failed: ${details}`, details);
     }
-    let bytes: Buffer | undefined;
-    if (listing) {
-      bytes = answer as Buffer;
-      const last = this.lastListings.get(listing);
-      if (last?.bytes.equals(bytes)) return last.read as z.output<S>;
-      answer = codec.decode(bytes);
-    }
-    const parsed = schema.safeParse(answer);
-    if (!parsed.success) {
-      throw new HeadscaleApiError(
-        "failed",
-        `unexpected answer from Headscale ${method}: ${describeIssues(parsed.error)}`,
-      );
-    }
-    // Shared by every caller from now on: frozen, so that none can change it for the others.
-    if (listing && bytes) this.lastListings.set(listing, { bytes, read: deepFreeze(parsed.data) });
+  }
+
+  private async call<M extends HeadscaleMethod, S extends z.ZodType>(
+    method: M,
+    request: HeadscaleRequests[M],
+    schema: S,
+  ): Promise<z.output<S>> {
+    const parsed = schema.safeParse(await this.answer(method, request, readAsSchemas));
+    if (!parsed.success) throw unreadable(method, describeIssues(parsed.error));
     return parsed.data;
+  }
+
+  /** A call answered with nodes, read by the node reader. */
+  private async callNodes<M extends HeadscaleMethod, T>(
+    method: M,
+    request: HeadscaleRequests[M],
+    read: (bytes: Buffer) => T,
+  ): Promise<T> {
+    const bytes = (await this.answer(method, request, readBytes)) as Buffer;
+    try {
+      return read(bytes);
+    } catch (error) {
+      if (error instanceof WireError) throw unreadable(method, error.message);
+      throw error;
+    }
   }
 
   close(): void {
     this.channel?.close();
     this.channel = undefined;
-    this.lastListings.clear();
+    this.lastListing = undefined;
   }
 
   async listNodes(user?: string) {
-    const listing = user ? undefined : "nodes"; // one user's nodes are not kept: there may be many users
-    return (await this.call("ListNodes", { user: user ?? "" }, Responses.nodes, readAsSchemas, listing)).nodes;
+    // One user's nodes are not kept: there may be many users.
+    if (user) return this.callNodes("ListNodes", { user }, (bytes) => readNodeList(bytes).nodes);
+    return this.callNodes("ListNodes", { user: "" }, (bytes) => {
+      if (!this.lastListing?.bytes.equals(bytes)) this.lastListing = readNodeList(bytes, this.lastListing);
+      return this.lastListing.nodes;
+    });
   }
   async countNodes() {
-    const { nodes } = await this.call("ListNodes", {}, Responses.nodeStates, readNodeStates, "node states");
+    const nodes = await this.listNodes();
     return {
       total: nodes.length,
       online: nodes.filter((node) => node.online).length,
@@ -173,26 +175,26 @@ export class GrpcAdmin implements AdminClient {
     };
   }
   async getNode(id: string) {
-    return (await this.call("GetNode", { nodeId: id }, Responses.node)).node;
+    return this.callNodes("GetNode", { nodeId: id }, readOneNode);
   }
   async renameNode(id: string, name: string) {
-    return (await this.call("RenameNode", { nodeId: id, newName: name }, Responses.node)).node;
+    return this.callNodes("RenameNode", { nodeId: id, newName: name }, readOneNode);
   }
   async expireNode(id: string) {
-    return (await this.call("ExpireNode", { nodeId: id }, Responses.node)).node;
+    return this.callNodes("ExpireNode", { nodeId: id }, readOneNode);
   }
   async deleteNode(id: string) {
     await this.call("DeleteNode", { nodeId: id }, Responses.empty);
   }
 
   async registerNode(user: string, authId: string) {
-    return (await this.call("AuthRegister", { user, authId }, Responses.node)).node;
+    return this.callNodes("AuthRegister", { user, authId }, readOneNode);
   }
   async setApprovedRoutes(id: string, routes: string[]) {
-    return (await this.call("SetApprovedRoutes", { nodeId: id, routes }, Responses.node)).node;
+    return this.callNodes("SetApprovedRoutes", { nodeId: id, routes }, readOneNode);
   }
   async setTags(id: string, tags: string[]) {
-    return (await this.call("SetTags", { nodeId: id, tags }, Responses.node)).node;
+    return this.callNodes("SetTags", { nodeId: id, tags }, readOneNode);
   }
 
   async listUsers(name?: string) {
