@@ -5,25 +5,11 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
 import { failureMessage } from "../home/storage-errors.js";
-import type { ErrorKind } from "../protocol/errors.js";
+import { EXIT, KIND_EXIT } from "../util/exit-codes.js";
 import { kindOf } from "../util/failure.js";
 import { printable } from "./format.js";
 
-/**
- * Exit codes, for scripts: 2 bad input (usage, invalid values, a rejected setting, a name taken),
- * 3 not found, 4 nothing to talk to (no helper, or Headscale not running), 1 anything else.
- */
-export const EXIT = { failure: 1, badInput: 2, notFound: 3, unavailable: 4 } as const;
-
-/** The exit code of each kind of failure: the kind alone decides it. */
-export const KIND_EXIT: Readonly<Record<ErrorKind, number>> = {
-  "bad-input": EXIT.badInput,
-  conflict: EXIT.badInput,
-  "not-found": EXIT.notFound,
-  unavailable: EXIT.unavailable,
-  denied: EXIT.failure,
-  failed: EXIT.failure,
-};
+export { EXIT, KIND_EXIT };
 
 /** A usage mistake commander finds is bad input; an error of no kind (our own bug) is a failure. */
 export function exitCodeFor(error: unknown): number {

@@ -7,11 +7,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "../home/paths.js";
 import { failureMessage } from "../home/storage-errors.js";
+import { EXIT, KIND_EXIT } from "../util/exit-codes.js";
+import { kindOf } from "../util/failure.js";
 import { runHelper } from "./run-helper.js";
 
-function fail(error: unknown, exitCode: number): never {
-  const message = failureMessage(error);
-  console.error(`headscale-remote helper: ${message}`);
+/** Ends as the CLI does: one line, and the exit code of the failure's kind. */
+function fail(error: unknown, exitCode = KIND_EXIT[kindOf(error) ?? "failed"]): never {
+  console.error(`headscale-remote helper: ${failureMessage(error)}`);
   process.exit(exitCode);
 }
 
@@ -26,6 +28,6 @@ try {
   home = resolveHome(values.home);
   start = !values["no-start"];
 } catch (error) {
-  fail(error, 2); // a usage mistake, as the CLI's exit codes say
+  fail(error, EXIT.badInput); // a usage mistake
 }
-await runHelper({ home, start, entry: fileURLToPath(import.meta.url) }).catch((error: unknown) => fail(error, 1));
+await runHelper({ home, start, entry: fileURLToPath(import.meta.url) }).catch((error: unknown) => fail(error));

@@ -93,7 +93,7 @@ export async function startRpcServer(
       if (!parsed.success) {
         throw new JSONRPCErrorException(
           // In the words of what the person gave: no method name, and config.set's settings by their own names.
-          describeIssues(parsed.error).replace(/(^|; )patch\./g, "$1"),
+          describeIssues(parsed.error).replace(/(^|; )patch(\.|: )/g, "$1"),
           ErrorCode.InvalidParams,
         );
       }

@@ -3,6 +3,8 @@
  * caller awaits the answer, counted per kind so that a refusal can say which. Once the helper
  * has agreed to hand over, new changes are refused rather than cut in half.
  */
+import { HelperFailure } from "../util/failure.js";
+
 export class WorkUnderWay {
   private readonly counts = new Map<string, number>();
   private handingOver = false;
@@ -15,7 +17,9 @@ export class WorkUnderWay {
   /** Runs one change of the kind `what`, counted while it is under way. */
   async track<R>(what: string, work: () => Promise<R>): Promise<R> {
     // Only in the moment between agreeing to stop and closing the socket: refused, not cut in half.
-    if (this.handingOver) throw new Error("the helper is stopping to let a newer build take over; run it again");
+    if (this.handingOver) {
+      throw new HelperFailure("unavailable", "the helper is stopping to let a newer build take over; run it again");
+    }
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
     try {
       return await work();
