@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { copyFile, rm } from "node:fs/promises";
 import { CLEARABLE_SETTINGS, Settings, SettingsPatch } from "../protocol/settings.js";
 import { describeIssues } from "../util/issues.js";
-import { HelperFailure } from "../util/failure.js";
+import { HelperFailure, type FailureOptions } from "../util/failure.js";
 import type { HomePaths } from "../home/paths.js";
 import { freeTcpPort, freeUdpPort } from "../os/ports.js";
 import { makeDir, readIfExists, writeFileAtomic } from "../home/secure-fs.js";
@@ -30,8 +30,8 @@ import { renderPublicDerpMap } from "./public-derp.js";
 
 /** Settings the helper cannot take (invalid, or refused by Headscale): the caller must change them. */
 export class ConfigError extends HelperFailure {
-  constructor(message: string) {
-    super("bad-input", message);
+  constructor(message: string, options?: FailureOptions) {
+    super("bad-input", message, options);
     this.name = "ConfigError";
   }
 }

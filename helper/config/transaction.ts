@@ -70,17 +70,17 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
   const next = mergeSettings(previous, patch, { lanAddresses: await lanAddresses(), sparePort: await freeTcpPort() });
   if (next.tls.mode === "files" && JSON.stringify(next.tls) !== JSON.stringify(previous.tls)) {
     // Headscale would start with a bad certificate and fail only at a device's handshake.
-    await checkCertificateFiles(next.tls).catch((error: Error) => {
-      throw new ConfigError(`tls: ${error.message}`);
+    await checkCertificateFiles(next.tls).catch((cause: unknown) => {
+      throw new ConfigError("tls", { cause });
     });
   }
   // Refuses a headscalePath that is not there: the user's mistake, so bad input.
-  const binary = await target.resolveBinary(next).catch((error: Error) => {
-    throw patch.headscalePath ? new ConfigError(`headscalePath: ${error.message}`) : error;
+  const binary = await target.resolveBinary(next).catch((cause: unknown) => {
+    throw patch.headscalePath ? new ConfigError("headscalePath", { cause }) : cause;
   });
   if (patch.headscalePath) {
-    const version = await checkedVersion(binary).catch((error: Error) => {
-      throw new ConfigError(`headscalePath: ${error.message}`);
+    const version = await checkedVersion(binary).catch((cause: unknown) => {
+      throw new ConfigError("headscalePath", { cause });
     });
     if (!version) {
       throw new ConfigError(
