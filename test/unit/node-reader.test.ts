@@ -45,6 +45,14 @@ describe("Headscale's nodes read from the wire", () => {
     });
   });
 
+  it("reads negative seconds exactly: the second after Go's zero time is a time, not never", () => {
+    const at = (seconds: number) =>
+      readOneNode(encode("GetNodeResponse", { node: { ...grpcNode, lastSeen: { seconds } } })).lastSeen;
+    expect(at(-62135596800)).toBeNull();
+    expect(at(-62135596799)).toBe("0001-01-01T00:00:01.000Z");
+    expect(at(-1)).toBe("1969-12-31T23:59:59.000Z");
+  });
+
   it("reads every node of a listing, with ids past 32 bits, lists, and names in any script", () => {
     const router = {
       id: 2 ** 40 + 5,

@@ -87,8 +87,13 @@ class Reader {
 
   /** A signed 64-bit varint (two's complement, as Go writes a negative int64), as a number. */
   int64(): number {
+    const start = this.pos;
     const value = this.varint();
-    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+    if (value < 2 ** 63) return value;
+    // Negative (Go's zero time, say): 64 bits, which a number cannot hold exactly; read again as a BigInt.
+    let bits = 0n;
+    for (let at = start, shift = 0n; at < this.pos; at++, shift += 7n) bits |= BigInt(this.bytes[at]! & 0x7f) << shift;
+    return Number(BigInt.asIntN(64, bits));
   }
 
   /** The bounds of a length-delimited field, moving past it. */
