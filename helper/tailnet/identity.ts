@@ -40,7 +40,7 @@ export class NodeIdentity {
     // A new owner is a new node: get its key first, so a mistake (or Headscale down) loses nothing.
     const oldKey = newAccount ? await keys.load() : undefined;
     const newKey = newAccount ? await node.provision(account) : undefined;
-    const oldIp = node.native()?.ipv4;
+    const oldIp = node.native()?.ipv4 ?? undefined;
     if (newAccount || newHostname) {
       await node.stop();
       if (newAccount) await node.forgetLogin();

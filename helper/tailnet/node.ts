@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from "node:events";
 import { z } from "zod";
-import { BridgeMapping } from "../protocol/types.js";
+import { BridgeMapping, TailnetStatus } from "../protocol/types.js";
 import type { TailnetAddon } from "./addon.js";
 
 export interface TailnetNodeOptions {
@@ -19,25 +19,19 @@ export interface TailnetNodeOptions {
   verbose?: boolean;
 }
 
-/** Go's view of the node (hsr_node_status). */
-export const NativeStatus = z.object({
-  state: z.string(),
-  hostname: z.string().optional(),
-  ipv4: z.string().optional(),
-  ipv6: z.string().optional(),
-  /** The home relay's region code, and the node's health warnings about relays. */
-  relay: z.string().optional(),
-  relayProblem: z.string().optional(),
-  forwards: z
-    .array(
-      BridgeMapping.extend({
-        // Go leaves out what it has not seen yet.
-        lastError: z.string().optional(),
-        lastClient: z.string().optional(),
-      }),
-    )
-    .optional(),
-});
+/** Go's view of the node (hsr_node_status): the protocol's fields, less what Go has not seen yet. */
+export const NativeStatus = TailnetStatus.pick({
+  hostname: true,
+  ipv4: true,
+  ipv6: true,
+  relay: true,
+  relayProblem: true,
+})
+  .partial()
+  .extend({
+    state: z.string(),
+    forwards: z.array(BridgeMapping.partial({ lastError: true, lastClient: true })).optional(),
+  });
 export type NativeStatus = z.infer<typeof NativeStatus>;
 
 const NodeEvent = z.discriminatedUnion("type", [
