@@ -24,10 +24,11 @@ export type BridgeMove =
    */
   | { action: "drop"; settings: string; aside?: string }
   /**
-   * bridge.json exists but cannot be read: both stay as they are until it is repaired, and `aside`
-   * holds settings.json's copy, which the next saved settings change would leave out.
+   * bridge.json exists but cannot be read: it stays as it is for the person to repair or move
+   * away, settings.json's copy goes to `aside` and leaves settings.json, so that moving the
+   * damaged file away starts with no mappings, as its error says, not with the older ones.
    */
-  | { action: "wait"; aside: string };
+  | { action: "wait"; settings: string; aside: string };
 
 const WithBridge = z.looseObject({ bridge: BridgeConfig });
 
@@ -54,12 +55,16 @@ export function planBridgeMove(settingsText: string | undefined, bridgeText: str
   const checked = WithBridge.safeParse(settings);
   if (!checked.success) return { action: "refuse", problem: describeIssues(checked.error) };
   const moved = renderBridgeFile(checked.data.bridge);
-  if (bridgeText === undefined) return { action: "move", bridge: moved, settings: renderSettings(settings) };
+  const without = renderSettings(settings);
+  if (bridgeText === undefined) return { action: "move", bridge: moved, settings: without };
   const existing = parseBridgeFile(bridgeText);
-  if (typeof existing === "string") return { action: "wait", aside: moved };
-  return moved === renderBridgeFile(existing)
-    ? { action: "drop", settings: renderSettings(settings) }
-    : { action: "drop", settings: renderSettings(settings), aside: moved };
+  if (typeof existing === "string") return { action: "wait", settings: without, aside: moved };
+  // An older helper run here since writes its default, no mappings and no identity: nothing to keep.
+  const { mappings, account, hostname } = checked.data.bridge;
+  const empty = mappings.length === 0 && account === undefined && hostname === undefined;
+  return empty || moved === renderBridgeFile(existing)
+    ? { action: "drop", settings: without }
+    : { action: "drop", settings: without, aside: moved };
 }
 
 /** Where a differing copy from settings.json is kept when bridge.json already holds the bridge's. */
@@ -74,14 +79,15 @@ export async function moveBridgeOutOfSettings(paths: HomePaths): Promise<string 
   const plan = planBridgeMove(await readIfExists(paths.settings), await readIfExists(paths.bridge));
   if (plan.action === "refuse") throw new ConfigError(`${paths.settings} is invalid: ${plan.problem}`);
   if (plan.action === "none") return undefined;
+  // The copy first, settings.json after: a crash between loses nothing.
   if (plan.action !== "move" && plan.aside) await writeFileAtomic(asidePath(paths), plan.aside);
-  if (plan.action === "wait") {
-    return `${paths.bridge} cannot be read, so ${paths.settings}'s bridge mappings stay there, copied to ${asidePath(paths)}`;
-  }
   if (plan.action === "move") await writeFileAtomic(paths.bridge, plan.bridge);
   await writeFileAtomic(paths.settings, plan.settings);
   await stripPrevious(paths);
   if (plan.action === "move") return `moved the bridge's mappings from ${paths.settings} to ${paths.bridge}`;
+  if (plan.action === "wait") {
+    return `${paths.bridge} cannot be read, so ${paths.settings}'s bridge mappings were moved to ${asidePath(paths)}`;
+  }
   return plan.aside
     ? `${paths.settings} held bridge mappings other than ${paths.bridge}'s; ${paths.bridge} is kept, ` +
         `the others are in ${asidePath(paths)}`

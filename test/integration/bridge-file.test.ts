@@ -68,7 +68,7 @@ describe("bridge.json", () => {
     const { home, paths } = await olderHome({ mappings: [{ tailnetPort: 70000, localPort: 8096 }] });
     const before = await readFile(paths.settings, "utf8");
     const result = await runCli(home, ["bridge", "status"]);
-    expect(result.exitCode).not.toBe(0);
+    expect(result.exitCode).toBe(4); // no helper could start: nothing to talk to
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(
       /the helper could not start: \S+settings\.json is invalid: bridge\.mappings\.0\.tailnetPort: /,
@@ -87,16 +87,16 @@ describe("bridge.json", () => {
       ["bridge", "down"],
     ]) {
       const result = await runCli(home, args);
-      expect(result.exitCode, args.join(" ")).not.toBe(0);
+      expect(result.exitCode, args.join(" ")).toBe(1); // failed: a file of the helper's state
       expect(result.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(result.stderr).toMatch(
         /\S+bridge\.json is damaged \(not valid JSON: .*\); the bridge is off until you repair it/,
       );
     }
     expect(await readFile(paths.bridge, "utf8")).toBe("{ not json");
-    // settings.json's copy was not dropped while bridge.json could not take its place, and is kept
-    // aside too: the next settings change saved would leave it out.
-    expect(JSON.parse(await readFile(paths.settings, "utf8"))).toHaveProperty("bridge");
+    // settings.json's copy is kept aside, and out of settings.json: moving the damaged file away
+    // must start with no mappings, as its error says.
+    expect(JSON.parse(await readFile(paths.settings, "utf8"))).not.toHaveProperty("bridge");
     expect(JSON.parse(await readFile(`${paths.bridge}.from-settings`, "utf8"))).toEqual({ mappings: MAPPINGS });
     const status = await json(home, ["status"]);
     expect(status.tailnet.lastError).toMatch(/bridge\.json is damaged/);

@@ -70,9 +70,17 @@ describe("moving bridge out of settings.json (the plan)", () => {
     });
   });
 
-  it("touches neither file while bridge.json cannot be read, but copies settings.json's aside", () => {
-    expect(planBridgeMove(text(SETTINGS), "{ broken")).toEqual({ action: "wait", aside: text(BRIDGE) });
-    expect(planBridgeMove(text(SETTINGS), text({ mappings: "all" }))).toEqual({ action: "wait", aside: text(BRIDGE) });
+  it("while bridge.json cannot be read, moves settings.json's copy aside, not into it", () => {
+    const settings = text({ listenAddr: "127.0.0.1:18080", autoStart: false, logLevel: "info" });
+    for (const damaged of ["{ broken", text({ mappings: "all" })]) {
+      expect(planBridgeMove(text(SETTINGS), damaged)).toEqual({ action: "wait", settings, aside: text(BRIDGE) });
+    }
+  });
+
+  it("keeps nothing aside from an older helper's default (no mappings, no identity) run since", () => {
+    const other = { mappings: [{ tailnetPort: 1, localPort: 2 }] };
+    const plan = planBridgeMove(text({ ...SETTINGS, bridge: { mappings: [] } }), text(other));
+    expect(plan).toEqual({ action: "drop", settings: expect.any(String) });
   });
 });
 
@@ -119,14 +127,18 @@ describe("moving bridge out of settings.json (the files)", () => {
     await expect(stat(paths.bridge)).rejects.toThrow(/ENOENT/);
   });
 
-  it("leaves both files byte for byte while bridge.json is damaged, with settings.json's copy aside", async () => {
+  it("leaves a damaged bridge.json byte for byte, and moves settings.json's copy aside", async () => {
     const paths = await home();
     await writeFile(paths.settings, text(SETTINGS));
     await writeFile(paths.bridge, "{ broken");
-    expect(await moveBridgeOutOfSettings(paths)).toMatch(/bridge\.json cannot be read, .* copied to .*from-settings/);
-    expect(await readFile(paths.settings, "utf8")).toBe(text(SETTINGS));
+    expect(await moveBridgeOutOfSettings(paths)).toMatch(/bridge\.json cannot be read, .* moved to .*from-settings/);
+    expect(JSON.parse(await readFile(paths.settings, "utf8"))).not.toHaveProperty("bridge");
     expect(await readFile(paths.bridge, "utf8")).toBe("{ broken");
     expect(JSON.parse(await readFile(asidePath(paths), "utf8"))).toEqual(BRIDGE);
+    // Moved away as its error says: the next start begins with no mappings, not the older ones.
+    await rm(paths.bridge);
+    expect(await moveBridgeOutOfSettings(paths)).toBeUndefined();
+    await expect(stat(paths.bridge)).rejects.toThrow(/ENOENT/);
   });
 });
 
