@@ -4,7 +4,7 @@ import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { deviceKeyId, type DeviceKeyRecord } from "./device-keys.js";
 import { describeIssues } from "../util/issues.js";
 import { HelperFailure } from "../util/failure.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { reasonOf } from "../util/storage-errors.js";
 
 const StoredDeviceKey = z.object({
   account: z.string(),
@@ -23,7 +23,7 @@ export class DamagedStateError extends HelperFailure {
   constructor(path: string, cause: unknown) {
     super(
       "failed",
-      `${path} is damaged (${failureMessage(cause)}); minting is off until you repair it or move it away to start afresh`,
+      `${path} is damaged (${reasonOf(cause)}); minting is off until you repair it or move it away to start afresh`,
       { cause, causeSaid: true },
     );
     this.name = "DamagedStateError";

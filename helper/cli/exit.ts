@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, type Command } from "commander";
 import { HelperError, HelperStartError, HelperUnavailableError } from "../client/helper-client.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { failureMessage } from "../util/storage-errors.js";
 import { EXIT, KIND_EXIT } from "../util/exit-codes.js";
 import { kindOf } from "../util/failure.js";
 import { printable } from "./format.js";

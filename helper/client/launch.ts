@@ -6,7 +6,7 @@ import { closeSync } from "node:fs";
 import { readFile, statfs } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
-import { storageProblem } from "../home/storage-errors.js";
+import { storageProblem } from "../util/storage-errors.js";
 import { homePaths, resolveHome } from "../home/paths.js";
 import { lockHolder } from "../home/lock.js";
 import { checkHome } from "../home/home-dir.js";

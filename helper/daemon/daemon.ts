@@ -41,6 +41,7 @@ import { AclPolicy } from "../policy/acl-policy.js";
 import { PolicyHistory } from "../policy/policy-history.js";
 import { IdleCollector } from "./idle-collector.js";
 import { startRpcServer } from "./rpc-server.js";
+import { HelperFailure } from "../util/failure.js";
 
 /** The server node's key is reusable and outlives many restarts; the node keeps its own login meanwhile. */
 const NODE_KEY_LIFETIME = "3650d";
@@ -230,8 +231,9 @@ function createBridge(parts: {
     store,
     controlUrl: () => nodeControlUrl(state.addresses()),
     provision: async (account) => {
-      if (supervisor.state !== "running")
-        throw new Error(`Headscale is ${supervisor.state}; the node joins once it runs`);
+      if (supervisor.state !== "running") {
+        throw new HelperFailure("unavailable", `Headscale is ${supervisor.state}; the node joins once it runs`);
+      }
       return accounts.nodeKey(account, NODE_KEY_LIFETIME);
     },
     retire: (key, ipv4) =>

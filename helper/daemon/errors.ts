@@ -1,7 +1,7 @@
 /** How the helper's failures reach clients: the JSON-RPC code of their kind, one clear line, and their data. */
 import { HeadscaleApiError } from "../headscale/admin-client.js";
 import { redact } from "../logs/redact.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { failureMessage } from "../util/storage-errors.js";
 import { ErrorCode, KIND_CODE } from "../protocol/errors.js";
 import { HelperFailure, kindOf, NotFoundError } from "../util/failure.js";
 

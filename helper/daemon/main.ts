@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { resolveHome } from "../home/paths.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { failureMessage } from "../util/storage-errors.js";
 import { EXIT, KIND_EXIT } from "../util/exit-codes.js";
 import { kindOf } from "../util/failure.js";
 import { runHelper } from "./run-helper.js";

@@ -12,7 +12,7 @@ import { askHealth, waitReady } from "./health.js";
 import { headscaleEnv } from "./child-env.js";
 import { removePidFile, writePidFile } from "./pid-file.js";
 import { SerialQueue } from "../util/serial-queue.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { failureMessage } from "../util/storage-errors.js";
 import { crashLine, HeadscaleStartError, keepLine } from "./start-error.js";
 import { SUPERVISOR_DEFAULTS, type ResolvedOptions, type SupervisorOptions } from "./supervisor-options.js";
 

@@ -9,7 +9,7 @@ import type { Policy } from "../protocol/types.js";
 import { BadInputError, HelperFailure, NotFoundError } from "../util/failure.js";
 import type { PolicyHistory } from "./policy-history.js";
 import { SerialQueue } from "../util/serial-queue.js";
-import { isStorageRefusal, storageProblem } from "../home/storage-errors.js";
+import { isStorageRefusal, storageProblem } from "../util/storage-errors.js";
 
 /**
  * Headscale's refusal of a policy, in its own words, on one line. CheckPolicy refuses as bad input;

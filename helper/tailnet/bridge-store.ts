@@ -6,7 +6,7 @@ import { z } from "zod";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
 import { DnsLabel, MAX_NAME, Port } from "../protocol/types.js";
 import { describeIssues } from "../util/issues.js";
-import { failureMessage } from "../home/storage-errors.js";
+import { reasonOf } from "../util/storage-errors.js";
 import { BridgeError } from "./bridge-error.js";
 
 export const BridgeConfig = z.object({
@@ -25,7 +25,7 @@ const EMPTY: BridgeConfig = { mappings: [] };
 export class DamagedBridgeFileError extends BridgeError {
   constructor(path: string, problem: "is damaged" | "cannot be read", cause: unknown) {
     super(
-      `${path} ${problem} (${failureMessage(cause)}); ` +
+      `${path} ${problem} (${reasonOf(cause)}); ` +
         "the bridge is off until you repair it or move it away to start with no mappings",
       "failed",
       { cause, causeSaid: true },

@@ -59,15 +59,17 @@ export class TailnetBridge {
     return this.node.ensure();
   }
 
-  /** Refuses, before anything changes, a tailnet port that already forwards to another local port. */
-  checkMapping(request: MappingRequest): void {
-    this.mappings.checkFree(request);
-  }
-
-  /** Adds (or keeps) a mapping and saves it; the node comes up if it is not. */
-  add(request: MappingRequest): Promise<BridgeStatus> {
+  /**
+   * Adds (or keeps) a mapping and saves it; the node comes up if it is not. With an identity, the
+   * node takes it first, in the same turn of the queue, unless the tailnet port is taken.
+   */
+  add(request: MappingRequest, identity?: IdentityRequest): Promise<BridgeStatus> {
     return this.node.run(async () => {
       await this.usable();
+      if (identity && (identity.account !== undefined || identity.hostname !== undefined)) {
+        this.mappings.checkFree(request);
+        await this.identity.change(identity);
+      }
       await this.mappings.add(request);
       return this.statusNow();
     });

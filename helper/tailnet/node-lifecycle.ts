@@ -14,6 +14,7 @@ import { join } from "node:path";
 import type { TailnetStatus } from "../protocol/types.js";
 import { SerialQueue } from "../util/serial-queue.js";
 import type { TailnetAddon } from "./addon.js";
+import { kindOf } from "../util/failure.js";
 import { BridgeError } from "./bridge-error.js";
 import type { Mapping } from "./bridge-store.js";
 import type { NodeKey, NodeKeyStore } from "./node-key-store.js";
@@ -113,7 +114,13 @@ export class NodeLifecycle {
       key = await this.options.provision(account);
     } catch (error) {
       this.phase = "waiting";
-      throw new BridgeError("cannot get a key for this computer's node yet", "unavailable", { cause: error });
+      // "Yet" only when waiting helps (Headscale not running or not answering); else the cause's kind.
+      const kind = kindOf(error) ?? "unavailable";
+      const message =
+        kind === "unavailable"
+          ? "cannot get a key for this computer's node yet"
+          : "cannot get a key for this computer's node";
+      throw new BridgeError(message, kind, { cause: error });
     }
     await this.options.keys.save(key);
     this.lastError = null;

@@ -2,9 +2,9 @@
  * Every failure of the helper says what kind it is; the kind alone decides its JSON-RPC code
  * (protocol/errors.ts) and the CLI's exit code (cli/exit.ts). Its cause stays apart, in `cause`;
  * the one line a person reads ("message: cause") is composed here, by HelperFailure, and any
- * other error is said by home/storage-errors.ts failureMessage.
+ * other error is said by util/storage-errors.ts failureMessage.
  */
-import { failureMessage } from "../home/storage-errors.js";
+import { failureMessage } from "./storage-errors.js";
 
 /**
  * bad-input: the request cannot be done as asked (a usage mistake, an invalid value);

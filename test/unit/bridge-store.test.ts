@@ -143,6 +143,17 @@ describe("moving bridge out of settings.json (the files)", () => {
 });
 
 describe("bridge.json", () => {
+  it("names the file once when it cannot be read", () => {
+    const cause = Object.assign(new Error("EACCES: permission denied, open '/h/bridge.json'"), {
+      code: "EACCES",
+      path: "/h/bridge.json",
+    });
+    expect(new DamagedBridgeFileError("/h/bridge.json", "cannot be read", cause).message).toBe(
+      "/h/bridge.json cannot be read (permission denied); " +
+        "the bridge is off until you repair it or move it away to start with no mappings",
+    );
+  });
+
   it("starts empty, saves 0600 and reads back what it saved", async () => {
     const paths = await home();
     const store = await BridgeStore.open(paths.bridge);

@@ -10,7 +10,7 @@ import { ConfigError } from "../../helper/config/settings-store.js";
 import { NotRunningError, toRpcError } from "../../helper/daemon/errors.js";
 import { HeadscaleNotFoundError } from "../../helper/headscale/binary.js";
 import { HeadscaleStartError } from "../../helper/headscale/start-error.js";
-import { failureMessage } from "../../helper/home/storage-errors.js";
+import { failureMessage } from "../../helper/util/storage-errors.js";
 import { INSTALL_COMMAND } from "../../helper/project.js";
 import { AddonMissingError } from "../../helper/tailnet/addon.js";
 import { ErrorCode, KIND_CODE, kindOfCode } from "../../helper/protocol/errors.js";

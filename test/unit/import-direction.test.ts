@@ -70,6 +70,10 @@ describe("import direction", () => {
     expect(strayImports("helper/protocol", ["helper/protocol/", "helper/util/"])).toEqual([]);
   });
 
+  it("util/ holds pure leaves: it imports only itself", () => {
+    expect(strayImports("helper/util", ["helper/util/"])).toEqual([]);
+  });
+
   it("src/ imports the helper only through helper/client", () => {
     expect(sourcesUnder("src").length).toBeGreaterThan(0);
     expect(strayImports("src", ["helper/client/"])).toEqual([]);

@@ -11,7 +11,7 @@ import type { NodeService } from "./nodes.js";
 export type BridgeRequest = ParsedParamsOf<"bridge.up">;
 
 export interface BridgeServiceDeps {
-  bridge: Pick<TailnetBridge, "add" | "remove" | "changeIdentity" | "checkMapping" | "status" | "running">;
+  bridge: Pick<TailnetBridge, "add" | "remove" | "changeIdentity" | "status" | "running">;
   nodes: Pick<NodeService, "nameAt">;
 }
 
@@ -23,11 +23,7 @@ export class BridgeService {
    * or hostname changes the node's identity first, unless the mapping is refused.
    */
   async up({ account, hostname, ...mapping }: BridgeRequest): Promise<BridgeStatus> {
-    if (account !== undefined || hostname !== undefined) {
-      this.deps.bridge.checkMapping(mapping);
-      await this.deps.bridge.changeIdentity({ account, hostname });
-    }
-    await this.deps.bridge.add(mapping);
+    await this.deps.bridge.add(mapping, { account, hostname });
     return this.waitRunning();
   }
 

@@ -23,6 +23,16 @@ export function storageProblem(error: unknown): string | undefined {
 }
 
 /**
+ * Why a failure happened, for a message that names the file itself: a storage failure's reason
+ * without its path ("permission denied"), else the failure's own line.
+ */
+export function reasonOf(error: unknown): string {
+  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
+  const why = code === undefined || !path ? undefined : WHY[code];
+  return why ? why.replace(/^.*?: /, "") : failureMessage(error);
+}
+
+/**
  * What a failure says to a person, in one line: the storage line when it is one, else its own
  * message. A HelperFailure's message already says its cause after its own words, by this same
  * function (util/failure.ts), so a chain of causes reads "what failed: why: why underneath".
