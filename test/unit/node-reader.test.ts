@@ -110,6 +110,9 @@ describe("a listing read against the one before it", () => {
     expect(removed.nodes.every((node) => before.nodes.includes(node))).toBe(true);
     const added = readNodeList(listing([fleet[0]!, { ...grpcNode, id: 99 }, ...fleet.slice(1)]), before);
     expect(added.nodes.filter((node) => !before.nodes.includes(node)).map((node) => node.id)).toEqual(["99"]);
+    // A user deleted with several nodes: the rest are still found.
+    const many = readNodeList(listing(fleet.filter((node) => node.id % 2 === 0)), before);
+    expect(many.nodes.every((node) => before.nodes.includes(node))).toBe(true);
   });
 });
 

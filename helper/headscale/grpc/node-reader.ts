@@ -186,6 +186,7 @@ function readNode(reader: Reader): HeadscaleNode {
       if (field === NODE.name) name = reader.string();
       else if (field === NODE.givenName) givenName = reader.string();
       else if (field === NODE.ipAddresses) ipAddresses = add(ipAddresses, reader.string());
+      // Headscale sends a node's user once; a repeated one replaces it (protobuf would merge).
       else if (field === NODE.user) user = readUser(reader.message());
       else if (field === NODE.lastSeen) lastSeen = readTime(reader.message());
       else if (field === NODE.expiry) expiry = readTime(reader.message());
@@ -223,17 +224,20 @@ export interface NodeListing {
   /** Start and end of each node's message in `bytes`. */
   readonly spans: readonly number[];
   readonly nodes: readonly HeadscaleNode[];
+  /** Where each node id's message is, by its place in `nodes`. */
+  readonly places: ReadonlyMap<number, number>;
 }
 
 /**
- * Every node of a ListNodesResponse. A node whose bytes are the same as in `previous` (at the same
- * place, or one either side after a node came or went) is that listing's node object, not read
- * again: after a change, a listing of 5,000 nodes reads the one that changed.
+ * Every node of a ListNodesResponse. A node whose bytes are the same as in `previous` is that
+ * listing's node object, not read again: after a change, a listing of 5,000 nodes reads the nodes
+ * that changed, however many came or went.
  */
 export function readNodeList(bytes: Buffer, previous?: NodeListing): NodeListing {
   const reader = new Reader(bytes, 0, bytes.length);
   const spans: number[] = [];
   const nodes: HeadscaleNode[] = [];
+  const places = new Map<number, number>();
   while (reader.pos < reader.end) {
     const key = reader.varint();
     if (key !== (LISTED << 3) + LENGTH) {
@@ -241,26 +245,34 @@ export function readNodeList(bytes: Buffer, previous?: NodeListing): NodeListing
       continue;
     }
     const message = reader.message();
+    const id = idOf(message);
+    if (id !== undefined) places.set(id, nodes.length);
     spans.push(message.pos, message.end);
-    nodes.push(sameAs(previous, nodes.length, message) ?? readNode(message));
+    nodes.push(sameAs(previous, id, message) ?? readNode(message));
   }
-  return { bytes, spans, nodes };
+  return { bytes, spans, nodes, places };
 }
 
-function sameAs(previous: NodeListing | undefined, index: number, message: Reader): HeadscaleNode | undefined {
-  if (!previous) return undefined;
-  const { bytes, spans, nodes } = previous;
-  for (const at of [index, index + 1, index - 1]) {
-    if (at < 0 || at >= nodes.length) continue;
-    const start = spans[2 * at]!;
-    const end = spans[2 * at + 1]!;
-    if (
-      end - start === message.end - message.pos &&
-      message.bytes.compare(bytes, start, end, message.pos, message.end) === 0
-    )
-      return nodes[at];
-  }
-  return undefined;
+/**
+ * The node's id when it comes first, as Go writes fields in their numbers' order; else undefined,
+ * and the node is simply read.
+ */
+function idOf(message: Reader): number | undefined {
+  const { bytes, pos, end } = message;
+  if (pos >= end || bytes[pos] !== (NODE.id << 3) + VARINT) return undefined;
+  const peek = new Reader(bytes, pos + 1, end);
+  return peek.varint();
+}
+
+function sameAs(previous: NodeListing | undefined, id: number | undefined, message: Reader): HeadscaleNode | undefined {
+  const at = id === undefined ? undefined : previous?.places.get(id);
+  if (at === undefined) return undefined;
+  const start = previous!.spans[2 * at]!;
+  const end = previous!.spans[2 * at + 1]!;
+  const same =
+    end - start === message.end - message.pos &&
+    message.bytes.compare(previous!.bytes, start, end, message.pos, message.end) === 0;
+  return same ? previous!.nodes[at] : undefined;
 }
 
 /** The node of a GetNodeResponse, RenameNodeResponse, and the like. */
