@@ -46,16 +46,21 @@ export class TailnetBridge {
   /** Throws when the bridge cannot work in this helper (no addon) or cannot read bridge.json. */
   private async usable(): Promise<void> {
     await this.options.loadAddon();
-    const { store } = this.options;
-    if (await store.rereadIfDamaged()) void this.node.ensure(); // repaired since: serve what it holds
-    if (store.damage) throw store.damage;
+    await this.noticeRepair();
+    if (this.options.store.damage) throw this.options.store.damage;
+  }
+
+  /** A damaged bridge.json repaired since is read again, and what it holds is served. */
+  async noticeRepair(): Promise<void> {
+    if (await this.options.store.rereadIfDamaged()) void this.node.ensure();
   }
 
   /**
    * Brings the node up when there are mappings to serve, at the address Headscale listens on
    * now; call it at start and whenever Headscale comes up. Never throws: failures land in status.
    */
-  ensure(): Promise<void> {
+  async ensure(): Promise<void> {
+    await this.options.store.rereadIfDamaged().catch(() => false);
     return this.node.ensure();
   }
 

@@ -100,8 +100,9 @@ describe("bridge.json", () => {
     expect(JSON.parse(await readFile(`${paths.bridge}.from-settings`, "utf8"))).toEqual({ mappings: MAPPINGS });
     const status = await json(home, ["status"]);
     expect(status.tailnet.lastError).toMatch(/bridge\.json is damaged/);
-    // Repaired: used again without a restart.
+    // Repaired: used again without a restart, and status no longer gives it as the reason.
     await writeFile(paths.bridge, JSON.stringify({ mappings: MAPPINGS }));
+    expect(String((await json(home, ["status"])).tailnet.lastError)).not.toMatch(/damaged/);
     expect((await json(home, ["bridge", "status"])).mappings).toMatchObject(MAPPINGS);
   });
 

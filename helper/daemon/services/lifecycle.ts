@@ -20,7 +20,7 @@ export interface LifecycleDeps {
   serverUrl: () => string;
   headscaleVersion: () => string | null;
   counts: Pick<NodeCounts, "current">;
-  bridge: Pick<TailnetBridge, "tailnetStatus" | "hasNode" | "status">;
+  bridge: Pick<TailnetBridge, "tailnetStatus" | "hasNode" | "status" | "noticeRepair">;
   /** The name Headscale gives the node at this address, as last learnt (never waits). */
   nameAt: (ipv4: string | null) => string | undefined;
   logs: Pick<LogStore, "append">;
@@ -35,8 +35,9 @@ export interface LifecycleDeps {
 export class Lifecycle {
   constructor(private readonly deps: LifecycleDeps) {}
 
-  status(): Status {
+  async status(): Promise<Status> {
     const { supervisor, paths } = this.deps;
+    await this.deps.bridge.noticeRepair(); // a bridge.json repaired since is no longer the reason
     const tailnet = this.deps.bridge.tailnetStatus();
     // Headscale's name for the node, not the one asked for: it may have been taken, or renamed since.
     const name = this.deps.nameAt(tailnet.ipv4);
