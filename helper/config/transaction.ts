@@ -6,6 +6,7 @@
  */
 import { rm } from "node:fs/promises";
 import { readIfExists, writeFileAtomic } from "../home/secure-fs.js";
+import { failureMessage } from "../util/storage-errors.js";
 import { checkedVersion } from "../headscale/binary.js";
 import { configTest } from "../headscale/configtest.js";
 import { HeadscaleStartError, type HeadscaleSupervisor } from "../headscale/supervisor.js";
@@ -140,8 +141,11 @@ export async function changeSettings(target: ConfigTarget, patch: SettingsPatch)
     await saveSettings(paths, previous);
     await target.setSettings(previous);
     await supervisor.start().catch(() => {});
+    // Headscale's last complaint goes after the cause's line, so this message says the cause itself;
+    // the start's data (its log tail, whether a Headscale must be downloaded) goes along.
     throw new ConfigError(
-      `Headscale would not start with the new settings, so the previous ones are back: ${(error as Error).message}${lastComplaint(error)}`,
+      `Headscale would not start with the new settings, so the previous ones are back: ${failureMessage(error)}${lastComplaint(error)}`,
+      { cause: error, causeSaid: true, data: error instanceof HeadscaleStartError ? error.data : undefined },
     );
   }
 }

@@ -15,7 +15,7 @@ import { failureMessage } from "./storage-errors.js";
 export const ERROR_KINDS = ["bad-input", "not-found", "unavailable", "conflict", "denied", "failed"] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
-export const isErrorKind = (value: unknown): value is ErrorKind => (ERROR_KINDS as readonly unknown[]).includes(value);
+const isErrorKind = (value: unknown): value is ErrorKind => (ERROR_KINDS as readonly unknown[]).includes(value);
 
 export interface FailureOptions {
   /**

@@ -34,9 +34,10 @@ export class NodeService {
 
   constructor(private readonly deps: NodeServiceDeps) {}
 
-  /** Headscale's own listing, unconverted: an unchanged one is the same (frozen) object again. */
+  /** Headscale's own listing, unconverted: an unchanged one is the same array again. */
   list(user: string | undefined): Promise<readonly HeadscaleNode[]> {
-    return orNotFound(this.deps.admin.listNodes(user), `no user named ${user}`);
+    const listing = this.deps.admin.listNodes(user);
+    return user === undefined ? listing : orNotFound(listing, `no user named ${user}`);
   }
 
   /**
