@@ -13,14 +13,16 @@ import { linkLockSocket, lockSocketPath, probe, type LockServer } from "./lock-s
 import { homePaths } from "./paths.js";
 import { ensurePrivateDir, writeFileAtomic } from "./secure-fs.js";
 import { checkSocketOwner, ensureSocketDir } from "./socket-dir.js";
+import { HelperFailure } from "../util/failure.js";
 
-export class HomeInUseError extends Error {
+/** Another helper holds the home: this one cannot start (exit 1, as any helper that cannot). */
+export class HomeInUseError extends HelperFailure {
   constructor(
     readonly home: string,
     /** Undefined when the holder was too busy to say it. */
     readonly pid: number | undefined,
   ) {
-    super(`another helper${pid === undefined ? "" : ` (pid ${pid})`} is already running for ${home}`);
+    super("failed", `another helper${pid === undefined ? "" : ` (pid ${pid})`} is already running for ${home}`);
     this.name = "HomeInUseError";
   }
 }
@@ -39,6 +41,9 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
   const socketPath = lockSocketPath(lockPath);
   await ensureSocketDir(socketPath, dirname(lockPath));
   const server = await takeSocket(socketPath, lockPath, home);
+  // Released, only this very socket goes: its path may hold another helper's by then (a temp
+  // folder cleaned, and another helper linked its own in).
+  const mine = await lstat(socketPath, { bigint: true }).catch(() => undefined);
   let recorded = false;
   let released: Promise<void> | undefined;
   const release = () =>
@@ -46,7 +51,8 @@ export async function acquireHomeLock(lockPath: string, home: string): Promise<H
       // The record first (the next holder writes its own after), then the socket's name, so
       // nobody finds it refusing while it closes.
       if (recorded) await rm(lockPath, { force: true }).catch(() => {});
-      await rm(socketPath, { force: true });
+      const now = await lstat(socketPath, { bigint: true }).catch(() => undefined);
+      if (mine && now?.ino === mine.ino && now.ctimeNs === mine.ctimeNs) await rm(socketPath, { force: true });
       await server.close();
       if (dirname(socketPath) !== dirname(lockPath)) await rmdir(dirname(socketPath)).catch(() => {});
     })());
@@ -87,7 +93,8 @@ async function takeSocket(socketPath: string, lockPath: string, home: string): P
       await new Promise((resolve) => setTimeout(resolve, 50)); // another starter is taking it over
     }
   }
-  throw new Error(
+  throw new HelperFailure(
+    "failed",
     `cannot take the helper lock ${lockPath}: another helper for ${home} took it while this one started; ` +
       "`headscale-remote status` shows the one that won",
   );
@@ -107,9 +114,10 @@ async function takeOver(socketPath: string, stale: BigIntStats): Promise<boolean
   try {
     const now = await lstat(socketPath, { bigint: true }).catch(() => undefined);
     if (now?.ino !== stale.ino || now.ctimeNs !== stale.ctimeNs) return true;
-    await unlink(socketPath).catch((error: NodeJS.ErrnoException) => {
-      const why = now.isDirectory() ? "a folder is in its place; remove it" : error.message;
-      throw new Error(`cannot take the helper lock ${socketPath}: ${why}`, { cause: error });
+    await unlink(socketPath).catch((cause: unknown) => {
+      const cannot = `cannot take the helper lock ${socketPath}`;
+      if (!now.isDirectory()) throw new HelperFailure("failed", cannot, { cause });
+      throw new HelperFailure("failed", `${cannot}: a folder is in its place; remove it`, { cause, causeSaid: true });
     });
     return true;
   } finally {
@@ -153,7 +161,10 @@ async function writeRecord(lockPath: string): Promise<void> {
     await writeFileAtomic(lockPath, String(process.pid));
   } catch (error) {
     if (!(await lstat(lockPath).catch(() => undefined))?.isDirectory()) throw error;
-    throw new Error(`cannot take the helper lock ${lockPath}: a folder is in its place; remove it`, { cause: error });
+    throw new HelperFailure("failed", `cannot take the helper lock ${lockPath}: a folder is in its place; remove it`, {
+      cause: error,
+      causeSaid: true,
+    });
   }
 }
 

@@ -75,6 +75,18 @@ describe("the home lock", () => {
     await (await taking).release();
   });
 
+  it("released, removes its own socket, never one put in its place since", async () => {
+    const { home: dir, lockPath, socket } = await home();
+    const lock = await acquireHomeLock(lockPath, dir);
+    await rm(socket);
+    await staleSocket(socket); // another helper's, linked in after a clean-up took ours
+    await lock.release();
+    expect((await lstat(socket)).isSocket()).toBe(true);
+    const again = await acquireHomeLock(lockPath, dir); // the stale one is taken over as usual
+    await again.release();
+    await expect(lstat(socket)).rejects.toThrow(/ENOENT/);
+  });
+
   it("says a folder is in the socket's place, and what to do", async () => {
     const { home: dir, lockPath, socket } = await home();
     await mkdir(socket, { recursive: true });
