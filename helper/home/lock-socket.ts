@@ -114,9 +114,9 @@ export async function probe(path: string, options: { askPid?: boolean } = {}): P
       socket.once("end", held);
     });
     socket.once("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") resolve({ state: "gone" });
-      // Refused: no process listens there any more (or it is not a socket at all).
-      else if (error.code === "ECONNREFUSED" || error.code === "ENOTSOCK") resolve({ state: "stale", file });
+      // Refused: no process listens there any more, or it is no socket at all (a symbolic link to
+      // nothing, or to itself, included: something is in the lock's place, and nobody answers).
+      if (["ECONNREFUSED", "ENOTSOCK", "ENOENT", "ELOOP"].includes(error.code ?? "")) resolve({ state: "stale", file });
       // Its queue of connections is full: busy, and alive.
       else if (error.code === "EAGAIN") resolve({ state: "held", pid: undefined });
       else reject(error);

@@ -95,7 +95,7 @@ async function takeSocket(socketPath: string, lockPath: string, home: string): P
   }
   throw new HelperFailure(
     "failed",
-    `cannot take the helper lock ${lockPath}: another helper for ${home} took it while this one started; ` +
+    `cannot take the helper lock ${socketPath}: another helper for ${home} took it while this one started; ` +
       "`headscale-remote status` shows the one that won",
   );
 }

@@ -1,5 +1,5 @@
 /** The one-helper lock's own rules, in this process: take-overs, their step files, odd things in its place. */
-import { link, lstat, mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { link, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -85,6 +85,17 @@ describe("the home lock", () => {
     const again = await acquireHomeLock(lockPath, dir); // the stale one is taken over as usual
     await again.release();
     await expect(lstat(socket)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("takes over a symbolic link to nothing, or to itself, in the socket's place", async () => {
+    for (const target of ["/nonexistent/helper.sock", "self"]) {
+      const { home: dir, lockPath, socket } = await home();
+      await mkdir(dirname(socket), { recursive: true, mode: 0o700 });
+      await symlink(target === "self" ? socket : target, socket);
+      const lock = await acquireHomeLock(lockPath, dir);
+      expect(await lockHolder(lockPath)).toBe(process.pid);
+      await lock.release();
+    }
   });
 
   it("says a folder is in the socket's place, and what to do", async () => {
