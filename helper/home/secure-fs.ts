@@ -88,6 +88,7 @@ export async function readIfExists(path: string): Promise<string | undefined> {
     return await readFile(path, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    (error as NodeJS.ErrnoException).path ??= path; // a folder in its place says no path itself
     throw error;
   }
 }

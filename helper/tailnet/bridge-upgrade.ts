@@ -76,7 +76,12 @@ export const asidePath = (paths: HomePaths) => `${paths.bridge}.from-settings`;
  * never rolled back with a settings change). Returns a line for the log when it did something.
  */
 export async function moveBridgeOutOfSettings(paths: HomePaths): Promise<string | undefined> {
-  const plan = planBridgeMove(await readIfExists(paths.settings), await readIfExists(paths.bridge));
+  const settingsText = await readIfExists(paths.settings);
+  // Nothing to move: bridge.json is the bridge store's to read, and to report if it cannot.
+  if (settingsText === undefined || !settingsWithBridge(settingsText)) return undefined;
+  // One that cannot be read (a folder, a loop, no permission) is as damaged as one that does not parse.
+  const bridgeText = await readIfExists(paths.bridge).catch(() => "");
+  const plan = planBridgeMove(settingsText, bridgeText);
   if (plan.action === "refuse") throw new ConfigError(`${paths.settings} is invalid: ${plan.problem}`);
   if (plan.action === "none") return undefined;
   // The copy first, settings.json after: a crash between loses nothing.

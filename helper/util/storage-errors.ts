@@ -10,6 +10,8 @@ const WHY: Record<string, string> = {
   EACCES: "cannot be used: permission denied",
   EPERM: "cannot be used: operation not permitted",
   EIO: "cannot be used: the disk reports an input/output error",
+  EISDIR: "cannot be used: a folder is in its place",
+  ELOOP: "cannot be used: it is a symbolic link that leads back to itself",
 };
 
 /**
@@ -27,8 +29,8 @@ export function storageProblem(error: unknown): string | undefined {
  * without its path ("permission denied"), else the failure's own line.
  */
 export function reasonOf(error: unknown): string {
-  const { code, path } = (error ?? {}) as NodeJS.ErrnoException;
-  const why = code === undefined || !path ? undefined : WHY[code];
+  const { code } = (error ?? {}) as NodeJS.ErrnoException;
+  const why = code === undefined ? undefined : WHY[code];
   return why ? why.replace(/^.*?: /, "") : failureMessage(error);
 }
 

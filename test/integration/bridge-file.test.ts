@@ -3,7 +3,7 @@
  * home an older one left (mappings in settings.json), a damaged bridge.json, and `bridge identity`.
  * Headscale stays stopped (autoStart off): none of this needs it.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadSettings } from "../../helper/config/settings-store.js";
@@ -104,6 +104,19 @@ describe("bridge.json", () => {
     await writeFile(paths.bridge, JSON.stringify({ mappings: MAPPINGS }));
     expect(String((await json(home, ["status"])).tailnet.lastError)).not.toMatch(/damaged/);
     expect((await json(home, ["bridge", "status"])).mappings).toMatchObject(MAPPINGS);
+  });
+
+  it("a folder in bridge.json's place turns off only the bridge, with or without mappings to move", async () => {
+    for (const bridge of [MAPPINGS, undefined]) {
+      const { home, paths } = await olderHome(bridge && { mappings: bridge });
+      await mkdir(paths.bridge);
+      expect((await runCli(home, ["status"])).exitCode).toBe(0);
+      const result = await runCli(home, ["bridge", "status"]);
+      expect(result.exitCode).toBe(1);
+      expect(result.stderr).toMatch(/\S+bridge\.json cannot be read \(a folder is in its place\); the bridge is off/);
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      await shutDownHelper(home);
+    }
   });
 
   it("bridge identity saves the node's name as a DNS label; the next bridge up joins with it", async () => {
