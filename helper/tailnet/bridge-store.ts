@@ -10,7 +10,13 @@ import { reasonOf } from "../util/storage-errors.js";
 import { BridgeError } from "./bridge-error.js";
 
 export const BridgeConfig = z.object({
-  mappings: z.array(z.object({ tailnetPort: Port, localPort: Port })).default([]),
+  mappings: z
+    .array(z.object({ tailnetPort: Port, localPort: Port }))
+    .default([])
+    // A hand edit can repeat a port; the node listens on each port once, so which one would win?
+    .refine((mappings) => new Set(mappings.map((m) => m.tailnetPort)).size === mappings.length, {
+      message: "a tailnet port is mapped twice; keep one mapping per tailnet port",
+    }),
   /** Whose Headscale user the node belongs to; the OS user's name when not set. */
   account: z.string().min(1).max(MAX_NAME).optional(),
   /** The node's tailnet name; the machine name, sanitised, when not set. */

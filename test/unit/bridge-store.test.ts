@@ -181,6 +181,20 @@ describe("bridge.json", () => {
     expect(store.current()).toEqual(BRIDGE);
   });
 
+  it("a tailnet port mapped twice is damage, not a coin toss between two local ports", async () => {
+    const paths = await home();
+    const twice = {
+      mappings: [
+        { tailnetPort: 80, localPort: 18001 },
+        { tailnetPort: 80, localPort: 18002 },
+      ],
+    };
+    await writeFile(paths.bridge, JSON.stringify(twice));
+    expect((await BridgeStore.open(paths.bridge)).damage?.message).toMatch(
+      /bridge\.json is damaged \(mappings: a tailnet port is mapped twice; keep one mapping per tailnet port\)/,
+    );
+  });
+
   it("unreadable (a folder in its place): says it cannot be read", async () => {
     const paths = await home();
     await mkdir(paths.bridge);
