@@ -247,6 +247,11 @@ function createBridge(parts: {
         const node = await nodeAt(ipv4);
         if (node && node.givenName !== name) await admin.renameNode(node.id, name);
       }),
+    nameHolder: async (name, ipv4) => {
+      if (supervisor.state !== "running") return undefined; // unknown: Headscale renames it later
+      const nodes = await admin.listNodes().catch(() => []);
+      return nodes.find((node) => node.givenName === name && !(ipv4 && node.ipAddresses.includes(ipv4)))?.id;
+    },
     defaultAccount: userInfo().username,
     defaultHostname: tailnetHostname(hostname()),
     log: (text) => logs.append("helper", text),

@@ -17,6 +17,8 @@ export interface BridgeOptions extends Omit<NodeLifecycleOptions, "wanted"> {
   loadAddon: () => Promise<TailnetAddon>;
   /** Best effort: gives the node at this address a new name in Headscale too. */
   rename: (ipv4: string, name: string) => Promise<void>;
+  /** The id of another node than the one at `ipv4` already named `name`; undefined when none, or unknown. */
+  nameHolder: (name: string, ipv4: string | undefined) => Promise<string | undefined>;
   defaultAccount: string;
   defaultHostname: string;
 }

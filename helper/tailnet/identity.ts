@@ -3,6 +3,7 @@
  * key, a fresh login, the old key and node retired); changing the hostname renames it in Headscale
  * too, as Headscale keeps a known node's given name when its host name changes.
  */
+import { BridgeError } from "./bridge-error.js";
 import type { BridgeStore } from "./bridge-store.js";
 import { tailnetHostname } from "./hostname.js";
 import type { NodeLifecycle, NodeWanted } from "./node-lifecycle.js";
@@ -24,6 +25,8 @@ export interface IdentityOptions {
   retire: (key: NodeKey, ipv4: string | undefined) => Promise<void>;
   /** Best effort: gives the node at this address a new name in Headscale too. */
   rename: (ipv4: string, name: string) => Promise<void>;
+  /** The id of another node than the one at `ipv4` already named `name`; undefined when none, or unknown. */
+  nameHolder: (name: string, ipv4: string | undefined) => Promise<string | undefined>;
 }
 
 export class NodeIdentity {
@@ -37,6 +40,9 @@ export class NodeIdentity {
     const was = this.options.wanted();
     const newAccount = account !== undefined && account !== was.account;
     const newHostname = hostname !== undefined && hostname !== was.hostname;
+    // Headscale would give the node another name without a word ("phone-1"): refused, as nodes rename does.
+    const holder = newHostname ? await this.options.nameHolder(hostname, node.native()?.ipv4 ?? undefined) : undefined;
+    if (holder) throw new BridgeError(`hostname: ${hostname} is taken by node ${holder}; choose another`, "conflict");
     // A new owner is a new node: get its key first, so a mistake (or Headscale down) loses nothing.
     const oldKey = newAccount ? await keys.load() : undefined;
     const newKey = newAccount ? await node.provision(account) : undefined;

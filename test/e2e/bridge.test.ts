@@ -317,18 +317,21 @@ describe("the tailnet bridge", () => {
     await expectEcho(1 << 20);
   });
 
-  it("reports the name Headscale gave, in status too, when the one asked for is taken", async () => {
-    await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "laptop" });
-    const nodes = await until(
-      "the new hostname in Headscale",
-      () => client.call("nodes.list"),
-      (list) => list.some((n) => n.ipAddresses.includes(nodeIp) && n.name === "laptop"),
-    );
-    const given = nodes.find((n) => n.ipAddresses.includes(nodeIp))!.givenName;
-    expect(given).not.toBe("laptop"); // that name is the laptop's
-    expect((await client.call("status")).tailnet?.hostname).toBe(given);
-    expect((await client.call("bridge.status")).hostname).toBe(given);
-    await client.call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "bridge-host-2" });
+  it("refuses a hostname another node has, changing nothing; status gives Headscale's name", async () => {
+    const taken = await runCli(home, ["bridge", "identity", "--hostname", "laptop"]);
+    expect(taken.exitCode).toBe(2);
+    expect(taken.stderr).toMatch(/^headscale-remote: hostname: laptop is taken by node \d+; choose another$/m);
+    const up = await client
+      .call("bridge.up", { localPort: echo.port, tailnetPort: ECHO_PORT, hostname: "laptop" })
+      .catch((e) => e);
+    expect(up.code).toBe(ErrorCode.Conflict);
+    expect((await client.call("bridge.status")).hostname).toBe("bridge-host-2");
+    // Renamed in Headscale, not through the bridge: status says Headscale's name.
+    const mine = (await client.call("nodes.list")).find((n) => n.ipAddresses.includes(nodeIp))!;
+    await client.call("nodes.rename", { id: mine.id, name: "den" });
+    expect((await client.call("status")).tailnet?.hostname).toBe("den");
+    expect((await client.call("bridge.status")).hostname).toBe("den");
+    await client.call("nodes.rename", { id: mine.id, name: "bridge-host-2" });
   });
 
   it("follows Headscale to a new listen address", async () => {
