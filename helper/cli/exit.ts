@@ -26,7 +26,7 @@ export function oneLineUsageErrors(command: Command, path: string[], json: () =>
   command.configureOutput({ outputError: (text, write) => write(printable(text)) });
   command.exitOverride((error) => {
     if (error.exitCode === 0) process.exit(0); // --help, --version
-    const message = error.message.replace(/^error: /, "");
+    const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
     if (json()) console.log(JSON.stringify({ error: { message, exitCode: EXIT.badInput } }));
     process.exit(EXIT.badInput);
   });

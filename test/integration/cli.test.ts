@@ -386,6 +386,9 @@ describe("headscale-remote CLI", () => {
         answer: { error: { exitCode: 2, message: expect.stringMatching(/^option '--local-port <port>' argument/) } },
       });
     }
+    // A suggestion commander gives on a line of its own joins the one line.
+    const typo = await runCli(home, ["--json", "lgs"]);
+    expect(JSON.parse(typo.stdout).error.message).toBe("unknown command 'lgs' (Did you mean logs?)");
 
     const both = await runCli(home, [
       "config",
