@@ -40,8 +40,10 @@ export function ownershipProblem(
   return undefined;
 }
 
-const refuse = (problem: string) =>
-  new SocketOwnerError(`${problem}: refusing to use it; remove it, or use a shorter home path`);
+const refuse = (problem: string, advice: string) => new SocketOwnerError(`${problem}: refusing to use it; ${advice}`);
+/** A home path too long for a socket puts its folder in the temp dir: only there does a shorter one help. */
+const folderAdvice = (inHome: boolean) =>
+  inHome ? "use a home folder of your own" : "remove it, or use a shorter home path";
 
 /**
  * Before the helper listens: the socket folder made 0700, or, when it exists, checked. The home
@@ -59,7 +61,7 @@ export async function ensureSocketDir(socketPath: string, home: string): Promise
   }
   // The home may be a link the user made on purpose; the temp folder may not be one.
   const problem = ownershipProblem(dir, await (inHome ? stat(dir) : lstat(dir)), "folder", !inHome);
-  if (problem) throw refuse(problem);
+  if (problem) throw refuse(problem, folderAdvice(inHome));
 }
 
 /**
@@ -75,9 +77,9 @@ export async function checkSocketOwner(socketPath: string): Promise<void> {
   const folder = await (tempFolder ? lstat(dir) : stat(dir)).catch(() => undefined);
   if (!folder) return;
   const folderProblem = ownershipProblem(dir, folder, "folder", tempFolder);
-  if (folderProblem) throw refuse(folderProblem);
+  if (folderProblem) throw refuse(folderProblem, folderAdvice(!tempFolder));
   const socket = await lstat(socketPath).catch(() => undefined);
   if (!socket) return;
   const socketProblem = ownershipProblem(socketPath, socket, "socket", false);
-  if (socketProblem) throw refuse(socketProblem);
+  if (socketProblem) throw refuse(socketProblem, "remove it");
 }

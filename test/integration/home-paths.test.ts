@@ -2,7 +2,7 @@
  * Homes and ports a new user may choose that once stopped Headscale (#25): a % in the home's
  * path, a relative home, a listen port that fetch refuses (10080). Each must serve, not only start.
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -46,6 +46,16 @@ describe("homes and ports that once stopped Headscale", () => {
     expect((await runCli(join(parent, "q?x"), ["shutdown"])).exitCode).toBe(0);
     // Before, "q?x" made <parent>/q, <parent>/q-wal and <parent>/q-shm: now nothing at all.
     expect(await readdir(parent)).toEqual([]);
+  });
+
+  it("a file given as the home is refused with advice that fits: no talk of shorter paths", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "hsr-file-home-"));
+    made.push(dir);
+    const file = join(dir, "not-a-folder");
+    await writeFile(file, "");
+    const result = await runCli(file, ["status"]);
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain(`${file} is not a folder: refusing to use it; use a home folder of your own`);
   });
 
   it("a relative home, from --home and from HEADSCALE_REMOTE_HOME, becomes absolute", async () => {
