@@ -189,6 +189,7 @@ export class NodeLifecycle {
   async leave(): Promise<void> {
     await this.stop();
     this.phase = "off";
+    this.lastError = null; // why it could not run says nothing once it is not meant to
   }
 
   /** In the queue, with the node stopped: the next start joins afresh (a new node, new IPs). */

@@ -132,5 +132,8 @@ describe("bridge.json", () => {
     expect(up).toMatchObject({ state: "waiting", hostname: "my-media-box" }); // Headscale is stopped
     const other = await json(home, ["bridge", "identity", "--hostname", "den"]);
     expect(other).toMatchObject({ hostname: "den", mappings: [{ tailnetPort: 18124, localPort: 18124 }] });
+    expect(other.lastError).toMatch(/Headscale is stopped/);
+    // With no mapping left, why it could not run is no longer said.
+    expect(await json(home, ["bridge", "down"])).toMatchObject({ state: "off", lastError: null, mappings: [] });
   });
 });

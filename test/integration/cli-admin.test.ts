@@ -66,7 +66,7 @@ describe("users", () => {
     await createFakeNodes(t.helper.paths.headscaleSocket, "dave", 2);
     const refused = await cli(["users", "delete", "dave", "--yes"]);
     expect(refused.exitCode).toBe(2);
-    expect(refused.stderr).toMatch(/dave still owns 2 nodes: delete them first, or use --force/);
+    expect(refused.stderr).toMatch(/dave still owns 2 nodes: delete them first, or use --force to delete them too$/m);
     expect(await json(["nodes", "--user", "dave"])).toHaveLength(2);
     expect(await json(["users", "delete", "dave", "--force"])).toEqual({ ok: true, deletedNodes: 2 });
     expect((await json(["nodes"])).filter((n: { user: string }) => n.user === "dave")).toEqual([]);

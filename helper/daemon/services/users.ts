@@ -61,7 +61,7 @@ export class UserService {
     const owned = (await admin.listNodes(name)).filter((node) => node.tags.length === 0);
     if (owned.length > 0 && !force) {
       throw new ConflictError(
-        `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or use --force (force: true) to delete them too`,
+        `${name} still owns ${owned.length} node${owned.length === 1 ? "" : "s"}: delete them first, or use --force to delete them too`,
       );
     }
     for (const node of owned) {
