@@ -116,7 +116,10 @@ export async function probe(path: string, options: { askPid?: boolean } = {}): P
     socket.once("error", (error: NodeJS.ErrnoException) => {
       // Refused: no process listens there any more, or it is no socket at all (a symbolic link to
       // nothing, or to itself, included: something is in the lock's place, and nobody answers).
-      if (["ECONNREFUSED", "ENOTSOCK", "ENOENT", "ELOOP"].includes(error.code ?? "")) resolve({ state: "stale", file });
+      // Reset: its holder died while it had our connection queued (a SIGKILL a moment ago).
+      if (["ECONNREFUSED", "ENOTSOCK", "ENOENT", "ELOOP", "ECONNRESET"].includes(error.code ?? "")) {
+        resolve({ state: "stale", file });
+      }
       // Its queue of connections is full: busy, and alive.
       else if (error.code === "EAGAIN") resolve({ state: "held", pid: undefined });
       else reject(error);
