@@ -12,13 +12,16 @@
  * throughput, side by side with tailscaled's. The Go side writes its heap profile and memory
  * statistics on request (HSR_TAILNET_MEMDEBUG), and the bench prints where the Go heap lies
  * during the transfer and 30 s after it.
+ * BENCH_BRIDGE_PROFILES names a folder to keep both CPU profiles in, for a closer look with pprof.
+ * BENCH_BRIDGE_SETTING is the helper's setting in the rounds before the memory part (default "shipped").
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
  * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
  * (netstack's TCP buffer caps).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,6 +46,8 @@ const MEMORY_SETTINGS = (
 )
   .split(/\s+/)
   .filter(Boolean);
+/** The memory setting of the helper in the throughput, round-trip and node-up rounds. */
+const THROUGHPUT_SETTING = process.env.BENCH_BRIDGE_SETTING ?? "shipped";
 /** How long after a transfer the resting RSS is read (issue #23's target is at 30 s). */
 const REST_SECONDS = Number(process.env.BENCH_BRIDGE_REST_SECONDS ?? 30);
 /** The helper's memory knobs, cleared from its environment unless a setting names them. */
@@ -54,6 +59,9 @@ const MEMORY_KNOBS = {
   sndbuf: "HSR_TAILNET_TCP_SNDBUF_MAX",
 } as const;
 const PING_COUNT = 500;
+/** The CPU profile of each server covers this many seconds of a transfer this long. */
+const PROFILE_SECONDS = 3;
+const PROFILE_TRANSFER = 512 * MiB;
 const UP_ROUNDS = Number(process.env.BENCH_BRIDGE_UP_ROUNDS ?? 6);
 const TAILNET_PORT = 9096;
 const progress = (what: string) => console.error(`[bridge bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
@@ -117,19 +125,21 @@ const describeGo = (m: MemStats | undefined) =>
 async function heapTop(dir: string, name: string, lines = 10): Promise<string> {
   const file = join(dir, `heap-${name}.pprof`);
   await writeFile(join(dir, "heap.request"), name);
-  for (let i = 0; i < 600; i++) {
-    const ready = await readFile(file).then(
-      () => true,
-      () => false,
-    );
-    if (ready) break;
-    await sleep(100);
-  }
+  await waitForFile(file, 60_000);
+  return pprofTop(file, ["-sample_index=inuse_space"], lines);
+}
+
+async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+  for (let waited = 0; waited < timeoutMs && !existsSync(file); waited += 100) await sleep(100);
+}
+
+/** pprof's top entries of a profile file, indented, without its header lines. */
+async function pprofTop(file: string, options: string[], lines: number): Promise<string> {
   const top = await new Promise<string>((resolve) =>
     execFile(
       "go",
-      ["tool", "pprof", "-top", "-sample_index=inuse_space", `-nodecount=${lines}`, file],
-      { env: { ...process.env, PPROF_TMPDIR: dir } },
+      ["tool", "pprof", "-top", ...options, `-nodecount=${lines}`, file],
+      { env: { ...process.env, PPROF_TMPDIR: tmpdir() } },
       (error, stdout, stderr) => resolve(error ? `(pprof: ${stderr.trim() || error.message})` : stdout),
     ),
   );
@@ -139,6 +149,24 @@ async function heapTop(dir: string, name: string, lines = 10): Promise<string> {
     .filter((line) => line.trim() && !/^(File|Type|Time|Build ID|Showing nodes accounting|Dropped)/.test(line.trim()))
     .map((line) => `    ${line}`)
     .join("\n");
+}
+
+/**
+ * Waits until `from` gets a reply from ip. A node that has just come up may not be in the
+ * client's map yet, and then `tailscale ping` fails at once instead of waiting.
+ */
+async function reach(from: TailscaleClient, ip: string): Promise<void> {
+  const deadline = performance.now() + 90_000;
+  for (;;) {
+    try {
+      await from.cli(["ping", "--c=1", "--timeout=10s", ip]);
+      return;
+    } catch (error) {
+      if (performance.now() > deadline)
+        throw new Error(`the bench's client cannot reach ${ip}: ${(error as Error).message}`);
+      await sleep(500);
+    }
+  }
 }
 
 /** An echo in its own process, so neither server's CPU figure includes it. */
@@ -298,7 +326,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    await spawnHelper();
+    await spawnHelper(THROUGHPUT_SETTING);
     const mint = (deviceId: string) => client!.call("preAuthKeys.mint", { deviceId, account: "bench" });
 
     // Time to come up: a fresh node each round (a new account means a new node, with a key
@@ -347,12 +375,20 @@ async function main(): Promise<void> {
     clients.push(peer);
     await peer.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
     const peerIp = (await peer.cli(["ip", "-4"])).trim();
-    // Both servers reachable before anything is timed.
-    for (const ip of [ourIp, peerIp]) await socksClient.cli(["ping", "--c=1", "--timeout=30s", ip]).catch(() => {});
+    // A second, identical tailscaled: how far apart two equal servers come out in this bench on
+    // this machine (an A/A comparison), so a ratio of ours can be read against the bench's spread.
+    const peerBKey = await mint("bench-peer-b");
+    const peerB = await startTailscaleClient("bench-peer-b", peerBKey.coordinationUrl, peerBKey.preAuthKey);
+    clients.push(peerB);
+    await peerB.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
+    const peerBIp = (await peerB.cli(["ip", "-4"])).trim();
+    // Every server reachable before anything is timed.
+    for (const ip of [ourIp, peerIp, peerBIp]) await reach(socksClient, ip);
 
     const paths3: Path[] = [
       { name: "ours", dial: () => dialTailnet(socksClient.socks5Port!, ourIp, TAILNET_PORT), pid: helper!.pid },
       { name: "peer", dial: () => dialTailnet(socksClient.socks5Port!, peerIp, TAILNET_PORT), pid: peer.pid },
+      { name: "peerB", dial: () => dialTailnet(socksClient.socks5Port!, peerBIp, TAILNET_PORT), pid: peerB.pid },
       {
         name: "ceiling",
         dial: () =>
@@ -367,12 +403,32 @@ async function main(): Promise<void> {
       paths3.map((p) => [p.name, { mbps: [] as number[], cpu: [] as number[], rtt: [] as number[] }]),
     );
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? paths3 : [paths3[1]!, paths3[0]!, paths3[2]!];
+      // Each server first, second and third in turn; the loopback ceiling last.
+      const servers = paths3.slice(0, 3);
+      const order = [...servers.slice(round % 3), ...servers.slice(0, round % 3), paths3[3]!];
       for (const path of order) {
         const r = await measure(path, TRANSFER);
         results.get(path.name)!.mbps.push(r.mbps);
         results.get(path.name)!.cpu.push(r.cpuPerGiB);
       }
+    }
+    // Where each server's CPU goes while it carries traffic, on the same figures for both: a CPU
+    // profile taken during one long transfer through each (pprof -top, by flat time).
+    progress("CPU profiles");
+    const cpuTops: string[] = [];
+    for (const path of paths3.slice(0, 2)) {
+      const file = path.name === "ours" ? join(memDebug, "cpu-ours.pprof") : join(home, "cpu-peer.pprof");
+      const profiling =
+        path.name === "ours"
+          ? writeFile(join(memDebug, "cpu.request"), `ours ${PROFILE_SECONDS}`).then(() =>
+              waitForFile(file, (PROFILE_SECONDS + 30) * 1000),
+            )
+          : peer.cli(["debug", `--cpu-profile=${file}`, `--profile-seconds=${PROFILE_SECONDS}`]);
+      await retryStalls(`${path.name} profile`, async () => pump(await path.dial(), PROFILE_TRANSFER));
+      await profiling;
+      cpuTops.push(`${path.name}:\n${await pprofTop(file, [], 14)}`);
+      if (process.env.BENCH_BRIDGE_PROFILES)
+        await copyFile(file, join(process.env.BENCH_BRIDGE_PROFILES, `cpu-${path.name}.pprof`));
     }
     progress("round trips");
     for (let round = 0; round < 2; round++) {
@@ -382,6 +438,7 @@ async function main(): Promise<void> {
     }
     const ours = results.get("ours")!;
     const peerR = results.get("peer")!;
+    const peerBR = results.get("peerB")!;
     const ceiling = results.get("ceiling")!;
 
     // Memory: the same 1 GiB each way through a fresh server of each kind. Peak RSS during it,
@@ -415,12 +472,13 @@ async function main(): Promise<void> {
       return { name, peak, end, rest, mbps, goEnd, goRest, heapDuring: await during, heapRest };
     };
     for (const c of clients.splice(clients.indexOf(peer), 1)) await c.stop();
+    for (const c of clients.splice(clients.indexOf(peerB), 1)) await c.stop();
     const memPeerKey = await mint("bench-mem-peer");
     const memPeer = await startTailscaleClient("bench-mem-peer", memPeerKey.coordinationUrl, memPeerKey.preAuthKey);
     clients.push(memPeer);
     await memPeer.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
     const memPeerIp = (await memPeer.cli(["ip", "-4"])).trim();
-    await socksClient.cli(["ping", "--c=1", "--timeout=30s", memPeerIp]).catch(() => {});
+    await reach(socksClient, memPeerIp);
     progress("memory: tailscaled");
     const peerMem = await memoryRun(
       "tailscaled",
@@ -434,7 +492,7 @@ async function main(): Promise<void> {
       await rm(memDebug, { recursive: true, force: true });
       await spawnHelper(setting);
       await waitRunning();
-      await socksClient.cli(["ping", "--c=1", "--timeout=30s", ourIp]).catch(() => {});
+      await reach(socksClient, ourIp);
       await sleep(6_000); // past the reclaimer's idle spell: the start's garbage is not counted
       const idle = await rssMiB(helper!.pid!);
       progress(`memory: ${setting}`);
@@ -445,7 +503,7 @@ async function main(): Promise<void> {
 
     const buildSeconds = await readFile(join(root, "native", "lib", "build-seconds.txt"), "utf8").catch(() => "?");
     console.log(
-      `\nTailnet bridge bench: ${ROUNDS} alternating rounds of ${TRANSFER / MiB} MiB each way, ${PING_COUNT} round trips, ${new Date().toISOString()}`,
+      `\nTailnet bridge bench: ${ROUNDS} alternating rounds of ${TRANSFER / MiB} MiB each way, ${PING_COUNT} round trips, helper settings ${THROUGHPUT_SETTING}, ${new Date().toISOString()}`,
     );
     const rows: Row[] = [
       {
@@ -465,6 +523,22 @@ async function main(): Promise<void> {
         unit: "s",
         better: "lower",
         target: 1,
+      },
+      {
+        metric: "throughput, tailscaled B vs A",
+        ours: median(peerBR.mbps),
+        peer: median(peerR.mbps),
+        peerName: "the same, a second tailscaled (A/A)",
+        unit: "MB/s",
+        better: "higher",
+      },
+      {
+        metric: "server CPU per GiB, B vs A",
+        ours: median(peerBR.cpu),
+        peer: median(peerR.cpu),
+        peerName: "the same, a second tailscaled (A/A)",
+        unit: "s",
+        better: "lower",
       },
       {
         metric: "64-byte round trip p50",
@@ -548,11 +622,17 @@ async function main(): Promise<void> {
       console.log(`\nGo heap of ${r.name}, in use during the transfer (pprof -top, inuse_space):\n${r.heapDuring}`);
       console.log(`Go heap ${REST_SECONDS} s after it:\n${r.heapRest}`);
     }
+    console.log(`\nCPU of each server during a transfer (pprof -top, ${PROFILE_SECONDS} s):\n${cpuTops.join("\n")}`);
     if (stalls) console.log(`transfers that stalled and were run again: ${stalls}`);
     console.log(`helper idle RSS with the node up: ${idleRss.toFixed(0)} MiB (helper, Headscale not included)`);
     console.log(`archive build: ${buildSeconds.trim()} s at the last \`npm ci\` (cold on a fresh machine)`);
     console.log(
-      `samples MB/s: ours ${ours.mbps.map((v) => v.toFixed(0)).join(", ")}; peer ${peerR.mbps.map((v) => v.toFixed(0)).join(", ")}; ceiling ${ceiling.mbps.map((v) => v.toFixed(0)).join(", ")}`,
+      `samples MB/s: ours ${ours.mbps.map((v) => v.toFixed(0)).join(", ")}; peer ${peerR.mbps.map((v) => v.toFixed(0)).join(", ")}; ` +
+        `tailscaled B ${peerBR.mbps.map((v) => v.toFixed(0)).join(", ")}; ceiling ${ceiling.mbps.map((v) => v.toFixed(0)).join(", ")}`,
+    );
+    const pairs = (a: number[], b: number[]) => a.map((v, i) => (v / b[i]!).toFixed(2)).join(", ");
+    console.log(
+      `throughput ratios round by round: ours/peer ${pairs(ours.mbps, peerR.mbps)}; B/peer ${pairs(peerBR.mbps, peerR.mbps)}`,
     );
     console.log(
       `up samples ms: ours ${upOurs.map((v) => v.toFixed(0)).join(", ")}; peer ${upPeer.map((v) => v.toFixed(0)).join(", ")}`,

@@ -179,12 +179,19 @@ async function main(): Promise<void> {
       await client.call("headscale.start", undefined, { timeoutMs: 120_000 });
       const headscalePid = (await client.call("status")).headscale.pid!;
       console.log(`seeded ${size} nodes in all (${((performance.now() - seeding) / 1000).toFixed(1)} s for this step)`);
-      // Node counts refresh in the background; wait until they include every node.
-      await waitUntil(async () => (await client.call("status")).headscale.nodes?.total === size, {
-        what: `the node counts to reach ${size}`,
-        timeoutMs: 60_000,
-        intervalMs: 100,
-      });
+      // Node counts refresh in the background; wait until they include every node, and the real
+      // clients back online after the restart (their first map of the grown tailnet is not timed).
+      await waitUntil(
+        async () => {
+          const counts = (await client.call("status")).headscale.nodes;
+          return counts?.total === size && counts.online >= REAL_CLIENTS;
+        },
+        {
+          what: `the node counts to reach ${size}, ${REAL_CLIENTS} online`,
+          timeoutMs: 180_000, // counts refresh less often in a large tailnet
+          intervalMs: 100,
+        },
+      );
 
       const {
         ours: list,

@@ -12,6 +12,16 @@ export interface Counts {
   updatedAt: string;
 }
 
+/**
+ * How long to wait before the next background refresh, given how long the last one took: at
+ * least `intervalMs`, and long enough that a large tailnet's listing (about 50 ms of Headscale's
+ * CPU at 5,000 nodes) keeps Headscale busy for no more than 0.2% of the time, up to a minute
+ * (how often the menu bar asks). Changes made through the helper refresh at once regardless.
+ */
+export function nextRefreshDelay(intervalMs: number, lastRefreshMs: number): number {
+  return Math.round(Math.min(Math.max(intervalMs, lastRefreshMs * 500), Math.max(intervalMs, 60_000)));
+}
+
 export class NodeCounts {
   current: Counts | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -35,13 +45,21 @@ export class NodeCounts {
 
   start(): void {
     this.stop();
-    void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), this.intervalMs);
-    this.timer.unref();
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    const timer = setTimeout(async () => {
+      const began = performance.now();
+      await this.refresh();
+      // Stopped (or restarted) while refreshing: that call owns the schedule now.
+      if (this.timer === timer) this.schedule(nextRefreshDelay(this.intervalMs, performance.now() - began));
+    }, delayMs);
+    this.timer = timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -14,10 +14,13 @@ package main
 //                              (default 1 MiB each; 0 for tailscale's 8 and 6 MiB)
 //   HSR_TAILNET_MEMDEBUG       a folder: every second memstats.json is written there, and a
 //                              file heap.request holding a name has heap-<name>.pprof written
-//                              (runtime/pprof's heap profile) and the request removed. For the
-//                              bench; off unless set.
+//                              (runtime/pprof's heap profile) and the request removed; a file
+//                              cpu.request holding "name seconds" has cpu-<name>.pprof written
+//                              after that many seconds of CPU profiling. For the bench; off
+//                              unless set.
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -159,19 +162,31 @@ type memSnapshot struct {
 	MemoryLimit  int64  `json:"memoryLimit"`
 }
 
+// snapshot reads runtime/metrics, not runtime.ReadMemStats: that stops the world, four times a
+// second here, which the bench would then count against the node it measures.
 func snapshot() memSnapshot {
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	// Read, not set and put back: SetGCPercent(-1) would switch the collector off for a moment,
-	// four times a second, in the process being measured.
-	gc := []metrics.Sample{{Name: "/gc/gogc:percent"}}
-	metrics.Read(gc)
-	pct := int(gc[0].Value.Uint64())
+	names := []string{
+		"/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
+		"/memory/classes/heap/free:bytes", "/memory/classes/heap/released:bytes",
+		"/memory/classes/heap/stacks:bytes", "/memory/classes/total:bytes",
+		"/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycle", "/gc/gogc:percent", "/gc/gomemlimit:bytes",
+	}
+	samples := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		samples[i].Name = name
+	}
+	metrics.Read(samples)
+	v := make([]uint64, len(samples))
+	for i, s := range samples {
+		if s.Value.Kind() == metrics.KindUint64 {
+			v[i] = s.Value.Uint64()
+		}
+	}
 	return memSnapshot{
-		At: time.Now().UTC().Format(time.RFC3339Nano), HeapAlloc: ms.HeapAlloc, HeapInuse: ms.HeapInuse,
-		HeapIdle: ms.HeapIdle, HeapReleased: ms.HeapReleased, StackInuse: ms.StackInuse, Sys: ms.Sys,
-		NextGC: ms.NextGC, NumGC: ms.NumGC, Goroutines: runtime.NumGoroutine(), Reclaims: reclaims.Load(),
-		GCPercent: pct, MemoryLimit: debug.SetMemoryLimit(-1),
+		At: time.Now().UTC().Format(time.RFC3339Nano), HeapAlloc: v[0], HeapInuse: v[0] + v[1],
+		HeapIdle: v[2] + v[3], HeapReleased: v[3], StackInuse: v[4], Sys: v[5], NextGC: v[6],
+		NumGC: uint32(v[7]), Goroutines: runtime.NumGoroutine(), Reclaims: reclaims.Load(),
+		GCPercent: int(v[8]), MemoryLimit: int64(v[9]),
 	}
 }
 
@@ -182,6 +197,7 @@ func memDebugLoop(dir string) {
 		return
 	}
 	request := filepath.Join(dir, "heap.request")
+	cpuRequest := filepath.Join(dir, "cpu.request")
 	for {
 		if b, err := json.Marshal(snapshot()); err == nil {
 			writeAtomically(filepath.Join(dir, "memstats.json"), b)
@@ -197,8 +213,32 @@ func memDebugLoop(dir string) {
 			}
 			os.Remove(request)
 		}
+		if raw, err := os.ReadFile(cpuRequest); err == nil {
+			os.Remove(cpuRequest)
+			go cpuProfile(dir, strings.TrimSpace(string(raw)))
+		}
 		time.Sleep(250 * time.Millisecond)
 	}
+}
+
+// cpuProfile writes cpu-<name>.pprof after profiling for the seconds the request names
+// ("name seconds"; 10 when unreadable, at most 120).
+func cpuProfile(dir, request string) {
+	name, secs, _ := strings.Cut(request, " ")
+	if !profileName.MatchString(name) {
+		name = "unnamed"
+	}
+	seconds, err := strconv.Atoi(strings.TrimSpace(secs))
+	if err != nil || seconds <= 0 || seconds > 120 {
+		seconds = 10
+	}
+	var buf bytes.Buffer
+	if pprof.StartCPUProfile(&buf) != nil {
+		return // one is already running
+	}
+	time.Sleep(time.Duration(seconds) * time.Second)
+	pprof.StopCPUProfile()
+	writeAtomically(filepath.Join(dir, "cpu-"+name+".pprof"), buf.Bytes())
 }
 
 func writeAtomically(path string, b []byte) {
