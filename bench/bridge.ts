@@ -13,6 +13,7 @@
  * statistics on request (HSR_TAILNET_MEMDEBUG), and the bench prints where the Go heap lies
  * during the transfer and 30 s after it.
  * BENCH_BRIDGE_PROFILES names a folder to keep both CPU profiles in, for a closer look with pprof.
+ * BENCH_BRIDGE_PEER_B runs another tailscaled build as the second one (e.g. built -buildmode=pie).
  * BENCH_BRIDGE_SETTING is the helper's setting in the rounds before the memory part (default "shipped").
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
  * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
@@ -34,7 +35,7 @@ import { waitForExit } from "../helper/os/process-info.js";
 import { dialTailnet } from "../testkit/local-services.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
 import { percentile, printTable, type Row } from "./stats.js";
-import { cpuSeconds, median, rssMiB, sleep } from "./proc.js";
+import { cpuSeconds, median, minorFaults, rssMiB, sleep } from "./proc.js";
 
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 5);
@@ -46,6 +47,9 @@ const MEMORY_SETTINGS = (
 )
   .split(/\s+/)
   .filter(Boolean);
+/** The second tailscaled's binary, when it is to be another build than the first's (A/B, not A/A). */
+const PEER_B = process.env.BENCH_BRIDGE_PEER_B || undefined;
+const PEER_B_NAME = PEER_B ? `tailscaled B: ${PEER_B}` : "the same, a second tailscaled (A/A)";
 /** The memory setting of the helper in the throughput, round-trip and node-up rounds. */
 const THROUGHPUT_SETTING = process.env.BENCH_BRIDGE_SETTING ?? "shipped";
 /** How long after a transfer the resting RSS is read (issue #23's target is at 30 s). */
@@ -284,9 +288,12 @@ interface Path {
 
 async function measure(path: Path, bytes: number) {
   const cpuBefore = path.pid ? await cpuSeconds(path.pid) : 0;
+  const faultsBefore = path.pid ? await minorFaults(path.pid) : 0;
   const mbps = await retryStalls(`${path.name} ${bytes / MiB} MiB`, async () => pump(await path.dial(), bytes));
   const cpu = path.pid ? (await cpuSeconds(path.pid)) - cpuBefore : 0;
-  return { mbps, cpuPerGiB: cpu / (bytes / (1024 * MiB)) };
+  const faults = path.pid ? (await minorFaults(path.pid)) - faultsBefore : 0;
+  const gib = bytes / (1024 * MiB);
+  return { mbps, cpuPerGiB: cpu / gib, faultsPerGiB: faults / gib };
 }
 
 async function main(): Promise<void> {
@@ -378,7 +385,9 @@ async function main(): Promise<void> {
     // A second, identical tailscaled: how far apart two equal servers come out in this bench on
     // this machine (an A/A comparison), so a ratio of ours can be read against the bench's spread.
     const peerBKey = await mint("bench-peer-b");
-    const peerB = await startTailscaleClient("bench-peer-b", peerBKey.coordinationUrl, peerBKey.preAuthKey);
+    const peerB = await startTailscaleClient("bench-peer-b", peerBKey.coordinationUrl, peerBKey.preAuthKey, {
+      daemonPath: PEER_B,
+    });
     clients.push(peerB);
     await peerB.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
     const peerBIp = (await peerB.cli(["ip", "-4"])).trim();
@@ -400,7 +409,10 @@ async function main(): Promise<void> {
     progress("throughput rounds");
     for (const path of paths3) await measure(path, 16 * MiB); // warm-up
     const results = new Map(
-      paths3.map((p) => [p.name, { mbps: [] as number[], cpu: [] as number[], rtt: [] as number[] }]),
+      paths3.map((p) => [
+        p.name,
+        { mbps: [] as number[], cpu: [] as number[], faults: [] as number[], rtt: [] as number[] },
+      ]),
     );
     for (let round = 0; round < ROUNDS; round++) {
       // Each server first, second and third in turn; the loopback ceiling last.
@@ -410,6 +422,7 @@ async function main(): Promise<void> {
         const r = await measure(path, TRANSFER);
         results.get(path.name)!.mbps.push(r.mbps);
         results.get(path.name)!.cpu.push(r.cpuPerGiB);
+        results.get(path.name)!.faults.push(r.faultsPerGiB);
       }
     }
     // Where each server's CPU goes while it carries traffic, on the same figures for both: a CPU
@@ -525,10 +538,18 @@ async function main(): Promise<void> {
         target: 1,
       },
       {
+        metric: "page faults per GiB, median",
+        ours: median(ours.faults),
+        peer: median(peerR.faults),
+        peerName: "tailscaled serve --tcp",
+        unit: "faults",
+        better: "lower",
+      },
+      {
         metric: "throughput, tailscaled B vs A",
         ours: median(peerBR.mbps),
         peer: median(peerR.mbps),
-        peerName: "the same, a second tailscaled (A/A)",
+        peerName: PEER_B_NAME,
         unit: "MB/s",
         better: "higher",
       },
@@ -536,7 +557,7 @@ async function main(): Promise<void> {
         metric: "server CPU per GiB, B vs A",
         ours: median(peerBR.cpu),
         peer: median(peerR.cpu),
-        peerName: "the same, a second tailscaled (A/A)",
+        peerName: PEER_B_NAME,
         unit: "s",
         better: "lower",
       },

@@ -11,9 +11,18 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
  * command name's closing parenthesis: the name itself may hold spaces or parentheses.
  */
 export async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = await statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks
+}
+
+/** Minor page faults a process has taken so far: memory it touched for the first time, or again after giving it back. */
+export async function minorFaults(pid: number): Promise<number> {
+  return Number((await statFields(pid))[7]);
+}
+
+async function statFields(pid: number): Promise<string[]> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
 
 /** A memory figure of /proc/PID/status (VmRSS unless told, VmHWM for the peak), in KiB. */

@@ -30,13 +30,15 @@ export interface ClientOptions {
   advertiseRoutes?: string[];
   /** Offer to be an exit node (`--advertise-exit-node`). */
   exitNode?: boolean;
+  /** Another tailscaled build to run instead of .tools/bin's (the bridge bench compares builds). */
+  daemonPath?: string;
 }
 
 /** tailscaled with its own state and socket, answering on it, not yet logged in. */
 async function startDaemon(hostname: string, options: ClientOptions) {
   const socks5Port = options.socks5 ? await freeTcpPort() : undefined;
   const { bin, dir, socket, args } = await tailscaledIn("hr-ts-", socks5Port);
-  const daemon: ResultPromise = execa(join(bin, "tailscaled"), args, {
+  const daemon: ResultPromise = execa(options.daemonPath ?? join(bin, "tailscaled"), args, {
     env: {
       // The embedded DERP server speaks plain HTTP on loopback.
       TS_DEBUG_USE_DERP_HTTP: "1",

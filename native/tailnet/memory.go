@@ -169,7 +169,7 @@ func snapshot() memSnapshot {
 		"/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
 		"/memory/classes/heap/free:bytes", "/memory/classes/heap/released:bytes",
 		"/memory/classes/heap/stacks:bytes", "/memory/classes/total:bytes",
-		"/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycle", "/gc/gogc:percent", "/gc/gomemlimit:bytes",
+		"/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycles", "/gc/gogc:percent", "/gc/gomemlimit:bytes",
 	}
 	samples := make([]metrics.Sample, len(names))
 	for i, name := range names {
