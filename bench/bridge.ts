@@ -22,7 +22,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -38,7 +38,8 @@ import { percentile, printTable, type Row } from "./stats.js";
 import { cpuSeconds, median, minorFaults, rssMiB, sleep } from "./proc.js";
 
 const MiB = 1024 * 1024;
-const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 5);
+/** Rounds of throughput; a multiple of 3, so that each server goes first as often as the others. */
+const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 6);
 const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
 const MEMORY_SETTINGS = (
@@ -47,6 +48,8 @@ const MEMORY_SETTINGS = (
 )
   .split(/\s+/)
   .filter(Boolean);
+/** A folder to keep both CPU profiles in. */
+const PROFILES = process.env.BENCH_BRIDGE_PROFILES || undefined;
 /** The second tailscaled's binary, when it is to be another build than the first's (A/B, not A/A). */
 const PEER_B = process.env.BENCH_BRIDGE_PEER_B || undefined;
 const PEER_B_NAME = PEER_B ? `tailscaled B: ${PEER_B}` : "the same, a second tailscaled (A/A)";
@@ -63,20 +66,19 @@ const MEMORY_KNOBS = {
   sndbuf: "HSR_TAILNET_TCP_SNDBUF_MAX",
 } as const;
 const PING_COUNT = 500;
-/** The CPU profile of each server covers this many seconds of a transfer this long. */
+/** The CPU profile of each server covers this many seconds of a transfer. */
 const PROFILE_SECONDS = 3;
-const PROFILE_TRANSFER = 512 * MiB;
 const UP_ROUNDS = Number(process.env.BENCH_BRIDGE_UP_ROUNDS ?? 6);
 const TAILNET_PORT = 9096;
 const progress = (what: string) => console.error(`[bridge bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 
 /** The environment a memory setting gives the helper: its knobs only, none inherited. */
-function settingEnv(setting: string): Record<string, string> {
+function settingEnv(setting: string, variable: string): Record<string, string> {
   const env: Record<string, string> = {};
   if (setting === "shipped") return env;
   for (const part of setting.split(",")) {
     const [key, value] = part.split("=") as [keyof typeof MEMORY_KNOBS, string];
-    if (!(key in MEMORY_KNOBS) || value === undefined) throw new Error(`BENCH_BRIDGE_MEMORY: cannot read ${part}`);
+    if (!(key in MEMORY_KNOBS) || value === undefined) throw new Error(`${variable}: cannot read ${part}`);
     env[MEMORY_KNOBS[key]] = value;
   }
   return env;
@@ -110,6 +112,7 @@ interface MemStats {
   reclaims: number;
   gcPercent: number;
   memoryLimit: number;
+  unknownMetrics?: string[];
 }
 
 /** The Go side's memory figures, as its HSR_TAILNET_MEMDEBUG loop last wrote them. */
@@ -122,19 +125,31 @@ const mib = (bytes: number) => (bytes / MiB).toFixed(0);
 const describeGo = (m: MemStats | undefined) =>
   m
     ? `Go heap live+garbage ${mib(m.heapAlloc)}, in spans ${mib(m.heapInuse)}, free kept ${mib(m.heapIdle - m.heapReleased)}, ` +
-      `stacks ${mib(m.stackInuse)}, mapped ${mib(m.sys)} MiB; ${m.numGC} GCs, ${m.reclaims} reclaims`
+      `stacks ${mib(m.stackInuse)}, mapped ${mib(m.sys)} MiB; ${m.numGC} GCs, ${m.reclaims} reclaims` +
+      (m.unknownMetrics ? ` (not read: ${m.unknownMetrics.join(", ")})` : "")
     : "Go figures unavailable";
 
 /** Asks the Go side for a heap profile and returns pprof's top entries by bytes in use. */
 async function heapTop(dir: string, name: string, lines = 10): Promise<string> {
   const file = join(dir, `heap-${name}.pprof`);
-  await writeFile(join(dir, "heap.request"), name);
-  await waitForFile(file, 60_000);
-  return pprofTop(file, ["-sample_index=inuse_space"], lines);
+  await request(dir, "heap.request", name);
+  return waitForFile(file, 60_000).then(
+    () => pprofTop(file, ["-sample_index=inuse_space"], lines),
+    (error: Error) => `    (no heap profile: ${error.message})`,
+  );
 }
 
 async function waitForFile(file: string, timeoutMs: number): Promise<void> {
-  for (let waited = 0; waited < timeoutMs && !existsSync(file); waited += 100) await sleep(100);
+  for (let waited = 0; !existsSync(file); waited += 100) {
+    if (waited >= timeoutMs) throw new Error(`${file} did not appear in ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/** Puts a request file in place whole (the Go side polls for it and must not read half of it). */
+async function request(dir: string, name: string, content: string): Promise<void> {
+  await writeFile(join(dir, `${name}.tmp`), content);
+  await rename(join(dir, `${name}.tmp`), join(dir, name));
 }
 
 /** pprof's top entries of a profile file, indented, without its header lines. */
@@ -156,7 +171,8 @@ async function pprofTop(file: string, options: string[], lines: number): Promise
 }
 
 /**
- * Waits until `from` gets a reply from ip. A node that has just come up may not be in the
+ * Waits until `from` has a direct path to ip (`tailscale ping --c=1` fails on a reply through
+ * the relay): nothing is timed through DERP. A node that has just come up may not be in the
  * client's map yet, and then `tailscale ping` fails at once instead of waiting.
  */
 async function reach(from: TailscaleClient, ip: string): Promise<void> {
@@ -167,7 +183,7 @@ async function reach(from: TailscaleClient, ip: string): Promise<void> {
       return;
     } catch (error) {
       if (performance.now() > deadline)
-        throw new Error(`the bench's client cannot reach ${ip}: ${(error as Error).message}`);
+        throw new Error(`the bench's client has no direct path to ${ip}: ${(error as Error).message}`);
       await sleep(500);
     }
   }
@@ -298,6 +314,10 @@ async function measure(path: Path, bytes: number) {
 
 async function main(): Promise<void> {
   if (!(await onlyLoopback())) throw new Error("run the bench in a loopback-only namespace: npm run bench does");
+  // A misspelt setting fails now, not after minutes of rounds.
+  settingEnv(THROUGHPUT_SETTING, "BENCH_BRIDGE_SETTING");
+  for (const setting of MEMORY_SETTINGS) settingEnv(setting, "BENCH_BRIDGE_MEMORY");
+  if (PROFILES) await mkdir(PROFILES, { recursive: true });
   const root = projectRoot()!;
   const home = await mkdtemp(join(tmpdir(), "hrbb-"));
   const paths = homePaths(home, tmpdir());
@@ -307,12 +327,12 @@ async function main(): Promise<void> {
   let client: HelperClient | undefined;
 
   const memDebug = join(home, "memdebug");
-  const spawnHelper = async (setting = "shipped") => {
+  const spawnHelper = async (setting: string, variable: string) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...HELPER_ENV, HSR_TAILNET_MEMDEBUG: memDebug };
     for (const knob of Object.values(MEMORY_KNOBS)) delete env[knob];
     helper = spawn(process.execPath, [...HELPER_NODE_FLAGS, helperEntry(), "--home", home], {
       stdio: "ignore",
-      env: { ...env, ...settingEnv(setting) },
+      env: { ...env, ...settingEnv(setting, variable) },
     });
     client = undefined;
     while (!client)
@@ -333,7 +353,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    await spawnHelper(THROUGHPUT_SETTING);
+    await spawnHelper(THROUGHPUT_SETTING, "BENCH_BRIDGE_SETTING");
     const mint = (deviceId: string) => client!.call("preAuthKeys.mint", { deviceId, account: "bench" });
 
     // Time to come up: a fresh node each round (a new account means a new node, with a key
@@ -377,22 +397,22 @@ async function main(): Promise<void> {
       socks5: true,
     });
     clients.push(socksClient);
-    const peerKey = await mint("bench-peer");
-    const peer = await startTailscaleClient("bench-peer", peerKey.coordinationUrl, peerKey.preAuthKey);
-    clients.push(peer);
-    await peer.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
-    const peerIp = (await peer.cli(["ip", "-4"])).trim();
-    // A second, identical tailscaled: how far apart two equal servers come out in this bench on
-    // this machine (an A/A comparison), so a ratio of ours can be read against the bench's spread.
-    const peerBKey = await mint("bench-peer-b");
-    const peerB = await startTailscaleClient("bench-peer-b", peerBKey.coordinationUrl, peerBKey.preAuthKey, {
-      daemonPath: PEER_B,
-    });
-    clients.push(peerB);
-    await peerB.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
-    const peerBIp = (await peerB.cli(["ip", "-4"])).trim();
-    // Every server reachable before anything is timed.
-    for (const ip of [ourIp, peerIp, peerBIp]) await reach(socksClient, ip);
+    /** A tailscaled serving the tailnet port to the echo (`tailscale serve --tcp`), reachable from the client. */
+    const startPeerServer = async (name: string, daemonPath?: string) => {
+      const key = await mint(name);
+      const server = await startTailscaleClient(name, key.coordinationUrl, key.preAuthKey, { daemonPath });
+      clients.push(server);
+      await server.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
+      const ip = (await server.cli(["ip", "-4"])).trim();
+      await reach(socksClient, ip);
+      return { server, ip };
+    };
+    const { server: peer, ip: peerIp } = await startPeerServer("bench-peer");
+    // A second tailscaled, the same build unless BENCH_BRIDGE_PEER_B names another: how far apart
+    // two equal servers come out in this bench on this machine (an A/A comparison), so that a
+    // ratio of ours can be read against the bench's own spread.
+    const { server: peerB, ip: peerBIp } = await startPeerServer("bench-peer-b", PEER_B);
+    await reach(socksClient, ourIp);
 
     const paths3: Path[] = [
       { name: "ours", dial: () => dialTailnet(socksClient.socks5Port!, ourIp, TAILNET_PORT), pid: helper!.pid },
@@ -433,15 +453,19 @@ async function main(): Promise<void> {
       const file = path.name === "ours" ? join(memDebug, "cpu-ours.pprof") : join(home, "cpu-peer.pprof");
       const profiling =
         path.name === "ours"
-          ? writeFile(join(memDebug, "cpu.request"), `ours ${PROFILE_SECONDS}`).then(() =>
+          ? request(memDebug, "cpu.request", `ours ${PROFILE_SECONDS}`).then(() =>
               waitForFile(file, (PROFILE_SECONDS + 30) * 1000),
             )
           : peer.cli(["debug", `--cpu-profile=${file}`, `--profile-seconds=${PROFILE_SECONDS}`]);
-      await retryStalls(`${path.name} profile`, async () => pump(await path.dial(), PROFILE_TRANSFER));
-      await profiling;
-      cpuTops.push(`${path.name}:\n${await pprofTop(file, [], 14)}`);
-      if (process.env.BENCH_BRIDGE_PROFILES)
-        await copyFile(file, join(process.env.BENCH_BRIDGE_PROFILES, `cpu-${path.name}.pprof`));
+      // Long enough, at the speed just measured, to outlast the profile by two seconds.
+      const bytes = Math.ceil((median(results.get(path.name)!.mbps) * 1e6 * (PROFILE_SECONDS + 2)) / MiB) * MiB;
+      await retryStalls(`${path.name} profile`, async () => pump(await path.dial(), bytes));
+      const top = await profiling.then(
+        () => pprofTop(file, [], 14),
+        (error: Error) => `    (no CPU profile: ${error.message})`,
+      );
+      cpuTops.push(`${path.name}:\n${top}`);
+      if (PROFILES && existsSync(file)) await copyFile(file, join(PROFILES, `cpu-${path.name}.pprof`));
     }
     progress("round trips");
     for (let round = 0; round < 2; round++) {
@@ -484,14 +508,8 @@ async function main(): Promise<void> {
       const { mbps } = await measure(path, TRANSFER);
       return { name, peak, end, rest, mbps, goEnd, goRest, heapDuring: await during, heapRest };
     };
-    for (const c of clients.splice(clients.indexOf(peer), 1)) await c.stop();
-    for (const c of clients.splice(clients.indexOf(peerB), 1)) await c.stop();
-    const memPeerKey = await mint("bench-mem-peer");
-    const memPeer = await startTailscaleClient("bench-mem-peer", memPeerKey.coordinationUrl, memPeerKey.preAuthKey);
-    clients.push(memPeer);
-    await memPeer.cli(["serve", "--bg", `--tcp=${TAILNET_PORT}`, `tcp://127.0.0.1:${echo.port}`]);
-    const memPeerIp = (await memPeer.cli(["ip", "-4"])).trim();
-    await reach(socksClient, memPeerIp);
+    for (const server of [peer, peerB]) await clients.splice(clients.indexOf(server), 1)[0]!.stop();
+    const { server: memPeer, ip: memPeerIp } = await startPeerServer("bench-mem-peer");
     progress("memory: tailscaled");
     const peerMem = await memoryRun(
       "tailscaled",
@@ -503,7 +521,7 @@ async function main(): Promise<void> {
       // A fresh helper each time: what a transfer leaves behind is part of the figure.
       await stopHelperProcess();
       await rm(memDebug, { recursive: true, force: true });
-      await spawnHelper(setting);
+      await spawnHelper(setting, "BENCH_BRIDGE_MEMORY");
       await waitRunning();
       await reach(socksClient, ourIp);
       await sleep(6_000); // past the reclaimer's idle spell: the start's garbage is not counted
@@ -516,7 +534,7 @@ async function main(): Promise<void> {
 
     const buildSeconds = await readFile(join(root, "native", "lib", "build-seconds.txt"), "utf8").catch(() => "?");
     console.log(
-      `\nTailnet bridge bench: ${ROUNDS} alternating rounds of ${TRANSFER / MiB} MiB each way, ${PING_COUNT} round trips, helper settings ${THROUGHPUT_SETTING}, ${new Date().toISOString()}`,
+      `\nTailnet bridge bench: ${ROUNDS} rotating rounds of ${TRANSFER / MiB} MiB each way, ${PING_COUNT} round trips, helper settings ${THROUGHPUT_SETTING}, ${new Date().toISOString()}`,
     );
     const rows: Row[] = [
       {

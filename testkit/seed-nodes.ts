@@ -2,14 +2,17 @@ import { execa } from "execa";
 
 /**
  * The SQL that adds `count` nodes, named fake-<firstIndex>…, to Headscale's SQLite database, each
- * a copy of the node named `template` (one Headscale registered itself) with its own machine and
- * node keys, addresses and name. Addresses come from 100.80.0.0/12 and fd7a:115c:a1e0::1:0/112,
- * inside Headscale's default prefixes and away from where its sequential allocator starts.
+ * a copy of the node named `template` (one Headscale registered itself) with its own machine,
+ * node and disco keys, addresses and name. Addresses come from 100.80.0.0/16 and
+ * fd7a:115c:a1e0::1:0/112, inside Headscale's default prefixes and away from where its
+ * sequential allocator starts.
  */
 export function seedNodesSql(template: string, firstIndex: number, count: number): string {
-  for (const [what, n] of Object.entries({ firstIndex, count })) {
-    if (!Number.isSafeInteger(n) || n < 0 || n > 60_000) throw new Error(`seedNodesSql: bad ${what} ${n}`);
+  // fake-i gets the (i + 1)th address of each range: the IPv6 one has 16 bits.
+  if (!Number.isSafeInteger(firstIndex) || !Number.isSafeInteger(count) || firstIndex < 0 || count < 0) {
+    throw new Error(`seedNodesSql: bad range ${firstIndex} + ${count}`);
   }
+  if (firstIndex + count > 0xffff) throw new Error(`seedNodesSql: at most ${0xffff} nodes, not ${firstIndex + count}`);
   if (!/^[a-z0-9-]+$/.test(template)) throw new Error(`seedNodesSql: bad template name ${template}`);
   if (count === 0) return "";
   const last = firstIndex + count - 1;
@@ -19,7 +22,8 @@ export function seedNodesSql(template: string, firstIndex: number, count: number
   return `BEGIN;
 WITH RECURSIVE seq(i) AS (SELECT ${firstIndex} UNION ALL SELECT i + 1 FROM seq WHERE i < ${last})
 INSERT INTO nodes (${columns})
-SELECT 'mkey:' || lower(hex(randomblob(32))), 'nodekey:' || lower(hex(randomblob(32))), t.disco_key, t.endpoints,
+SELECT 'mkey:' || lower(hex(randomblob(32))), 'nodekey:' || lower(hex(randomblob(32))),
+  'discokey:' || lower(hex(randomblob(32))), t.endpoints,
   json_set(t.host_info, '$.Hostname', 'fake-' || i),
   printf('100.%d.%d.%d', 80 + (i + 1) / 65536, ((i + 1) / 256) % 256, (i + 1) % 256),
   printf('fd7a:115c:a1e0::1:%x', i + 1),
@@ -39,8 +43,16 @@ COMMIT;
  */
 export async function seedNodes(database: string, template: string, firstIndex: number, count: number): Promise<void> {
   if (count === 0) return;
-  const { stdout } = await execa("sqlite3", ["-bail", database], { input: seedNodesSql(template, firstIndex, count) });
+  const { stdout } = await execa("sqlite3", ["-bail", database], {
+    input: seedNodesSql(template, firstIndex, count),
+  }).catch((error: { code?: string }) => {
+    if (error.code === "ENOENT")
+      throw new Error("seeding fake nodes needs the sqlite3 command (Debian: apt-get install sqlite3)");
+    throw error;
+  });
   if (Number(stdout.trim()) !== count) {
-    throw new Error(`seeding ${database} added ${stdout.trim() || "no"} nodes, not ${count} (is there a node ${template}?)`);
+    throw new Error(
+      `seeding ${database} added ${stdout.trim() || "no"} nodes, not ${count} (is there a node ${template}?)`,
+    );
   }
 }

@@ -30,7 +30,10 @@ export interface ClientOptions {
   advertiseRoutes?: string[];
   /** Offer to be an exit node (`--advertise-exit-node`). */
   exitNode?: boolean;
-  /** Another tailscaled build to run instead of .tools/bin's (the bridge bench compares builds). */
+  /**
+   * Another tailscaled build to run instead of .tools/bin's (the bridge bench compares builds);
+   * the `tailscale` CLI still comes from .tools/bin, so keep to the same version.
+   */
   daemonPath?: string;
 }
 

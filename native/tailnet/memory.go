@@ -12,7 +12,7 @@ package main
 //   HSR_TAILNET_GOGC           the collector's GOGC for the library (default: Go's, 100)
 //   HSR_TAILNET_TCP_RCVBUF_MAX, HSR_TAILNET_TCP_SNDBUF_MAX  netstack's TCP buffer caps in bytes
 //                              (default 1 MiB each; 0 for tailscale's 8 and 6 MiB)
-//   HSR_TAILNET_MEMDEBUG       a folder: every second memstats.json is written there, and a
+//   HSR_TAILNET_MEMDEBUG       a folder: four times a second memstats.json is written there; a
 //                              file heap.request holding a name has heap-<name>.pprof written
 //                              (runtime/pprof's heap profile) and the request removed; a file
 //                              cpu.request holding "name seconds" has cpu-<name>.pprof written
@@ -99,25 +99,37 @@ func forwardedBytes() int64 {
 	return total
 }
 
-var heapSamples = []metrics.Sample{
-	{Name: "/memory/classes/heap/objects:bytes"}, // live and not yet collected
-	{Name: "/memory/classes/heap/unused:bytes"},  // in spans in use, not holding objects
-	{Name: "/memory/classes/heap/free:bytes"},    // free and not yet returned to the system
-}
-
-// retainedHeap is the heap the process holds from the system (what RSS sees of it), read
-// without stopping the world.
-func retainedHeap() uint64 {
-	samples := make([]metrics.Sample, len(heapSamples))
-	copy(samples, heapSamples)
+// readMetrics reads the named runtime/metrics values without stopping the world. A name this
+// Go does not know is reported, not read as 0 (a misspelt name once hid the GC count).
+func readMetrics(names ...string) (values []uint64, unknown []string) {
+	samples := make([]metrics.Sample, len(names))
+	for i, name := range names {
+		samples[i].Name = name
+	}
 	metrics.Read(samples)
-	var total uint64
-	for _, s := range samples {
-		if s.Value.Kind() == metrics.KindUint64 {
-			total += s.Value.Uint64()
+	values = make([]uint64, len(samples))
+	for i, s := range samples {
+		switch s.Value.Kind() {
+		case metrics.KindUint64:
+			values[i] = s.Value.Uint64()
+		case metrics.KindBad:
+			unknown = append(unknown, s.Name)
 		}
 	}
-	return total
+	return values, unknown
+}
+
+const (
+	heapObjects  = "/memory/classes/heap/objects:bytes"  // live and not yet collected
+	heapUnused   = "/memory/classes/heap/unused:bytes"   // in spans in use, not holding objects
+	heapFree     = "/memory/classes/heap/free:bytes"     // free and not yet returned to the system
+	heapReleased = "/memory/classes/heap/released:bytes" // returned to the system
+)
+
+// retainedHeap is the heap the process holds from the system (what RSS sees of it).
+func retainedHeap() uint64 {
+	v, _ := readMetrics(heapObjects, heapUnused, heapFree)
+	return v[0] + v[1] + v[2]
 }
 
 // reclaimLoop gives memory back once the forwards have been quiet for idle, and only when
@@ -160,33 +172,21 @@ type memSnapshot struct {
 	Reclaims     int64  `json:"reclaims"`
 	GCPercent    int    `json:"gcPercent"`
 	MemoryLimit  int64  `json:"memoryLimit"`
+	// Metric names this Go does not know (then read as 0): a figure above is missing, not zero.
+	Unknown []string `json:"unknownMetrics,omitempty"`
 }
 
 // snapshot reads runtime/metrics, not runtime.ReadMemStats: that stops the world, four times a
 // second here, which the bench would then count against the node it measures.
 func snapshot() memSnapshot {
-	names := []string{
-		"/memory/classes/heap/objects:bytes", "/memory/classes/heap/unused:bytes",
-		"/memory/classes/heap/free:bytes", "/memory/classes/heap/released:bytes",
-		"/memory/classes/heap/stacks:bytes", "/memory/classes/total:bytes",
-		"/gc/heap/goal:bytes", "/gc/cycles/total:gc-cycles", "/gc/gogc:percent", "/gc/gomemlimit:bytes",
-	}
-	samples := make([]metrics.Sample, len(names))
-	for i, name := range names {
-		samples[i].Name = name
-	}
-	metrics.Read(samples)
-	v := make([]uint64, len(samples))
-	for i, s := range samples {
-		if s.Value.Kind() == metrics.KindUint64 {
-			v[i] = s.Value.Uint64()
-		}
-	}
+	v, unknown := readMetrics(heapObjects, heapUnused, heapFree, heapReleased,
+		"/memory/classes/heap/stacks:bytes", "/memory/classes/total:bytes", "/gc/heap/goal:bytes",
+		"/gc/cycles/total:gc-cycles", "/gc/gogc:percent", "/gc/gomemlimit:bytes")
 	return memSnapshot{
 		At: time.Now().UTC().Format(time.RFC3339Nano), HeapAlloc: v[0], HeapInuse: v[0] + v[1],
 		HeapIdle: v[2] + v[3], HeapReleased: v[3], StackInuse: v[4], Sys: v[5], NextGC: v[6],
 		NumGC: uint32(v[7]), Goroutines: runtime.NumGoroutine(), Reclaims: reclaims.Load(),
-		GCPercent: int(v[8]), MemoryLimit: int64(v[9]),
+		GCPercent: int(v[8]), MemoryLimit: int64(v[9]), Unknown: unknown,
 	}
 }
 
