@@ -17,23 +17,26 @@ describe("nextRefreshDelay", () => {
 describe("NodeCounts in the background", () => {
   afterEach(() => vi.useRealTimers());
 
-  /** A Headscale with `total` nodes whose listing takes 10 ms (on the fake clock); when it was asked. */
-  function admin(total: number) {
+  /**
+   * Counts started over a Headscale with `total` nodes whose listing takes 10 ms, on a fake clock
+   * from 0; `asked` holds when it was asked.
+   */
+  function started(total: number) {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: 0 });
     const asked: number[] = [];
-    const client = {
+    const admin = {
       countNodes: () => {
         asked.push(Date.now());
         return new Promise((resolve) => setTimeout(() => resolve({ total, online: 0, pendingRoutes: 0 }), 10));
       },
     } as unknown as AdminClient;
-    return { client, asked };
+    const counts = new NodeCounts(admin, 10_000);
+    counts.start();
+    return { counts, asked };
   }
 
   it("refreshes at once, then every interval in a small tailnet", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: 0 });
-    const { client, asked } = admin(40);
-    const counts = new NodeCounts(client, 10_000);
-    counts.start();
+    const { counts, asked } = started(40);
     await vi.advanceTimersByTimeAsync(30_000);
     counts.stop();
     expect(asked).toEqual([0, 10_010, 20_020]);
@@ -41,10 +44,7 @@ describe("NodeCounts in the background", () => {
   });
 
   it("spaces refreshes out in a large tailnet, and stop ends them", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: 0 });
-    const { client, asked } = admin(5_000);
-    const counts = new NodeCounts(client, 10_000);
-    counts.start();
+    const { counts, asked } = started(5_000);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(asked).toEqual([0, 50_010, 100_020]);
     counts.stop();
@@ -53,10 +53,7 @@ describe("NodeCounts in the background", () => {
   });
 
   it("a stop during a refresh is not undone when that refresh ends", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: 0 });
-    const { client, asked } = admin(10);
-    const counts = new NodeCounts(client, 10_000);
-    counts.start();
+    const { counts, asked } = started(10);
     await vi.advanceTimersByTimeAsync(5);
     counts.stop();
     await vi.advanceTimersByTimeAsync(120_000);
