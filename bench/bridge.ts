@@ -13,7 +13,9 @@
  * statistics on request (HSR_TAILNET_MEMDEBUG), and the bench prints where the Go heap lies
  * during the transfer and 30 s after it.
  * BENCH_BRIDGE_PROFILES names a folder to keep both CPU profiles in, for a closer look with pprof.
- * BENCH_BRIDGE_PEER_B runs another tailscaled build as the second one (e.g. built -buildmode=pie).
+ * BENCH_BRIDGE_PEER_B runs another tailscaled build as the second one (e.g. built -buildmode=pie), or,
+ * set to "tsnet", native/tsnetserve: tailscaled's serve over tsnet as a plain Go program (built here
+ * with Go), which shows what tsnet itself costs against tailscaled, apart from anything ours adds.
  * BENCH_BRIDGE_SETTING is the helper's setting in the rounds before the memory part (default "shipped").
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
  * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
@@ -52,7 +54,12 @@ const MEMORY_SETTINGS = (
 const PROFILES = process.env.BENCH_BRIDGE_PROFILES || undefined;
 /** The second tailscaled's binary, when it is to be another build than the first's (A/B, not A/A). */
 const PEER_B = process.env.BENCH_BRIDGE_PEER_B || undefined;
-const PEER_B_NAME = PEER_B ? `tailscaled B: ${PEER_B}` : "the same, a second tailscaled (A/A)";
+const PEER_B_NAME =
+  PEER_B === "tsnet"
+    ? "B: native/tsnetserve, serve over tsnet"
+    : PEER_B
+      ? `tailscaled B: ${PEER_B}`
+      : "the same, a second tailscaled (A/A)";
 /** The memory setting of the helper in the throughput, round-trip and node-up rounds. */
 const THROUGHPUT_SETTING = process.env.BENCH_BRIDGE_SETTING ?? "shipped";
 /** How long after a transfer the resting RSS is read (issue #23's target is at 30 s). */
@@ -323,6 +330,8 @@ async function main(): Promise<void> {
   const paths = homePaths(home, tmpdir());
   const echo = await startEcho();
   const clients: TailscaleClient[] = [];
+  /** Stops the second server, whichever kind it is (before the memory part, or on a failure). */
+  const stopPeerB: (() => Promise<unknown>)[] = [];
   let helper: ChildProcess | undefined;
   let client: HelperClient | undefined;
 
@@ -411,13 +420,52 @@ async function main(): Promise<void> {
     // A second tailscaled, the same build unless BENCH_BRIDGE_PEER_B names another: how far apart
     // two equal servers come out in this bench on this machine (an A/A comparison), so that a
     // ratio of ours can be read against the bench's own spread.
-    const { server: peerB, ip: peerBIp } = await startPeerServer("bench-peer-b", PEER_B);
+    /** native/tsnetserve, built now, serving what the tailscaleds serve; its pid and address. */
+    const startTsnetServer = async () => {
+      const dir = await mkdtemp(join(tmpdir(), "hrbb-tsnet-"));
+      const binary = join(dir, "tsnetserve");
+      await new Promise<void>((resolve, reject) =>
+        execFile("go", ["build", "-trimpath", "-o", binary, "./tsnetserve"], { cwd: join(root, "native") }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+      const key = await mint("bench-tsnet");
+      await writeFile(join(dir, "key"), key.preAuthKey, { mode: 0o600 });
+      const child = spawn(binary, [], {
+        stdio: ["ignore", "pipe", "inherit"],
+        env: {
+          ...process.env,
+          TSNETSERVE_DIR: join(dir, "state"),
+          TSNETSERVE_CONTROL: key.coordinationUrl,
+          TSNETSERVE_KEYFILE: join(dir, "key"),
+          TSNETSERVE_PORT: String(TAILNET_PORT),
+          TSNETSERVE_TARGET: `127.0.0.1:${echo.port}`,
+        },
+      });
+      stopPeerB.push(async () => {
+        child.kill();
+        await rm(dir, { recursive: true, force: true });
+      });
+      const ip = await new Promise<string>((resolve, reject) => {
+        child.stdout!.once("data", (line: Buffer) => resolve(line.toString().trim()));
+        child.once("exit", (code) => reject(new Error(`tsnetserve ended (${code}) before it was up`)));
+      });
+      await reach(socksClient, ip);
+      return { pid: child.pid!, ip };
+    };
+    const { pid: peerBPid, ip: peerBIp } =
+      PEER_B === "tsnet"
+        ? await startTsnetServer()
+        : await startPeerServer("bench-peer-b", PEER_B).then(({ server, ip }) => {
+            stopPeerB.push(() => clients.splice(clients.indexOf(server), 1)[0]!.stop());
+            return { pid: server.pid, ip };
+          });
     await reach(socksClient, ourIp);
 
     const paths3: Path[] = [
       { name: "ours", dial: () => dialTailnet(socksClient.socks5Port!, ourIp, TAILNET_PORT), pid: helper!.pid },
       { name: "peer", dial: () => dialTailnet(socksClient.socks5Port!, peerIp, TAILNET_PORT), pid: peer.pid },
-      { name: "peerB", dial: () => dialTailnet(socksClient.socks5Port!, peerBIp, TAILNET_PORT), pid: peerB.pid },
+      { name: "peerB", dial: () => dialTailnet(socksClient.socks5Port!, peerBIp, TAILNET_PORT), pid: peerBPid },
       {
         name: "ceiling",
         dial: () =>
@@ -508,7 +556,8 @@ async function main(): Promise<void> {
       const { mbps } = await measure(path, TRANSFER);
       return { name, peak, end, rest, mbps, goEnd, goRest, heapDuring: await during, heapRest };
     };
-    for (const server of [peer, peerB]) await clients.splice(clients.indexOf(server), 1)[0]!.stop();
+    await clients.splice(clients.indexOf(peer), 1)[0]!.stop();
+    for (const stop of stopPeerB.splice(0)) await stop();
     const { server: memPeer, ip: memPeerIp } = await startPeerServer("bench-mem-peer");
     progress("memory: tailscaled");
     const peerMem = await memoryRun(
@@ -564,7 +613,7 @@ async function main(): Promise<void> {
         better: "lower",
       },
       {
-        metric: "throughput, tailscaled B vs A",
+        metric: "throughput, second server B vs A",
         ours: median(peerBR.mbps),
         peer: median(peerR.mbps),
         peerName: PEER_B_NAME,
@@ -677,6 +726,7 @@ async function main(): Promise<void> {
       `up samples ms: ours ${upOurs.map((v) => v.toFixed(0)).join(", ")}; peer ${upPeer.map((v) => v.toFixed(0)).join(", ")}`,
     );
   } finally {
+    for (const stop of stopPeerB) await stop().catch(() => {});
     for (const c of clients) await c.stop().catch(() => {});
     if (client) await stopHelperProcess().catch(() => {});
     helper?.kill("SIGKILL");
