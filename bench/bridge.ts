@@ -52,7 +52,7 @@ const MEMORY_SETTINGS = (
   .filter(Boolean);
 /** A folder to keep both CPU profiles in. */
 const PROFILES = process.env.BENCH_BRIDGE_PROFILES || undefined;
-/** The second tailscaled's binary, when it is to be another build than the first's (A/B, not A/A). */
+/** The second server: unset, the same tailscaled (A/A); "tsnet", native/tsnetserve; else another tailscaled build. */
 const PEER_B = process.env.BENCH_BRIDGE_PEER_B || undefined;
 const PEER_B_NAME =
   PEER_B === "tsnet"
