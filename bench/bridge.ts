@@ -12,7 +12,8 @@
  * throughput, side by side with tailscaled's. The Go side writes its heap profile and memory
  * statistics on request (HSR_TAILNET_MEMDEBUG), and the bench prints where the Go heap lies
  * during the transfer and 30 s after it.
- * BENCH_BRIDGE_PROFILES names a folder to keep both CPU profiles in, for a closer look with pprof.
+ * BENCH_BRIDGE_PROFILES names a folder to keep both CPU profiles in, for a closer look with pprof;
+ * BENCH_BRIDGE_PROFILE_SECONDS sets how long they run (default 3).
  * BENCH_BRIDGE_PEER_B runs another tailscaled build as the second one (e.g. built -buildmode=pie), or,
  * set to "tsnet", native/tsnetserve: tailscaled's serve over tsnet as a plain Go program (built here
  * with Go), which shows what tsnet itself costs against tailscaled, apart from anything ours adds.
@@ -40,8 +41,12 @@ import { percentile, printTable, type Row } from "./stats.js";
 import { cpuSeconds, median, minorFaults, rssMiB, sleep } from "./proc.js";
 
 const MiB = 1024 * 1024;
-/** Rounds of throughput; a multiple of 3, so that each server goes first as often as the others. */
-const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 6);
+/**
+ * Rounds of throughput; a multiple of 3, so that each server goes first as often as the others.
+ * One round's ratio ranges 0.75–1.3 on two shared cores, so the median of 6 moved ±5 % from run
+ * to run; 24 cost two minutes more.
+ */
+const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 24);
 const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
 const MEMORY_SETTINGS = (
@@ -74,7 +79,7 @@ const MEMORY_KNOBS = {
 } as const;
 const PING_COUNT = 500;
 /** The CPU profile of each server covers this many seconds of a transfer. */
-const PROFILE_SECONDS = 3;
+const PROFILE_SECONDS = Number(process.env.BENCH_BRIDGE_PROFILE_SECONDS ?? 3);
 const UP_ROUNDS = Number(process.env.BENCH_BRIDGE_UP_ROUNDS ?? 6);
 const TAILNET_PORT = 9096;
 const progress = (what: string) => console.error(`[bridge bench ${new Date().toISOString().slice(11, 19)}] ${what}`);

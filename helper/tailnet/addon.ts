@@ -100,12 +100,11 @@ export function findAddon(lookup: AddonLookup): { path: string } | { missing: st
 }
 
 /**
- * Go's soft memory limit for the node, in MiB (0: none). None by default since issue #23: the
- * node's memory is held down where it grows instead (netstack's TCP windows capped at 1 MiB, so
- * fewer 64 KiB packet buffers are in flight, and the free heap handed back once the bridge has
- * been quiet for 5 s; see native/tailnet/memory.go). `npm run bench:bridge` measured peak RSS
- * during 1 GiB each way at 0.42x a fresh tailscaled's and 0.33x 30 s later, at full throughput,
- * where the 256 MiB limit shipped before cost about a quarter of the throughput.
+ * Go's soft memory limit for the node, in MiB (0: none). None by default since issue #23, where
+ * the 256 MiB limit shipped before cost about a quarter of the throughput: the node's memory is
+ * held down where it grows instead (netstack's TCP windows capped, so fewer 64 KiB packet buffers
+ * are in flight, and the free heap handed back once the bridge has been quiet for 5 s;
+ * native/tailnet/memory.go has the bench's figures).
  * HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB sets one.
  */
 export const DEFAULT_MEMORY_LIMIT_MIB = 0;

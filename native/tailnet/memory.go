@@ -11,7 +11,7 @@ package main
 //                              default 5s; "off" disables the reclaimer)
 //   HSR_TAILNET_GOGC           the collector's GOGC for the library (default: Go's, 100)
 //   HSR_TAILNET_TCP_RCVBUF_MAX, HSR_TAILNET_TCP_SNDBUF_MAX  netstack's TCP buffer caps in bytes
-//                              (default 1 MiB each; 0 for tailscale's 8 and 6 MiB)
+//                              (default 2 MiB each; 0 for tailscale's 8 and 6 MiB)
 //   HSR_TAILNET_MEMDEBUG       a folder: four times a second memstats.json is written there; a
 //                              file heap.request holding a name has heap-<name>.pprof written
 //                              (runtime/pprof's heap profile) and the request removed; a file
@@ -250,9 +250,14 @@ func writeAtomically(path string, b []byte) {
 
 // defaultTCPBufMax caps netstack's TCP windows per connection. tailscale's 8 MiB receive and
 // 6 MiB send caps let that much be in flight, and every packet in flight holds a 64 KiB
-// wireguard-go buffer: at 1 MiB the bench measured peak RSS during 1 GiB each way down from
-// ≈ 700 to ≈ 270 MiB, with throughput no lower (loopback and LAN round trips need far less).
-const defaultTCPBufMax = 1 << 20
+// wireguard-go buffer. The bridge bench's peak RSS during 1 GiB each way, and throughput against
+// a plain tsnet program in the same run (BENCH_BRIDGE_PEER_B=tsnet), median of 2–9 runs each:
+//
+//	uncapped  ≈ 650 MiB (1.13× tailscaled's)
+//	3 MiB     435–489 MiB (0.65–1.03×), −2 %
+//	2 MiB     349–377 MiB (0.49–0.68×), −3 %
+//	1 MiB     ≈ 280–300 MiB (0.44–0.51×), −10 %
+const defaultTCPBufMax = 2 << 20
 
 // applyTCPBufferKnobs caps netstack's TCP buffers per connection, in bytes:
 // HSR_TAILNET_TCP_RCVBUF_MAX and HSR_TAILNET_TCP_SNDBUF_MAX override defaultTCPBufMax
