@@ -253,7 +253,7 @@ func writeAtomically(path string, b []byte) {
 // wireguard-go buffer. The bridge bench's peak RSS during 1 GiB each way, and throughput against
 // a plain tsnet program in the same run (BENCH_BRIDGE_PEER_B=tsnet), median of 2–9 runs each:
 //
-//	uncapped  ≈ 650 MiB (1.13× tailscaled's)
+//	uncapped  ≈ 650 MiB (1.13× tailscaled's), level
 //	3 MiB     435–489 MiB (0.65–1.03×), −2 %
 //	2 MiB     349–377 MiB (0.49–0.68×), −3 %
 //	1 MiB     ≈ 280–300 MiB (0.44–0.51×), −10 %
