@@ -255,7 +255,7 @@ func writeAtomically(path string, b []byte) {
 //
 //	uncapped  ≈ 650 MiB (1.13× tailscaled's), level
 //	3 MiB     435–489 MiB (0.65–1.03×), −2 %
-//	2 MiB     349–377 MiB (0.49–0.68×), −3 %
+//	2 MiB     349–380 MiB (0.49–0.68×), −3 %
 //	1 MiB     ≈ 280–300 MiB (0.44–0.51×), −10 %
 const defaultTCPBufMax = 2 << 20
 
