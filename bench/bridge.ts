@@ -20,7 +20,9 @@
  * BENCH_BRIDGE_SETTING is the helper's setting in the rounds before the memory part (default "shipped").
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
  * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
- * (netstack's TCP buffer caps).
+ * (netstack's TCP buffer caps), budget=MiB|off (the Go side's memory before its collector runs).
+ * The default compares the shipped node with itself under Go's own GOGC of 100 (budget=off), and
+ * with tsnet's own settings (no caps, no reclaim, GOGC 100).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -37,7 +39,7 @@ import { freeTcpPort } from "../helper/os/ports.js";
 import { waitForExit } from "../helper/os/process-info.js";
 import { dialTailnet } from "../testkit/local-services.js";
 import { onlyLoopback, startTailscaleClient, type TailscaleClient } from "../testkit/tailscale-client.js";
-import { percentile, printTable, type Row } from "./stats.js";
+import { medianRatioInterval, percentile, printTable, type Row } from "./stats.js";
 import { cpuSeconds, median, minorFaults, rssMiB, sleep } from "./proc.js";
 
 const MiB = 1024 * 1024;
@@ -50,8 +52,7 @@ const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 24);
 const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
 const MEMORY_SETTINGS = (
-  process.env.BENCH_BRIDGE_MEMORY ??
-  "shipped limit=256,reclaim=off,rcvbuf=0,sndbuf=0 limit=0,reclaim=off,rcvbuf=0,sndbuf=0"
+  process.env.BENCH_BRIDGE_MEMORY ?? "shipped budget=off limit=0,reclaim=off,rcvbuf=0,sndbuf=0,budget=off"
 )
   .split(/\s+/)
   .filter(Boolean);
@@ -76,6 +77,7 @@ const MEMORY_KNOBS = {
   gogc: "HSR_TAILNET_GOGC",
   rcvbuf: "HSR_TAILNET_TCP_RCVBUF_MAX",
   sndbuf: "HSR_TAILNET_TCP_SNDBUF_MAX",
+  budget: "HSR_TAILNET_HEAP_BUDGET_MIB",
 } as const;
 const PING_COUNT = 500;
 /** The CPU profile of each server covers this many seconds of a transfer. */
@@ -699,6 +701,16 @@ async function main(): Promise<void> {
         : []),
     ];
     printTable(rows);
+    // The throughput target sits inside the bench's own spread: this says how far the medians'
+    // ratio could move with other rounds of this run, for ours and for B, the peer's equal.
+    const interval = (a: number[], b: number[]) =>
+      medianRatioInterval(a, b)
+        .map((v) => v.toFixed(2))
+        .join("–");
+    console.log(
+      `throughput, ratio of medians, 95 % interval over these rounds (paired bootstrap): ours/peer ${interval(ours.mbps, peerR.mbps)}, ` +
+        `B/peer ${interval(peerBR.mbps, peerR.mbps)}; CPU per GiB, peer/ours ${interval(peerR.cpu, ours.cpu)}`,
+    );
     console.log(
       `\nmemory after 1 GiB each way, a fresh server each (MiB: peak during, at the end, ${REST_SECONDS} s later; then MB/s):`,
     );

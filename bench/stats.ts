@@ -57,3 +57,34 @@ export function printTable(rows: Row[]): void {
   show(widths.map((w) => "-".repeat(w)));
   lines.forEach(show);
 }
+
+/**
+ * How far the ratio of two medians could move with other rounds of the same run: a paired
+ * bootstrap (rounds drawn again with replacement, ours and the peer's of one round together, so
+ * a busy spell of the machine weighs on both), giving the 2.5th and 97.5th percentiles of
+ * median(ours) / median(peer). Seeded, so one set of samples always gives one interval.
+ */
+export function medianRatioInterval(ours: number[], peer: number[], resamples = 2000, seed = 1): [number, number] {
+  if (ours.length !== peer.length || ours.length === 0) throw new Error("medianRatioInterval: paired samples needed");
+  let state = seed >>> 0;
+  const random = () => {
+    // mulberry32: small, fast and good enough to draw round numbers
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const ratios: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < ours.length; i++) {
+      const pick = Math.floor(random() * ours.length);
+      a.push(ours[pick]!);
+      b.push(peer[pick]!);
+    }
+    ratios.push(percentile(a, 50) / percentile(b, 50));
+  }
+  return [percentile(ratios, 2.5), percentile(ratios, 97.5)];
+}
