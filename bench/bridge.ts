@@ -20,9 +20,7 @@
  * BENCH_BRIDGE_SETTING is the helper's setting in the rounds before the memory part (default "shipped").
  * BENCH_BRIDGE_MEMORY lists the settings to compare, space-separated: "shipped" (the helper's
  * defaults) or comma-separated knobs limit=MiB, reclaim=duration|off, gogc=N, rcvbuf=bytes, sndbuf=bytes
- * (netstack's TCP buffer caps), budget=MiB|off (the Go side's memory before its collector runs).
- * The default compares the shipped node with itself under Go's own GOGC of 100 (budget=off), and
- * with tsnet's own settings (no caps, no reclaim, GOGC 100).
+ * (netstack's TCP buffer caps).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -52,7 +50,8 @@ const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 24);
 const TRANSFER = Number(process.env.BENCH_BRIDGE_MIB ?? 128) * MiB;
 const MEMORY_TRANSFER = 1024 * MiB;
 const MEMORY_SETTINGS = (
-  process.env.BENCH_BRIDGE_MEMORY ?? "shipped budget=off limit=0,reclaim=off,rcvbuf=0,sndbuf=0,budget=off"
+  process.env.BENCH_BRIDGE_MEMORY ??
+  "shipped limit=256,reclaim=off,rcvbuf=0,sndbuf=0 limit=0,reclaim=off,rcvbuf=0,sndbuf=0"
 )
   .split(/\s+/)
   .filter(Boolean);
@@ -77,7 +76,6 @@ const MEMORY_KNOBS = {
   gogc: "HSR_TAILNET_GOGC",
   rcvbuf: "HSR_TAILNET_TCP_RCVBUF_MAX",
   sndbuf: "HSR_TAILNET_TCP_SNDBUF_MAX",
-  budget: "HSR_TAILNET_HEAP_BUDGET_MIB",
 } as const;
 const PING_COUNT = 500;
 /** The CPU profile of each server covers this many seconds of a transfer. */

@@ -100,12 +100,12 @@ export function findAddon(lookup: AddonLookup): { path: string } | { missing: st
 }
 
 /**
- * A ceiling on Go's soft memory limit for the node, in MiB (0: none). None by default since issue
- * #23, where the 256 MiB limit shipped before cost about a quarter of the throughput: the node
- * holds its memory down itself (netstack's TCP windows capped, so fewer 64 KiB packet buffers are
- * in flight; its collector on a 300 MiB budget; the free heap handed back once the bridge has
- * been quiet for 5 s; native/tailnet/memory.go has the bench's figures).
- * HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB sets one, which the budget then never exceeds.
+ * Go's soft memory limit for the node, in MiB (0: none). None by default since issue #23, where
+ * the 256 MiB limit shipped before cost about a quarter of the throughput: the node's memory is
+ * held down where it grows instead (netstack's TCP windows capped, so fewer 64 KiB packet buffers
+ * are in flight, and the free heap handed back once the bridge has been quiet for 5 s;
+ * native/tailnet/memory.go has the bench's figures).
+ * HEADSCALE_REMOTE_TAILNET_MEMORY_LIMIT_MIB sets one.
  */
 export const DEFAULT_MEMORY_LIMIT_MIB = 0;
 

@@ -5,16 +5,13 @@ package main
 // busiest collection left it, so nothing is collected or returned to the system for up to two
 // minutes, and then only slowly. The reclaimer below waits for the bridge to go quiet, then
 // collects and returns the free heap at once (debug.FreeOSMemory), as the helper does for V8.
-// In between, the collector runs on a budget (package gcpace), not each time the heap doubles.
 //
 // Knobs, read from the environment the process started with (Go sees no later change):
-//   HSR_TAILNET_RECLAIM_IDLE   how long the forwards must stay under quietBytes a second first
-//                              (Go duration; default 5s; "off" disables the reclaimer)
-//   HSR_TAILNET_GOGC           the collector's GOGC for the library (default: off, under the
-//                              budget below); set, it holds instead of the budget
-//   HSR_TAILNET_HEAP_BUDGET_MIB  the Go side's memory before the collector runs (default 300;
-//                              0 or "off": Go's own GOGC of 100); see package gcpace and
-//                              defaultHeapBudget
+//   HSR_TAILNET_RECLAIM_IDLE   how long the forwards must move no byte first (Go duration;
+//                              default 5s; "off" disables the reclaimer)
+//   HSR_TAILNET_GOGC           the collector's GOGC for the library (default: Go's, 100). GOGC
+//                              off under a 300 MiB soft limit was tried (8 bridge-bench runs):
+//                              throughput 0.96× tailscaled's at the median, as with 100, so not kept
 //   HSR_TAILNET_TCP_RCVBUF_MAX, HSR_TAILNET_TCP_SNDBUF_MAX  netstack's TCP buffer caps in bytes
 //                              (default 2 MiB each; 0 for tailscale's 8 and 6 MiB)
 //   HSR_TAILNET_MEMDEBUG       a folder: four times a second memstats.json is written there; a
@@ -40,8 +37,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"headscale-remote/native/gcpace"
-
 	"gvisor.dev/gvisor/pkg/tcpip"
 	"gvisor.dev/gvisor/pkg/tcpip/transport/tcp"
 	"tailscale.com/tsnet"
@@ -63,16 +58,7 @@ var (
 // node up pays nothing for it.
 func startMemoryKeeping() {
 	memoryOnce.Do(func() {
-		budget := int64(defaultHeapBudget)
-		if v := os.Getenv("HSR_TAILNET_HEAP_BUDGET_MIB"); v != "" {
-			mib, err := strconv.Atoi(v)
-			budget = int64(max(mib, 0)) << 20
-			if err != nil {
-				budget = 0 // "off" and anything unreadable: Go's own pacing
-			}
-		}
 		if v := os.Getenv("HSR_TAILNET_GOGC"); v != "" {
-			budget = 0 // the GOGC asked for holds
 			if pct, err := strconv.Atoi(v); err == nil {
 				debug.SetGCPercent(pct)
 			} else if strings.EqualFold(v, "off") {
@@ -87,10 +73,8 @@ func startMemoryKeeping() {
 				idle = 0 // "off", "0" or anything unreadable: no reclaimer
 			}
 		}
-		pacer := &gcpace.Pacer{Budget: budget, Collector: runtimeCollector{}}
-		pacer.Tick(liveAndOther())
-		if idle > 0 || budget > 0 {
-			go memoryLoop(idle, pacer)
+		if idle > 0 {
+			go reclaimLoop(idle)
 		}
 		if dir := os.Getenv("HSR_TAILNET_MEMDEBUG"); dir != "" {
 			go memDebugLoop(dir)
@@ -150,26 +134,21 @@ func retainedHeap() uint64 {
 	return v[0] + v[1] + v[2]
 }
 
-// memoryLoop keeps the collector's budget in step with the live heap (pacer), and gives memory
-// back once the forwards have moved less than quietBytes a second for idle (0: never), only when
-// the heap has grown by more than reclaimSlack since it last did: an idle node costs two metrics
-// reads a second.
-func memoryLoop(idle time.Duration, pacer *gcpace.Pacer) {
+// reclaimLoop gives memory back once the forwards have been quiet for idle, and only when
+// the heap has grown by more than reclaimSlack since it last did: an idle node costs one
+// metrics read a second.
+func reclaimLoop(idle time.Duration) {
 	ticker := time.NewTicker(reclaimTick)
 	defer ticker.Stop()
 	last := forwardedBytes()
 	quietSince := time.Now()
 	floor := retainedHeap()
 	for now := range ticker.C {
-		pacer.Tick(liveAndOther())
-		b := forwardedBytes()
-		moved := b - last
-		last = b
-		if moved >= quietBytes {
-			quietSince = now
+		if b := forwardedBytes(); b != last {
+			last, quietSince = b, now
 			continue
 		}
-		if idle == 0 || now.Sub(quietSince) < idle || retainedHeap() < floor+reclaimSlack {
+		if now.Sub(quietSince) < idle || retainedHeap() < floor+reclaimSlack {
 			continue
 		}
 		// Twice: wireguard-go keeps its 64 KiB packet buffers in a sync.Pool, which a collection
@@ -180,33 +159,6 @@ func memoryLoop(idle time.Duration, pacer *gcpace.Pacer) {
 		floor = retainedHeap()
 	}
 }
-
-// liveAndOther reads the live heap after the last collection, and the runtime's memory outside
-// the heap, in bytes.
-func liveAndOther() (live, other int64) {
-	v, _ := readMetrics("/gc/heap/live:bytes", "/memory/classes/total:bytes", heapObjects, heapUnused, heapFree, heapReleased)
-	return int64(v[0]), int64(v[1] - v[2] - v[3] - v[4] - v[5])
-}
-
-// defaultHeapBudget is the Go side's memory before the collector runs (package gcpace): GOGC is
-// off under it, and above it the collector follows the live heap as GOGC=100 would. Against Go's
-// own GOGC of 100, the bridge bench (2 MiB TCP buffer caps, 24 rounds, tailscaled in the same run):
-//
-//	GOGC 100          throughput 0.93–0.99×; page faults per GiB about tailscaled's
-//	budget 300 MiB    throughput 0.91–1.02× (median 1.01×), page faults per GiB 4.5–100× fewer;
-//	                  peak RSS during 1 GiB each way 345 MiB (0.66–0.70× tailscaled's)
-//	GOGC 200          throughput 0.93×, peak RSS 512 MiB (0.89×)
-const defaultHeapBudget = 300 << 20
-
-// Fewer than quietBytes a second count as a quiet bridge for the reclaimer: a trickle (a
-// terminal, a log tail) must not keep the heap at its budget.
-const quietBytes = 1 << 20
-
-// runtimeCollector is the Go runtime's collector, as package gcpace sets it.
-type runtimeCollector struct{}
-
-func (runtimeCollector) SetGCPercent(p int) int       { return debug.SetGCPercent(p) }
-func (runtimeCollector) SetMemoryLimit(l int64) int64 { return debug.SetMemoryLimit(l) }
 
 type memSnapshot struct {
 	At           string `json:"at"`
